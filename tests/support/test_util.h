@@ -1,0 +1,49 @@
+// Helpers shared by the test executables: golden directory, temporary folders,
+// running the built `gen` binary, reading safetensors-free fixtures.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace gen::test {
+
+// ../shared/golden by default; the directory in $GEN_GOLDEN_DIR when set.
+std::filesystem::path golden_dir();
+
+// A fresh empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the built `gen` with arguments (no shell), extra environment "K=V" entries,
+// and returns exit code and captured output. Plugins are found in the build tree.
+CommandResult run_gen(const std::vector<std::string>& args,
+                      const std::vector<std::string>& env = {});
+
+// Runs any program (argv[0] = path) the same way.
+CommandResult run_program(const std::vector<std::string>& argv,
+                          const std::vector<std::string>& env = {},
+                          const std::filesystem::path& cwd = {});
+
+std::string read_text(const std::filesystem::path& p);
+void write_text(const std::filesystem::path& p, const std::string& text);
+
+// Lines of `text` that are not empty.
+std::vector<std::string> nonempty_lines(const std::string& text);
+
+}  // namespace gen::test
