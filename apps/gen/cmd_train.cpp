@@ -1,0 +1,57 @@
+// gen train PLUGIN: runs the plugin's training with the core trainer.
+#include <spdlog/spdlog.h>
+
+#include <gen/error.h>
+#include <gen/output.h>
+
+#include "commands.h"
+#include "plugin_host.h"
+#include "progress_bar.h"
+
+namespace gen::cli {
+
+namespace {
+
+struct TrainArgs {
+  std::string plugin;
+  TrainRequest request;
+  std::vector<std::string> options;
+};
+
+int run_train(TrainArgs& a, const CommonFlags& flags) {
+  apply_common_flags(flags, true);
+  for (const auto& kv : a.options) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--option expects key=value, got '" + kv + "'");
+    a.request.options[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  a.request.threads = flags.threads;
+  a.request.seed = resolve_seed(a.request.seed);
+  auto registry = discover_plugins();
+  const LoadedPlugin* plugin = registry.find(a.plugin);
+  if (!plugin) throw ModelError("no plugin named '" + a.plugin + "' is installed" + failure_hint(registry));
+  install_interrupt_handler();
+  ProgressBar bar(ProgressBar::detect(flags.quiet));
+  plugin->train(a.request, bar.callback());
+  bar.finish();
+  std::printf("%s\n", a.request.output.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner add_train_command(CLI::App& app, CommonFlags& flags) {
+  auto* cmd = app.add_subcommand("train", "Train a model of a plugin's family");
+  auto args = std::make_shared<TrainArgs>();
+  cmd->add_option("plugin", args->plugin, "Plugin whose model to train (see `gen plugins`)")->required();
+  cmd->add_option("-m,--model", args->request.model, "Which model of the plugin to train");
+  cmd->add_option("-o,--output", args->request.output, "Checkpoint directory")->required();
+  cmd->add_option("-s,--seed", args->request.seed, "Random seed (-1 = random)")
+      ->check(CLI::Range(int64_t{-1}, int64_t{0x7fffffffffffffff}));
+  cmd->add_option("-O,--option", args->options, "Training option key=value (plugin-specific)");
+  add_common_flags(*cmd, flags);
+  cmd->set_config("--config", "", "Read options from a JSON or YAML file");
+  return [args, &flags] { return run_train(*args, flags); };
+}
+
+}  // namespace gen::cli

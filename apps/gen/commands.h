@@ -1,0 +1,32 @@
+// Each `gen` subcommand registers itself on the app and returns the function that
+// runs it after parsing. The CLI only parses, dispatches and reports.
+#pragma once
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <gen/plugin.h>
+
+namespace gen::cli {
+
+// Flags every subcommand takes: -v, -q, --threads.
+struct CommonFlags {
+  bool verbose = false;
+  bool quiet = false;
+  int threads = 0;
+};
+
+using Runner = std::function<int()>;
+
+void add_common_flags(CLI::App& cmd, CommonFlags& flags);
+// Applies -v/-q to spdlog and --threads to LibTorch; warns when BLAS is slow.
+void apply_common_flags(const CommonFlags& flags, bool heavy_work);
+
+Runner add_generate_command(CLI::App& app, Modality modality, const std::string& description,
+                            CommonFlags& flags);
+Runner add_plugins_command(CLI::App& app, CommonFlags& flags);
+Runner add_train_command(CLI::App& app, CommonFlags& flags);
+Runner add_bench_command(CLI::App& app, CommonFlags& flags);
+
+}  // namespace gen::cli

@@ -1,0 +1,258 @@
+#include <gen/registry.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+#include <boost/dll/shared_library.hpp>
+#include <spdlog/spdlog.h>
+#include <torch/version.h>
+
+#include <gen/error.h>
+
+namespace gen {
+
+// Owns the library handle and the plugin object; everything the plugin creates
+// keeps a shared_ptr to this, so the code stays mapped while it can still run.
+class LoadedPluginImpl {
+ public:
+  std::shared_ptr<boost::dll::shared_library> library;
+  const GenPluginDescriptor* descriptor = nullptr;
+  Plugin* plugin = nullptr;
+  PluginInfo info;
+  std::string path;
+
+  ~LoadedPluginImpl() {
+    if (plugin && descriptor) descriptor->destroy(plugin);
+  }
+
+  // Runs a call into plugin code; whatever it throws comes back naming the plugin,
+  // with the exit code of a gen::Error preserved.
+  template <class F>
+  auto guarded(const char* what, F&& f) const -> decltype(f()) {
+    const std::string who = "plugin '" + (info.name.empty() ? path : info.name) + "'";
+    try {
+      return f();
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {
+      throw Error(who + ": " + e.what(), e.exit_code());
+    } catch (const std::exception& e) {
+      throw PluginError(who + " failed in " + what + ": " + e.what());
+    } catch (...) {
+      throw PluginError(who + " failed in " + what + " with an unknown exception");
+    }
+  }
+};
+
+namespace {
+
+// Host-side wrapper: forwards run() through the guard, and destroys the plugin's
+// generator before releasing the library.
+class GuardedGenerator : public Generator {
+ public:
+  GuardedGenerator(std::shared_ptr<LoadedPluginImpl> owner, std::unique_ptr<Generator> inner)
+      : owner_(std::move(owner)), inner_(std::move(inner)) {}
+  ~GuardedGenerator() override {
+    try {
+      inner_.reset();
+    } catch (...) {
+      spdlog::warn("plugin '{}': generator destructor threw", owner_->info.name);
+    }
+  }
+  Result run(const Request& request, const ProgressCallback& progress) override {
+    return owner_->guarded("run", [&] { return inner_->run(request, progress); });
+  }
+
+ private:
+  std::shared_ptr<LoadedPluginImpl> owner_;  // declared first: destroyed last
+  std::unique_ptr<Generator> inner_;
+};
+
+std::string torch_version_string() { return TORCH_VERSION; }
+
+// The smallest descriptor this host understands (every field up to destroy).
+constexpr size_t kMinDescriptorSize = offsetof(GenPluginDescriptor, destroy) + sizeof(void (*)(gen::Plugin*));
+
+std::string check_descriptor(const GenPluginDescriptor* d) {
+  std::ostringstream why;
+  if (!d) return "the plugin entry returned no descriptor";
+  if (d->abi_version != kPluginAbiVersion) {
+    why << "plugin ABI version " << d->abi_version << ", but gen expects " << kPluginAbiVersion
+        << "; rebuild the plugin against this gen SDK";
+  } else if (d->struct_size < kMinDescriptorSize) {
+    why << "descriptor size " << d->struct_size << " is smaller than the " << kMinDescriptorSize
+        << " bytes ABI " << kPluginAbiVersion << " requires";
+  } else if (!d->torch_version || torch_version_string() != d->torch_version) {
+    why << "built against LibTorch " << (d->torch_version ? d->torch_version : "(unknown)")
+        << ", but gen uses LibTorch " << torch_version_string() << "; rebuild the plugin";
+  } else if (d->cxx11_abi != _GLIBCXX_USE_CXX11_ABI) {
+    why << "built with _GLIBCXX_USE_CXX11_ABI=" << d->cxx11_abi << ", but gen uses "
+        << _GLIBCXX_USE_CXX11_ABI << "; rebuild the plugin";
+  } else if (!d->create || !d->destroy) {
+    why << "descriptor has no create/destroy functions";
+  }
+  return why.str();
+}
+
+std::filesystem::path executable_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+}  // namespace
+
+LoadedPlugin::LoadedPlugin(std::shared_ptr<LoadedPluginImpl> impl) : impl_(std::move(impl)) {}
+const PluginInfo& LoadedPlugin::info() const { return impl_->info; }
+const std::string& LoadedPlugin::path() const { return impl_->path; }
+
+bool LoadedPlugin::accepts_model(const std::string& model) const {
+  return impl_->guarded("accepts_model", [&] { return impl_->plugin->accepts_model(model); });
+}
+
+std::shared_ptr<Generator> LoadedPlugin::create_generator(const std::string& model,
+                                                          const ProgressCallback& progress) const {
+  auto inner = impl_->guarded("create_generator",
+                              [&] { return impl_->plugin->create_generator(model, progress); });
+  if (!inner) throw PluginError("plugin '" + impl_->info.name + "' returned no generator");
+  return std::make_shared<GuardedGenerator>(impl_, std::move(inner));
+}
+
+void LoadedPlugin::train(const TrainRequest& request, const ProgressCallback& progress) const {
+  impl_->guarded("train", [&] { impl_->plugin->train(request, progress); });
+}
+
+std::vector<std::filesystem::path> PluginRegistry::default_search_dirs() {
+  std::vector<std::filesystem::path> dirs;
+  auto exe_dir = executable_dir();
+  if (!exe_dir.empty()) dirs.push_back(exe_dir.parent_path() / "plugins");
+  if (const char* env = std::getenv("GEN_PLUGIN_PATH")) {
+    std::stringstream ss(env);
+    std::string dir;
+    while (std::getline(ss, dir, ':'))
+      if (!dir.empty()) dirs.emplace_back(dir);
+  }
+  if (!exe_dir.empty()) dirs.push_back(exe_dir.parent_path() / "lib" / "gen" / "plugins");
+#ifdef GEN_INSTALL_PLUGIN_DIR
+  dirs.emplace_back(GEN_INSTALL_PLUGIN_DIR);
+#endif
+  return dirs;
+}
+
+void PluginRegistry::discover(const std::vector<std::filesystem::path>& dirs) {
+  std::set<std::filesystem::path> seen;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    auto canonical = std::filesystem::weakly_canonical(dir, ec);
+    if (!seen.insert(ec ? dir : canonical).second) continue;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".so") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) load(file);
+  }
+}
+
+bool PluginRegistry::load(const std::filesystem::path& file) {
+  auto fail = [&](const std::string& reason) {
+    failures_.push_back({file.string(), reason});
+    spdlog::debug("plugin {} not loaded: {}", file.string(), reason);
+    return false;
+  };
+  auto impl = std::make_shared<LoadedPluginImpl>();
+  impl->path = file.string();
+  try {
+    // rtld_now: unresolved symbols fail here, with a message, not later with a crash.
+    impl->library = std::make_shared<boost::dll::shared_library>(
+        file.string(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    return fail(std::string("not a loadable shared library: ") + e.what());
+  }
+  if (!impl->library->has(GEN_PLUGIN_ENTRY_NAME))
+    return fail("no '" GEN_PLUGIN_ENTRY_NAME "' entry: not a gen plugin");
+  auto entry = impl->library->get<const GenPluginDescriptor*()>(GEN_PLUGIN_ENTRY_NAME);
+  try {
+    impl->descriptor = entry();
+  } catch (...) {
+    return fail("the plugin entry threw");
+  }
+  if (auto why = check_descriptor(impl->descriptor); !why.empty()) return fail(why);
+  try {
+    impl->plugin = impl->descriptor->create();
+    if (!impl->plugin) return fail("the plugin factory returned nothing");
+    impl->info = impl->plugin->info();
+  } catch (const std::exception& e) {
+    return fail(std::string("the plugin factory threw: ") + e.what());
+  } catch (...) {
+    return fail("the plugin factory threw an unknown exception");
+  }
+  if (impl->info.name.empty()) return fail("the plugin has no name");
+  if (find(impl->info.name))
+    return fail("a plugin named '" + impl->info.name + "' is already loaded from " +
+                find(impl->info.name)->path());
+  plugins_.emplace_back(std::move(impl));
+  return true;
+}
+
+const LoadedPlugin* PluginRegistry::find(const std::string& name) const {
+  for (const auto& p : plugins_)
+    if (p.info().name == name) return &p;
+  return nullptr;
+}
+
+std::vector<const LoadedPlugin*> PluginRegistry::for_modality(Modality m) const {
+  std::vector<const LoadedPlugin*> out;
+  for (const auto& p : plugins_)
+    if (p.info().modality == m) out.push_back(&p);
+  return out;
+}
+
+namespace {
+std::string installed_summary(const PluginRegistry& registry) {
+  if (registry.plugins().empty()) return "no plugins are installed (see `gen plugins`)";
+  std::string s = "installed:";
+  for (const auto& p : registry.plugins())
+    s += " " + p.info().name + " (" + modality_name(p.info().modality) + ")";
+  return s;
+}
+bool has_default_model(const PluginInfo& info) {
+  return std::any_of(info.models.begin(), info.models.end(),
+                     [](const ModelSpec& m) { return m.is_default; });
+}
+}  // namespace
+
+PluginRegistry::Resolved PluginRegistry::resolve(Modality m, const std::string& model) const {
+  auto candidates = for_modality(m);
+  if (candidates.empty())
+    throw ModelError(std::string("no plugin for '") + modality_name(m) + "' is installed; " +
+                     installed_summary(*this));
+  std::stable_sort(candidates.begin(), candidates.end(), [](auto* a, auto* b) {
+    return a->info().priority > b->info().priority;
+  });
+  if (model.empty()) {
+    for (auto* p : candidates)
+      if (has_default_model(p->info())) return {p, ""};
+    throw ModelError(std::string("no '") + modality_name(m) +
+                     "' plugin has a default model; pass -m MODEL (see `gen plugins`)");
+  }
+  // "plugin:model" addresses a plugin explicitly.
+  if (auto colon = model.find(':'); colon != std::string::npos && colon > 0) {
+    if (auto* p = find(model.substr(0, colon)); p && p->info().modality == m)
+      return {p, model.substr(colon + 1)};
+  }
+  for (auto* p : candidates)
+    if (p->accepts_model(model)) return {p, model};
+  std::string names;
+  for (auto* p : candidates)
+    for (const auto& spec : p->info().models) names += (names.empty() ? "" : ", ") + spec.name;
+  throw ModelError("no " + std::string(modality_name(m)) + " plugin accepts model '" + model +
+                   "'; available: " + (names.empty() ? "(none)" : names));
+}
+
+}  // namespace gen
