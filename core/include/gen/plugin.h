@@ -87,7 +87,7 @@ struct Result {
 
 // Runs requests against one loaded model. Reports progress through the callback and
 // throws gen::Cancelled when the callback answers stop.
-class Generator {
+class GEN_API Generator {
  public:
   virtual ~Generator() = default;
   virtual Result run(const Request& request, const ProgressCallback& progress) = 0;
@@ -102,7 +102,7 @@ struct TrainRequest {
   std::map<std::string, std::string> options;
 };
 
-class Plugin {
+class GEN_API Plugin {
  public:
   virtual ~Plugin() = default;
   virtual PluginInfo info() const = 0;
