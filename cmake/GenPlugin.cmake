@@ -13,7 +13,9 @@ function(gen_add_plugin name)
   set_target_properties(${name} PROPERTIES
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
-    PREFIX "lib")
+    PREFIX "lib"
+    # installed in <prefix>/lib/gen/plugins: find libgen_image & co. two levels up
+    INSTALL_RPATH "$ORIGIN/../..")
   if(DEFINED GEN_PLUGIN_OUTPUT_DIR)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${GEN_PLUGIN_OUTPUT_DIR})
   endif()

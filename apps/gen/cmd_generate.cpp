@@ -1,6 +1,8 @@
 // gen image|video|audio|3d|motion: parse a Request, pick the plugin, run it, report.
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
 #include <gen/error.h>
 #include <gen/output.h>
 #include <gen/registry.h>
@@ -18,6 +20,17 @@ struct GenerateArgs {
   std::vector<std::string> options;  // key=value
 };
 
+// CLI::Range lets NaN through (every comparison with NaN is false).
+const CLI::Validator kFinite(
+    [](std::string& text) -> std::string {
+      try {
+        return std::isfinite(std::stod(text)) ? "" : "must be a finite number";
+      } catch (const std::exception&) {
+        return "must be a number";
+      }
+    },
+    "FINITE");
+
 void add_request_options(CLI::App& cmd, GenerateArgs& a) {
   Request& r = a.request;
   cmd.add_option("-p,--prompt", r.prompt, "What to generate");
@@ -25,7 +38,7 @@ void add_request_options(CLI::App& cmd, GenerateArgs& a) {
   cmd.add_option("-m,--model", r.model, "Model name or path, or plugin:model (default: the embedded model)");
   cmd.add_option("--steps", r.steps, "Sampling steps (0 = model default)")->check(CLI::Range(0, 10000));
   cmd.add_option("--cfg-scale", r.cfg_scale, "Classifier-free guidance scale (default: model's)")
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(kFinite)->check(CLI::Range(0.0, 100.0));
   cmd.add_option("--sampler,--sampling-method", r.sampler, "Sampler (e.g. euler, euler_a, dpmpp_2m, ddim)");
   cmd.add_option("--scheduler", r.scheduler, "Sigma schedule (e.g. karras, exponential; default: model's)");
   cmd.add_option("-s,--seed", r.seed, "Random seed (-1 = random; batch item i uses seed+i)")
@@ -45,7 +58,7 @@ void add_modality_options(CLI::App& cmd, Modality modality, GenerateArgs& a) {
   };
   if (modality == Modality::image) {
     opt("-i,--init-image", "init_image", "Start from this image (img2img)")->check(CLI::ExistingFile);
-    opt("--strength", "strength", "img2img strength in (0, 1]")->check(CLI::Range(0.0, 1.0));
+    opt("--strength", "strength", "img2img strength in (0, 1]")->check(kFinite)->check(CLI::Range(0.0, 1.0));
     opt("--mask", "mask", "Inpainting mask (white = repaint)")->check(CLI::ExistingFile);
     opt("--pad", "pad", "Outpaint by L,T,R,B pixels around the init image");
     opt("--preview-every", "preview_every", "Write a cheap preview every k steps")->check(CLI::Range(0, 10000));
@@ -53,7 +66,7 @@ void add_modality_options(CLI::App& cmd, Modality modality, GenerateArgs& a) {
     opt("--frames", "frames", "Number of frames")->check(CLI::Range(1, 100000));
     opt("--fps", "fps", "Frames per second")->check(CLI::Range(1, 1000));
   } else if (modality == Modality::audio) {
-    opt("--duration", "duration", "Length in seconds")->check(CLI::Range(0.1, 3600.0));
+    opt("--duration", "duration", "Length in seconds")->check(kFinite)->check(CLI::Range(0.1, 3600.0));
   }
 }
 

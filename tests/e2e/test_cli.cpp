@@ -1,0 +1,223 @@
+// End-to-end: run the built `gen` and check files, exit codes and error lines.
+#include <gen/image/image_io.h>
+
+#include "test_util.h"
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+using gen::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+// Every failure is exactly one line on stderr, starting with "gen: error:".
+void expect_one_error_line(const gen::test::CommandResult& r, int code, const std::string& needle) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  auto lines = gen::test::nonempty_lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("gen: error: ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(needle), std::string::npos) << lines[0];
+}
+
+std::vector<std::string> template_args(const fs::path& out, const std::string& seed = "42") {
+  return {"image", "-m", "gmm2d", "-p", "a ring", "--steps", "12", "-s", seed, "-o", out.string(),
+          "-W", "64", "-H", "64", "-O", "points=300", "-q"};
+}
+
+fs::path test_plugin(const std::string& name) {
+  return fs::path(GEN_TEST_PLUGIN_DIR) / ("libtest_plugin_" + name + ".so");
+}
+
+}  // namespace
+
+TEST(Cli, HelpForEverySubcommand) {
+  EXPECT_EQ(run_gen({"--help"}).exit_code, 0);
+  for (const char* cmd : {"image", "video", "audio", "3d", "motion", "plugins", "train", "bench"}) {
+    auto r = run_gen({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+  }
+  auto image_help = run_gen({"image", "--help"}).out;
+  for (const char* flag : {"--prompt", "--negative-prompt", "--steps", "--cfg-scale", "--sampler", "--scheduler",
+                           "--seed", "--width", "--height", "--batch-count", "--output", "--model", "--threads",
+                           "--device", "--config", "--verbose", "--quiet"})
+    EXPECT_NE(image_help.find(flag), std::string::npos) << flag;
+}
+
+TEST(Cli, PluginsListsTheTemplate) {
+  auto text = run_gen({"plugins"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("template"), std::string::npos);
+  auto r = run_gen({"plugins", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  bool found = false;
+  for (const auto& p : j["plugins"])
+    if (p["name"] == "template") {
+      found = true;
+      EXPECT_EQ(p["modality"], "image");
+      EXPECT_EQ(p["models"][0]["name"], "gmm2d");
+      EXPECT_TRUE(p["models"][0]["default"].get<bool>());
+      EXPECT_FALSE(p["options"].empty());
+    }
+  EXPECT_TRUE(found) << r.out;
+  EXPECT_TRUE(j["failed"].is_array());
+}
+
+TEST(Cli, TemplateWritesCsvPngAndSidecar) {
+  TempDir dir;
+  auto r = run_gen(template_args(dir / "out.png"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(gen::test::nonempty_lines(r.out), std::vector<std::string>{(dir / "out.png").string()});
+  ASSERT_TRUE(fs::exists(dir / "out.png"));
+  ASSERT_TRUE(fs::exists(dir / "out.csv"));
+  ASSERT_TRUE(fs::exists(dir / "out.png.json"));
+  auto csv = gen::test::nonempty_lines(gen::test::read_text(dir / "out.csv"));
+  EXPECT_EQ(csv.size(), 301u);
+  EXPECT_EQ(csv[0], "x,y");
+  auto image = gen::image::read_image(dir / "out.png");
+  EXPECT_EQ(image.width(), 64);
+  EXPECT_EQ(image.height(), 64);
+  auto meta = json::parse(gen::test::read_text(dir / "out.png.json"));
+  EXPECT_EQ(meta["seed"], 42);
+  EXPECT_EQ(meta["steps"], 12);
+  EXPECT_EQ(meta["prompt"], "a ring");
+  auto text = gen::image::read_png_text(dir / "out.png");
+  ASSERT_TRUE(text.count("parameters"));
+  EXPECT_EQ(json::parse(text["parameters"])["seed"], 42);
+  // No temporary files are left behind.
+  int files = 0;
+  for (auto& e : fs::directory_iterator(dir.path())) files += e.is_regular_file();
+  EXPECT_EQ(files, 3);
+}
+
+TEST(Cli, SameSeedSameBytesOtherSeedOtherPoints) {
+  TempDir dir;
+  ASSERT_EQ(run_gen(template_args(dir / "a.png")).exit_code, 0);
+  ASSERT_EQ(run_gen(template_args(dir / "b.png")).exit_code, 0);
+  ASSERT_EQ(run_gen(template_args(dir / "c.png", "7")).exit_code, 0);
+  EXPECT_EQ(gen::test::read_text(dir / "a.csv"), gen::test::read_text(dir / "b.csv"));
+  EXPECT_NE(gen::test::read_text(dir / "a.csv"), gen::test::read_text(dir / "c.csv"));
+}
+
+TEST(Cli, BatchWritesNumberedFilesWithDerivedSeeds) {
+  TempDir dir;
+  auto args = template_args(dir / "out.png");
+  args.insert(args.end(), {"-b", "3"});
+  auto r = run_gen(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (int i = 0; i < 3; ++i) {
+    auto png = dir / ("out_" + std::to_string(i) + ".png");
+    ASSERT_TRUE(fs::exists(png)) << png;
+    auto meta = json::parse(gen::test::read_text(fs::path(png.string() + ".json")));
+    EXPECT_EQ(meta["seed"], 42 + i);
+  }
+  // Item 1 of the batch is exactly the single run with seed 43.
+  ASSERT_EQ(run_gen(template_args(dir / "single.png", "43")).exit_code, 0);
+  EXPECT_EQ(gen::test::read_text(dir / "out_1.csv"), gen::test::read_text(dir / "single.csv"));
+}
+
+TEST(Cli, ConfigFileSuppliesOptionsAndCommandLineWins) {
+  TempDir dir;
+  gen::test::write_text(dir / "c.yaml", "steps: 7\nseed: 5\noptions:\n  points: 50\n  layout: grid\n");
+  gen::test::write_text(dir / "c.json", R"({"steps": 9, "seed": 11, "cfg_scale": 3})");
+  auto r = run_gen({"image", "-m", "gmm2d", "--config", (dir / "c.yaml").string(), "-o", (dir / "y.png").string(),
+                    "-W", "32", "-H", "32", "-q", "-s", "6"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto meta = json::parse(gen::test::read_text(dir / "y.png.json"));
+  EXPECT_EQ(meta["steps"], 7);
+  EXPECT_EQ(meta["seed"], 6);  // the command line wins
+  EXPECT_EQ(meta["mixture"]["layout"], "grid");
+  EXPECT_EQ(gen::test::nonempty_lines(gen::test::read_text(dir / "y.csv")).size(), 51u);
+  r = run_gen({"image", "-m", "gmm2d", "--config", (dir / "c.json").string(), "-o", (dir / "j.png").string(),
+               "-W", "32", "-H", "32", "-q", "-O", "points=10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  meta = json::parse(gen::test::read_text(dir / "j.png.json"));
+  EXPECT_EQ(meta["steps"], 9);
+  EXPECT_EQ(meta["seed"], 11);
+  EXPECT_DOUBLE_EQ(meta["cfg_scale"].get<double>(), 3.0);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  TempDir dir;
+  auto out = (dir / "x.png").string();
+  expect_one_error_line(run_gen({"image", "--steps", "-1", "-o", out}), 2, "--steps");
+  expect_one_error_line(run_gen({"image", "--cfg-scale", "nan", "-o", out}), 2, "cfg-scale");
+  expect_one_error_line(run_gen({"image", "--no-such-flag"}), 2, "no-such-flag");
+  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "layout=hexagon", "-o", out}), 2, "layout");
+  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "points=abc", "-o", out}), 2, "points");
+  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "novalue", "-o", out}), 2, "key=value");
+  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "--sampler", "warp_drive", "-o", out}), 2, "euler");
+  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-o", (dir / "missing-dir" / "x.png").string()}), 2,
+                        "does not exist");
+  expect_one_error_line(run_gen({}), 2, "");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, BadInputFilesExitThree) {
+  TempDir dir;
+  expect_one_error_line(run_gen({"image", "--config", (dir / "missing.yaml").string()}), 3, "missing.yaml");
+  gen::test::write_text(dir / "bad.yaml", "steps: [1, 2\n");
+  expect_one_error_line(run_gen({"image", "--config", (dir / "bad.yaml").string()}), 3, "JSON/YAML");
+}
+
+TEST(Cli, ModelAndPluginErrorsExitFour) {
+  TempDir dir;
+  expect_one_error_line(run_gen({"image", "-m", "no-such-model", "-o", (dir / "x.png").string()}), 4, "gmm2d");
+  expect_one_error_line(run_gen({"video", "-p", "x"}), 4, "installed: ");
+  expect_one_error_line(run_gen({"train", "template", "-o", (dir / "ck").string()}), 2, "cannot train");
+}
+
+TEST(Cli, BrokenPluginsGiveOneLineAndExitFour) {
+  TempDir dir;
+  gen::test::write_text(dir / "libgarbage.so", "not an ELF file");
+  for (const char* name : {"no_entry", "abi_mismatch", "torch_mismatch", "factory_throws", "generator_throws"})
+    fs::copy_file(test_plugin(name), dir / ("lib" + std::string(name) + ".so"));
+  const std::vector<std::string> env{"GEN_PLUGIN_PATH=" + dir.path().string()};
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"libgarbage.so", "not a loadable shared library"},
+      {"libno_entry.so", "not a gen plugin"},
+      {"libabi_mismatch.so", "ABI version"},
+      {"libtorch_mismatch.so", "LibTorch 0.4.1"},
+      {"libfactory_throws.so", "cannot find my resources"}};
+  for (const auto& [file, reason] : cases) {
+    auto r = run_gen({"plugins", "--check", (dir / file).string()}, env);
+    expect_one_error_line(r, 4, reason);
+    EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+  }
+  // The listing still works and names each failed file separately.
+  auto list = run_gen({"plugins", "--json"}, env);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto j = json::parse(list.out);
+  EXPECT_EQ(j["failed"].size(), 5u) << list.out;
+  // Good plugins still run next to broken ones; a throwing generator is one line, exit 4.
+  EXPECT_EQ(run_gen({"plugins", "--check", (dir / "libgenerator_throws.so").string()}, env).exit_code, 0);
+  expect_one_error_line(run_gen({"motion", "-m", "generator_throws:run", "-q", "-o", (dir / "m.bvh").string()}, env),
+                        4, "plugin 'generator_throws'");
+  expect_one_error_line(run_gen({"motion", "-m", "load", "-o", (dir / "m.bvh").string()}, env), 4,
+                        "weights file is corrupt");
+  expect_one_error_line(run_gen({"motion", "-m", "input", "-q", "-o", (dir / "m.bvh").string()}, env), 3,
+                        "truncated");
+  EXPECT_FALSE(fs::exists(dir / "m.bvh"));
+  auto image = run_gen(template_args(dir / "ok.png"), env);
+  EXPECT_EQ(image.exit_code, 0) << image.err;
+}
+
+TEST(Cli, ProgressIsPlainLinesWhenPipedAndSilentWhenQuiet) {
+  TempDir dir;
+  auto args = template_args(dir / "p.png");
+  args.pop_back();  // drop -q
+  auto r = run_gen(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);          // no bar redraws when piped
+  EXPECT_NE(r.err.find("sampling"), std::string::npos);
+  EXPECT_NE(r.err.find("12/12"), std::string::npos);       // the last step is always reported
+  auto quiet = run_gen(template_args(dir / "q.png"));
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST(Cli, BenchSgemmReportsRate) {
+  auto r = run_gen({"bench", "sgemm", "--size", "128", "--repeats", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos);
+}
