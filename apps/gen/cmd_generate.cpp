@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include <gen/error.h>
 #include <gen/output.h>
@@ -97,6 +98,8 @@ int run_generate(Modality modality, GenerateArgs& a, const CommonFlags& flags) {
   if (r.output.empty()) r.output = default_output(modality);
   r.threads = flags.threads;
   r.seed = resolve_seed(r.seed);
+  if (auto dir = std::filesystem::path(r.output).parent_path(); !dir.empty() && !std::filesystem::is_directory(dir))
+    throw UsageError("output directory does not exist: " + dir.string());
 
   auto registry = discover_plugins();
   PluginRegistry::Resolved target;
@@ -129,7 +132,7 @@ Runner add_generate_command(CLI::App& app, Modality modality, const std::string&
   cmd->add_option("-o,--output", args->request.output,
                   "Output file (default " + default_output(modality) + "; a batch adds _N)");
   add_common_flags(*cmd, flags);
-  cmd->set_config("--config", "", "Read options from a JSON or YAML file");
+  cmd->add_option("--config", "Read options from a JSON or YAML file (the command line wins)");
   return [modality, args, &flags] { return run_generate(modality, *args, flags); };
 }
 

@@ -50,7 +50,7 @@ Runner add_train_command(CLI::App& app, CommonFlags& flags) {
       ->check(CLI::Range(int64_t{-1}, int64_t{0x7fffffffffffffff}));
   cmd->add_option("-O,--option", args->options, "Training option key=value (plugin-specific)");
   add_common_flags(*cmd, flags);
-  cmd->set_config("--config", "", "Read options from a JSON or YAML file");
+  cmd->add_option("--config", "Read options from a JSON or YAML file (the command line wins)");
   return [args, &flags] { return run_train(*args, flags); };
 }
 

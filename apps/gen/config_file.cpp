@@ -2,7 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <filesystem>
+
+#include <gen/error.h>
 
 namespace gen::cli {
 
@@ -13,61 +16,59 @@ std::string option_name(std::string key) {
   return key;
 }
 
-std::string scalar_text(const YAML::Node& node) { return node.as<std::string>(); }
+std::string scalar(const YAML::Node& node, const std::string& key) {
+  if (!node.IsScalar()) throw InputError("config key '" + key + "' must be a single value");
+  return node.as<std::string>();
+}
 
-void add_items(const YAML::Node& map, std::vector<CLI::ConfigItem>& items) {
-  for (const auto& kv : map) {
+std::vector<std::string> config_args(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError("config file not found: " + path);
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw InputError("config file " + path + " is not valid JSON/YAML: " + e.msg);
+  }
+  if (root.IsNull()) return {};
+  if (!root.IsMap()) throw InputError("config file " + path + " must map option names to values");
+  std::vector<std::string> args;
+  for (const auto& kv : root) {
     const auto key = option_name(kv.first.as<std::string>());
     const YAML::Node& value = kv.second;
-    CLI::ConfigItem item;
+    if (key == "config") throw InputError("config file " + path + " may not name another config file");
     if ((key == "options" || key == "option") && value.IsMap()) {
-      item.name = "option";
       for (const auto& opt : value)
-        item.inputs.push_back(opt.first.as<std::string>() + "=" + scalar_text(opt.second));
+        args.push_back("--option=" + opt.first.as<std::string>() + "=" + scalar(opt.second, key));
     } else if (value.IsSequence()) {
-      item.name = key;
-      for (const auto& v : value) item.inputs.push_back(scalar_text(v));
-    } else if (value.IsScalar()) {
-      item.name = key;
-      item.inputs.push_back(scalar_text(value));
-    } else if (value.IsNull()) {
-      continue;
-    } else {
-      throw CLI::ConversionError("config key '" + key + "' must be a value or a list");
+      for (const auto& v : value) args.push_back("--" + key + "=" + scalar(v, key));
+    } else if (!value.IsNull()) {
+      args.push_back("--" + key + "=" + scalar(value, key));
     }
-    items.push_back(std::move(item));
   }
+  return args;
 }
 
 }  // namespace
 
-std::vector<CLI::ConfigItem> JsonYamlConfig::from_config(std::istream& input) const {
-  YAML::Node root;
-  try {
-    root = YAML::Load(input);
-  } catch (const YAML::Exception& e) {
-    throw CLI::FileError("config file is not valid JSON/YAML: " + std::string(e.what()));
-  }
-  if (root.IsNull()) return {};
-  if (!root.IsMap()) throw CLI::FileError("config file must hold a map of option names to values");
-  std::vector<CLI::ConfigItem> items;
-  add_items(root, items);
-  return items;
-}
-
-std::string JsonYamlConfig::to_config(const CLI::App* app, bool default_also, bool, std::string) const {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (const CLI::Option* opt : app->get_options()) {
-    if (opt->get_lnames().empty() || !opt->get_configurable()) continue;
-    const auto& name = opt->get_lnames().front();
-    if (opt->count() > 0) {
-      auto results = opt->results();
-      out[name] = results.size() == 1 ? nlohmann::ordered_json(results[0]) : nlohmann::ordered_json(results);
-    } else if (default_also && !opt->get_default_str().empty()) {
-      out[name] = opt->get_default_str();
+std::vector<std::string> expand_config_files(const std::vector<std::string>& args) {
+  std::vector<std::string> out, from_files;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--config") {
+      if (i + 1 >= args.size()) throw UsageError("--config needs a file name");
+      auto more = config_args(args[++i]);
+      from_files.insert(from_files.end(), more.begin(), more.end());
+    } else if (a.rfind("--config=", 0) == 0) {
+      auto more = config_args(a.substr(9));
+      from_files.insert(from_files.end(), more.begin(), more.end());
+    } else {
+      out.push_back(a);
     }
   }
-  return out.dump(2) + "\n";
+  // After the program name and the subcommand: before anything the user typed.
+  const size_t at = std::min<size_t>(2, out.size());
+  out.insert(out.begin() + static_cast<std::ptrdiff_t>(at), from_files.begin(), from_files.end());
+  return out;
 }
 
 }  // namespace gen::cli

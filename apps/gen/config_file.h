@@ -1,17 +1,16 @@
-// `--config FILE`: the same options as the command line, as JSON or YAML
-// (YAML is a superset of JSON, so one yaml-cpp parser reads both). Keys are option
-// long names ("steps", "cfg-scale" or "cfg_scale"); a map under "options" becomes
-// --option key=value entries. Values given on the command line win.
+// `--config FILE`: the same options as the command line, as JSON or YAML (YAML is a
+// superset of JSON, so one yaml-cpp parser reads both). Keys are option long names
+// ("steps", "cfg-scale" or "cfg_scale"); a map under "options" becomes --option
+// key=value entries. The file's options are placed before everything the user typed,
+// and every single-valued option keeps its last value, so the command line wins.
 #pragma once
-#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace gen::cli {
 
-class JsonYamlConfig : public CLI::Config {
- public:
-  std::string to_config(const CLI::App* app, bool default_also, bool write_description,
-                        std::string prefix) const override;
-  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override;
-};
+// Replaces each `--config FILE` / `--config=FILE` in args (args[0] = program) by the
+// file's options, inserted right after the subcommand. Throws gen::InputError.
+std::vector<std::string> expand_config_files(const std::vector<std::string>& args);
 
 }  // namespace gen::cli

@@ -31,9 +31,9 @@ int run(int argc, char** argv) {
   CLI::App app{"gen: diffusion-based generation of images, video, audio, 3D shapes and motion", "gen"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_string());
-  app.config_formatter(std::make_shared<cli::JsonYamlConfig>());
-  app.allow_config_extras(CLI::config_extras_mode::error);
-  app.option_defaults()->always_capture_default();
+  // The last value of a single-valued option wins: that is how the command line
+  // overrides a --config file (whose options are placed first).
+  app.option_defaults()->always_capture_default()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 
   cli::CommonFlags flags;
   std::map<CLI::App*, cli::Runner> runners;
@@ -47,16 +47,17 @@ int run(int argc, char** argv) {
   add(cli::add_train_command(app, flags));
   add(cli::add_bench_command(app, flags));
 
+  std::vector<std::string> args(argv, argv + argc);
+  args = cli::expand_config_files(args);
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11 wants them reversed, without argv[0]
   try {
-    app.parse(argc, argv);
+    app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
-  } catch (const CLI::FileError& e) {
-    return report_error(e.what(), kExitBadInput);
   } catch (const CLI::ParseError& e) {
     return report_error(std::string(e.what()) + " (run with --help for usage)", kExitUsage);
   }

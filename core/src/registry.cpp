@@ -16,6 +16,18 @@
 
 namespace gen {
 
+namespace {
+// Rethrows a plugin's gen::Error with the plugin named, keeping its class (by exit code).
+[[noreturn]] void rethrow_named(const std::string& message, int exit_code) {
+  switch (exit_code) {
+    case kExitUsage: throw UsageError(message);
+    case kExitBadInput: throw InputError(message);
+    case kExitModel: throw ModelError(message);
+    default: throw Error(message, exit_code);
+  }
+}
+}  // namespace
+
 // Owns the library handle and the plugin object; everything the plugin creates
 // keeps a shared_ptr to this, so the code stays mapped while it can still run.
 class LoadedPluginImpl {
@@ -40,7 +52,7 @@ class LoadedPluginImpl {
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& e) {
-      throw Error(who + ": " + e.what(), e.exit_code());
+      rethrow_named(who + ": " + e.what(), e.exit_code());
     } catch (const std::exception& e) {
       throw PluginError(who + " failed in " + what + ": " + e.what());
     } catch (...) {

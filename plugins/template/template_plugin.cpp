@@ -4,15 +4,16 @@
 #include <cstdio>
 #include <fstream>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
+
+#include <cmath>
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/image/image_io.h>
 #include <gen/output.h>
 #include <gen/plugin.h>
-#include <gen/sampler.h>
-#include <gen/schedule.h>
 
 #include "template.h"
 
@@ -55,17 +56,33 @@ MixtureSpec mixture_spec(const gen::Request& r) {
 }
 
 // The training process the analytic model "was trained with": DDPM's linear betas.
-gen::SchedulerConfig training_schedule() {
-  gen::SchedulerConfig c;
-  c.num_train_timesteps = 1000;
-  c.beta_schedule = "linear";
-  c.beta_start = 0.0001;
-  c.beta_end = 0.02;
-  c.prediction_type = "epsilon";
-  c.timestep_spacing = "trailing";
-  c.steps_offset = 0;
-  return c;
+torch::Tensor training_alphas_cumprod() {
+  auto betas = torch::linspace(0.0001, 0.02, 1000, torch::kFloat64);
+  return torch::cumprod(1 - betas, 0);
 }
+
+// Deterministic DDIM (eta = 0) over trailing timesteps: x0 and epsilon from the
+// prediction, then x_prev = sqrt(abar_prev) x0 + sqrt(1 - abar_prev) eps.
+class DdimSampler {
+ public:
+  DdimSampler(torch::Tensor alphas_cumprod, int steps) : abar_(std::move(alphas_cumprod)) {
+    const int64_t n = abar_.size(0);
+    for (int i = 0; i < steps; ++i)
+      timesteps_.push_back(static_cast<int64_t>(std::llround(n - i * static_cast<double>(n) / steps)) - 1);
+  }
+  int64_t num_steps() const { return static_cast<int64_t>(timesteps_.size()); }
+  int64_t timestep(int64_t i) const { return timesteps_[i]; }
+  torch::Tensor step(const torch::Tensor& eps, int64_t i, const torch::Tensor& x) const {
+    const double a = abar_[timesteps_[i]].item<double>();
+    const double a_prev = i + 1 < num_steps() ? abar_[timesteps_[i + 1]].item<double>() : 1.0;
+    auto x0 = (x - std::sqrt(1 - a) * eps) / std::sqrt(a);
+    return std::sqrt(a_prev) * x0 + std::sqrt(1 - a_prev) * eps;
+  }
+
+ private:
+  torch::Tensor abar_;
+  std::vector<int64_t> timesteps_;
+};
 
 void write_csv(const std::filesystem::path& path, const torch::Tensor& points) {
   gen::AtomicFile file(path);
@@ -92,20 +109,19 @@ class MixtureGenerator : public gen::Generator {
     const int steps = r.steps > 0 ? r.steps : 30;
     const int width = r.width > 0 ? r.width : 512, height = r.height > 0 ? r.height : 512;
     if (width < 16 || height < 16) throw gen::UsageError("width and height must be at least 16");
-    const std::string sampler_name = r.sampler.empty() ? "euler" : r.sampler;
-    auto config = training_schedule();
-    auto sampler = gen::make_sampler(sampler_name, config);
-    if (config.prediction_type != "epsilon" || sampler_name.find("flow") != std::string::npos)
-      throw gen::UsageError("sampler '" + sampler_name + "' needs a flow-matching model; gmm2d is variance-preserving");
+    const std::string sampler_name = r.sampler.empty() ? "ddim" : r.sampler;
+    if (sampler_name != "ddim")
+      throw gen::UsageError("unknown sampler '" + sampler_name + "' for gmm2d (valid: ddim)");
+    auto abar = training_alphas_cumprod();
     auto mixture = GaussianMixture2d::from_spec(spec);
-    MixtureDenoiser denoiser(mixture, gen::alphas_cumprod(config));
+    MixtureDenoiser denoiser(mixture, abar);
     PointCodec codec;
 
     gen::Result result;
     for (int b = 0; b < r.batch_count; ++b) {
       const int64_t seed = gen::item_seed(r.seed, b);
-      sampler->set_timesteps(steps);
-      auto latent = sample(*sampler, denoiser, points, seed, progress);
+      DdimSampler sampler(abar, steps);
+      auto latent = sample(sampler, denoiser, points, seed, progress);
       auto xy = codec.decode(latent);
       result.artifacts.push_back(write_outputs(r, spec, mixture, xy, seed, b, width, height, sampler_name, steps));
     }
@@ -113,17 +129,17 @@ class MixtureGenerator : public gen::Generator {
   }
 
  private:
-  // The diffusers-style loop: scale the input, ask the denoiser, step the sampler.
-  static torch::Tensor sample(gen::Sampler& sampler, gen::Denoiser& denoiser, int points, int64_t seed,
+  // The sampling loop: ask the denoiser, step the sampler, report, check.
+  static torch::Tensor sample(const DdimSampler& sampler, gen::Denoiser& denoiser, int points, int64_t seed,
                               const gen::ProgressCallback& progress) {
-    gen::GeneratorNoise noise(static_cast<uint64_t>(seed));
-    auto x = noise.randn_like(torch::empty({points, 2}, torch::kFloat32)) * sampler.init_noise_sigma();
+    auto generator = at::detail::createCPUGenerator(static_cast<uint64_t>(seed));
+    auto x = torch::randn({points, 2}, generator, torch::kFloat64);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto calls = sampler.num_model_calls();
+    const auto calls = sampler.num_steps();
     for (int64_t i = 0; i < calls; ++i) {
-      auto t = sampler.timesteps()[i].to(torch::kFloat32).reshape({1});
-      auto out = denoiser.predict(sampler.scale_model_input(x, i), t, {});
-      x = sampler.step(out, i, x, noise);
+      auto t = torch::full({1}, static_cast<double>(sampler.timestep(i)), torch::kFloat64);
+      auto out = denoiser.predict(x, t, {});
+      x = sampler.step(out, i, x);
       if (!torch::isfinite(x).all().item<bool>())
         throw gen::NumericError("NaN or Inf in the sample at step " + std::to_string(i + 1));
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
