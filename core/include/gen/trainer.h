@@ -1,0 +1,89 @@
+// One training loop for every plugin: noise and timestep sampling, the loss of the
+// network's prediction type with min-SNR weighting, condition dropout for CFG, EMA,
+// AdamW with warmup and cosine decay, gradient accumulation and clipping,
+// checkpoints in safetensors + JSON and exact resume. A plugin supplies only a
+// TrainingTask: its parameters, its batches and its network's forward pass.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <torch/types.h>
+
+#include <gen/denoiser.h>
+#include <gen/export.h>
+#include <gen/progress.h>
+#include <gen/train_parts.h>
+
+namespace gen {
+
+struct GEN_API TrainerConfig {
+  int64_t steps = 1000;            // optimizer steps
+  int grad_accumulation = 1;       // batches per optimizer step
+  AdamW::Options optimizer;
+  int64_t warmup_steps = 0;
+  std::string lr_schedule = "cosine";
+  double min_lr_ratio = 0.0;
+  double grad_clip = 1.0;          // max global grad norm; <= 0 disables
+  double ema_decay = 0.999;        // 0 disables EMA
+  double cond_dropout = 0.1;       // probability of training a sample unconditioned (for CFG)
+  double min_snr_gamma = 0.0;      // 0 disables min-SNR weighting; 5 is the paper's choice
+  PredictionType prediction_type = PredictionType::epsilon;
+  std::string process = "vp";      // "vp" (alphas_cumprod) or "flow" (x_t = (1-s) x0 + s eps)
+  int64_t checkpoint_every = 0;    // steps; 0 = only at the end (and on cancel)
+  std::string output_dir;          // checkpoints go here; empty = none
+  uint64_t seed = 0;
+
+  nlohmann::json to_json() const;
+  static TrainerConfig from_json(const nlohmann::json& j);  // throws UsageError on bad values
+};
+
+struct TrainingBatch {
+  torch::Tensor x0;            // [B, ...] clean data in diffusion space
+  Conditioning cond;           // per-sample conditioning (may be empty)
+  Conditioning null_cond;      // the "no condition" conditioning (batch 1 or B)
+};
+
+class GEN_API TrainingTask {
+ public:
+  virtual ~TrainingTask() = default;
+  // The trainable parameters with their checkpoint names.
+  virtual std::vector<std::pair<std::string, torch::Tensor>> parameters() = 0;
+  // The batch for a step; all randomness must come from `generator` (exact resume).
+  virtual TrainingBatch next_batch(int64_t step, at::Generator& generator) = 0;
+  // The network's raw output for x_t at timesteps t (float, training units).
+  virtual torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const Conditioning& cond) = 0;
+};
+
+class GEN_API Trainer {
+ public:
+  // alphas_cumprod: the VP training schedule (ignored for process "flow").
+  Trainer(TrainingTask& task, TrainerConfig config, torch::Tensor alphas_cumprod);
+  ~Trainer();
+
+  // Trains until config.steps, resuming from output_dir when it holds a checkpoint.
+  // Reports progress (loss, lr, samples/s); on "stop" it saves a checkpoint and throws Cancelled.
+  void run(const ProgressCallback& progress);
+  // One optimizer step; returns the mean loss over its accumulated batches.
+  double train_step();
+  // Loads the checkpoint in output_dir; false when there is none.
+  bool resume();
+  void save_checkpoint() const;
+
+  int64_t step() const { return step_; }
+  const Ema* ema() const { return ema_.get(); }
+
+ private:
+  torch::Tensor batch_loss(const TrainingBatch& batch);
+  TrainingTask& task_;
+  TrainerConfig config_;
+  torch::Tensor alphas_cumprod_;
+  at::Generator generator_;
+  std::unique_ptr<AdamW> optimizer_;
+  std::unique_ptr<Ema> ema_;
+  int64_t step_ = 0;
+  int64_t samples_ = 0;
+};
+
+}  // namespace gen
