@@ -221,3 +221,18 @@ TEST(Cli, BenchSgemmReportsRate) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos);
 }
+
+TEST(Cli, ProgressBarOnATerminal) {
+  // util-linux `script` runs gen on a pseudo-terminal, as a person at a shell would.
+  if (!fs::exists("/usr/bin/script")) FAIL() << "/usr/bin/script (util-linux) is required for this test";
+  TempDir dir;
+  const std::string command = std::string(GEN_EXE) + " image -m gmm2d --steps 20 -W 32 -H 32 -O points=50 -o " +
+                              (dir / "t.png").string();
+  auto r = gen::test::run_program({"/usr/bin/script", "-q", "-e", "-c", command, "/dev/null"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find('\r'), std::string::npos) << r.out;      // the bar redraws in place
+  EXPECT_NE(r.out.find("20/20"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("it/s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ETA"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[####"), std::string::npos) << r.out;
+}

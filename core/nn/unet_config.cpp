@@ -1,0 +1,123 @@
+#include <gen/nn/unet_config.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include <gen/error.h>
+
+namespace gen::nn {
+namespace {
+
+using json = nlohmann::json;
+
+// diffusers allows a number (same for every block) or a per-block list.
+std::vector<int64_t> per_block(const json& v, size_t blocks, const char* what) {
+  if (v.is_number_integer()) return std::vector<int64_t>(blocks, v.get<int64_t>());
+  if (v.is_array()) {
+    auto out = v.get<std::vector<int64_t>>();
+    if (out.size() != blocks)
+      throw ModelError(std::string("UNet config: ") + what + " has " + std::to_string(out.size()) +
+                       " entries for " + std::to_string(blocks) + " blocks");
+    return out;
+  }
+  throw ModelError(std::string("UNet config: ") + what + " must be a number or a list");
+}
+
+// Features of UNet2DConditionModel that SD 1.x/2.x never use; refusing them beats a wrong output.
+void reject_unsupported(const json& j) {
+  auto non_null = [&](const char* k) { return j.contains(k) && !j[k].is_null(); };
+  auto differs = [&](const char* k, const json& expected) { return j.contains(k) && j[k] != expected; };
+  for (const char* k : {"class_embed_type", "addition_embed_type", "time_cond_proj_dim", "encoder_hid_dim",
+                        "num_class_embeds", "time_embedding_act_fn", "timestep_post_act", "cross_attention_norm"})
+    if (non_null(k)) throw ModelError(std::string("UNet config: '") + k + "' is not supported (SD 1.x/2.x only)");
+  const std::pair<const char*, json> defaults[] = {{"act_fn", "silu"},
+                                                   {"time_embedding_type", "positional"},
+                                                   {"resnet_time_scale_shift", "default"},
+                                                   {"only_cross_attention", false},
+                                                   {"dual_cross_attention", false},
+                                                   {"center_input_sample", false},
+                                                   {"conv_in_kernel", 3},
+                                                   {"conv_out_kernel", 3},
+                                                   {"attention_type", "default"}};
+  for (const auto& [k, v] : defaults)
+    if (differs(k, v)) throw ModelError(std::string("UNet config: '") + k + "' = " + j[k].dump() + " is not supported");
+  if (j.contains("time_embedding_dim") && !j["time_embedding_dim"].is_null())
+    throw ModelError("UNet config: a custom time_embedding_dim is not supported");
+}
+
+}  // namespace
+
+void UNet2DConditionConfig::validate() const {
+  const size_t n = block_out_channels.size();
+  if (n == 0) throw ModelError("UNet config: block_out_channels is empty");
+  if (down_block_types.size() != n || up_block_types.size() != n)
+    throw ModelError("UNet config: need one down and one up block type per entry of block_out_channels");
+  if (num_attention_heads.size() != n || transformer_layers_per_block.size() != n)
+    throw ModelError("UNet config: need one head count and transformer depth per block");
+  for (size_t i = 0; i < n; ++i) {
+    const auto& d = down_block_types[i];
+    const auto& u = up_block_types[i];
+    if (d != "CrossAttnDownBlock2D" && d != "DownBlock2D") throw ModelError("UNet config: unsupported down block " + d);
+    if (u != "CrossAttnUpBlock2D" && u != "UpBlock2D") throw ModelError("UNet config: unsupported up block " + u);
+    if (block_out_channels[i] % norm_num_groups != 0)
+      throw ModelError("UNet config: block_out_channels must be divisible by norm_num_groups");
+    if (num_attention_heads[i] <= 0 || block_out_channels[i] % num_attention_heads[i] != 0)
+      throw ModelError("UNet config: block " + std::to_string(i) + " width " + std::to_string(block_out_channels[i]) +
+                       " is not divisible by its head count " + std::to_string(num_attention_heads[i]));
+  }
+  // Up block i works at the width of down block n-1-i, so its heads come from the reversed list.
+  if (block_out_channels.back() % num_attention_heads.back() != 0)
+    throw ModelError("UNet config: the mid block width is not divisible by its head count");
+}
+
+UNet2DConditionConfig UNet2DConditionConfig::from_json(const json& j) {
+  reject_unsupported(j);
+  UNet2DConditionConfig c;
+  c.in_channels = j.value("in_channels", c.in_channels);
+  c.out_channels = j.value("out_channels", c.out_channels);
+  if (j.contains("sample_size") && j["sample_size"].is_number_integer()) c.sample_size = j["sample_size"];
+  c.block_out_channels = j.value("block_out_channels", c.block_out_channels);
+  c.down_block_types = j.value("down_block_types", c.down_block_types);
+  c.up_block_types = j.value("up_block_types", c.up_block_types);
+  const std::string mid = j.contains("mid_block_type") && j["mid_block_type"].is_string()
+                              ? j["mid_block_type"].get<std::string>()
+                              : "UNetMidBlock2DCrossAttn";
+  if (mid != "UNetMidBlock2DCrossAttn") throw ModelError("UNet config: unsupported mid block " + mid);
+  c.layers_per_block = j.value("layers_per_block", c.layers_per_block);
+  const size_t n = c.block_out_channels.size();
+  // `num_attention_heads` wins; else the legacy `attention_head_dim`, which is a head COUNT.
+  json heads = j.contains("num_attention_heads") && !j["num_attention_heads"].is_null() ? j["num_attention_heads"]
+               : j.contains("attention_head_dim") ? j["attention_head_dim"]
+                                                  : json(8);
+  c.num_attention_heads = per_block(heads, n, "attention_head_dim");
+  c.transformer_layers_per_block = per_block(j.value("transformer_layers_per_block", json(1)), n,
+                                             "transformer_layers_per_block");
+  c.mid_transformer_layers = c.transformer_layers_per_block.back();
+  if (j.contains("cross_attention_dim")) {
+    if (!j["cross_attention_dim"].is_number_integer())
+      throw ModelError("UNet config: per-block cross_attention_dim is not supported");
+    c.cross_attention_dim = j["cross_attention_dim"];
+  }
+  c.norm_num_groups = j.value("norm_num_groups", c.norm_num_groups);
+  c.norm_eps = j.value("norm_eps", c.norm_eps);
+  c.use_linear_projection = j.value("use_linear_projection", c.use_linear_projection);
+  c.upcast_attention = j.value("upcast_attention", c.upcast_attention);
+  c.flip_sin_to_cos = j.value("flip_sin_to_cos", c.flip_sin_to_cos);
+  c.freq_shift = j.value("freq_shift", c.freq_shift);
+  c.downsample_padding = j.value("downsample_padding", c.downsample_padding);
+  c.validate();
+  return c;
+}
+
+UNet2DConditionConfig UNet2DConditionConfig::from_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot open UNet config " + path.string());
+  try {
+    return from_json(json::parse(in));
+  } catch (const json::exception& e) {
+    throw InputError("UNet config " + path.string() + " is not valid: " + e.what());
+  }
+}
+
+}  // namespace gen::nn
