@@ -28,5 +28,6 @@ Runner add_generate_command(CLI::App& app, Modality modality, const std::string&
 Runner add_plugins_command(CLI::App& app, CommonFlags& flags);
 Runner add_train_command(CLI::App& app, CommonFlags& flags);
 Runner add_bench_command(CLI::App& app, CommonFlags& flags);
+Runner add_data_command(CLI::App& app, CommonFlags& flags);
 
 }  // namespace gen::cli

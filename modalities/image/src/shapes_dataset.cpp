@@ -1,0 +1,238 @@
+#include <gen/image/shapes_dataset.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include <gen/atomic_file.h>
+#include <gen/error.h>
+#include <gen/image/image_io.h>
+#include <gen/safetensors.h>
+
+namespace gen::image {
+
+namespace {
+
+struct Rgb {
+  float r, g, b;
+};
+
+const std::map<std::string, Rgb>& palette() {
+  static const std::map<std::string, Rgb> colors{
+      {"red", {220, 30, 30}},    {"green", {40, 170, 60}},  {"blue", {40, 80, 220}},   {"yellow", {240, 210, 40}},
+      {"purple", {140, 60, 190}}, {"orange", {245, 140, 30}}, {"white", {245, 245, 245}}, {"black", {20, 20, 20}},
+      {"pink", {240, 120, 180}},  {"cyan", {40, 200, 210}},  {"gray", {128, 128, 128}}};
+  return colors;
+}
+
+// One held-out colour per shape, each colour at most once.
+const std::vector<std::pair<std::string, std::string>>& heldout_pairs() {
+  static const std::vector<std::pair<std::string, std::string>> pairs{
+      {"circle", "purple"}, {"square", "orange"}, {"triangle", "green"},
+      {"star", "blue"},     {"ring", "yellow"},   {"cross", "pink"}};
+  return pairs;
+}
+
+template <class T>
+const T& pick(std::mt19937_64& rng, const std::vector<T>& v) {
+  return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+}
+
+double jitter(std::mt19937_64& rng, double amount) {
+  return std::uniform_real_distribution<double>(-amount, amount)(rng);
+}
+
+void place(ShapeScene& s, std::mt19937_64& rng) {
+  static const std::map<std::string, std::pair<double, double>> anchors{
+      {"centre", {0.5, 0.5}}, {"left", {0.27, 0.5}}, {"right", {0.73, 0.5}}, {"top", {0.5, 0.27}}, {"bottom", {0.5, 0.73}}};
+  auto [ax, ay] = anchors.at(s.position);
+  ax += jitter(rng, 0.03);
+  ay += jitter(rng, 0.03);
+  // Several objects line up across the region: vertically on the left/right,
+  // horizontally elsewhere.
+  const bool vertical = s.position == "left" || s.position == "right";
+  const double spacing = 2.3 * s.radius;
+  for (int i = 0; i < s.count; ++i) {
+    const double offset = (i - (s.count - 1) / 2.0) * spacing;
+    s.centres.emplace_back(vertical ? ax : ax + offset, vertical ? ay + offset : ay);
+  }
+}
+
+// Coverage masks of each shape on a grid of sample points (x right, y down).
+torch::Tensor shape_mask(const std::string& shape, const torch::Tensor& dx, const torch::Tensor& dy, double r) {
+  auto rho = (dx * dx + dy * dy).sqrt();
+  if (shape == "circle") return rho < r;
+  if (shape == "ring") return (rho < r) & (rho > 0.6 * r);
+  if (shape == "square") return (dx.abs() < 0.8 * r) & (dy.abs() < 0.8 * r);
+  if (shape == "cross") {
+    const double w = 0.33 * r;
+    return ((dx.abs() < w) & (dy.abs() < r)) | ((dy.abs() < w) & (dx.abs() < r));
+  }
+  if (shape == "triangle") {  // equilateral, pointing up, circumradius r
+    auto inside = torch::ones_like(dx, torch::kBool);
+    for (int k = 0; k < 3; ++k) {
+      const double a = -M_PI / 2 + k * 2 * M_PI / 3;  // outward normal of the edge opposite vertex k
+      inside &= (-(dx * std::cos(a) + dy * std::sin(a))) < 0.5 * r;
+    }
+    return inside;
+  }
+  if (shape == "star") {  // five points, inner radius 0.45 r, a point straight up
+    const double inner = 0.45 * r, sector = 2 * M_PI / 5;
+    auto theta = torch::atan2(dx, -dy);  // 0 = up, clockwise
+    auto local = torch::remainder(theta, sector);
+    auto alpha = torch::min(local, sector - local);  // angle from the nearest outer vertex, [0, 36deg]
+    // Edge from the outer vertex (r, 0) to the inner vertex (inner, 36deg): the
+    // boundary radius along direction alpha is where that ray meets the edge.
+    const double p2x = inner * std::cos(sector / 2), p2y = inner * std::sin(sector / 2);
+    const double ex = p2x - r, ey = p2y;
+    const double num = r * ey;                                 // P1 x (P2 - P1)
+    auto den = torch::cos(alpha) * ey - torch::sin(alpha) * ex;  // u x (P2 - P1)
+    return rho < num / den;
+  }
+  throw UsageError("unknown shape '" + shape + "'");
+}
+
+}  // namespace
+
+const std::vector<std::string>& shape_names() {
+  static const std::vector<std::string> v{"circle", "square", "triangle", "star", "ring", "cross"};
+  return v;
+}
+const std::vector<std::string>& shape_colors() {
+  static const std::vector<std::string> v{"red", "green", "blue", "yellow", "purple", "orange", "white", "black", "pink", "cyan"};
+  return v;
+}
+const std::vector<std::string>& background_colors() {
+  static const std::vector<std::string> v{"black", "white", "gray", "blue", "green", "red", "yellow", "purple"};
+  return v;
+}
+const std::vector<std::string>& shape_positions() {
+  static const std::vector<std::string> v{"centre", "left", "right", "top", "bottom"};
+  return v;
+}
+
+bool is_heldout_pair(const std::string& shape, const std::string& color) {
+  for (const auto& [s, c] : heldout_pairs())
+    if (s == shape && c == color) return true;
+  return false;
+}
+
+ShapeScene random_scene(std::mt19937_64& rng, bool heldout) {
+  ShapeScene s;
+  if (heldout) {
+    const auto& pair = pick(rng, heldout_pairs());
+    s.shape = pair.first;
+    s.color = pair.second;
+  } else {
+    do {
+      s.shape = pick(rng, shape_names());
+      s.color = pick(rng, shape_colors());
+    } while (is_heldout_pair(s.shape, s.color));
+  }
+  do {
+    s.background = pick(rng, background_colors());
+  } while (s.background == s.color);
+  s.count = std::uniform_int_distribution<int>(1, 3)(rng);
+  // Groups are small so they fit; single objects come in both sizes.
+  s.size = s.count == 1 && std::uniform_int_distribution<int>(0, 1)(rng) ? "large" : "small";
+  s.radius = s.size == "large" ? 0.22 + jitter(rng, 0.02) : 0.11 + jitter(rng, 0.015);
+  s.position = pick(rng, shape_positions());
+  place(s, rng);
+  return s;
+}
+
+Image render_scene(const ShapeScene& scene, int size, int supersample) {
+  if (size < 8 || supersample < 1) throw UsageError("render_scene needs size >= 8 and supersample >= 1");
+  const int n = size * supersample;
+  auto coords = (torch::arange(n, torch::kFloat32) + 0.5f) / static_cast<float>(n);
+  auto ys = coords.view({n, 1}).expand({n, n});
+  auto xs = coords.view({1, n}).expand({n, n});
+  auto mask = torch::zeros({n, n}, torch::kBool);
+  for (const auto& [cx, cy] : scene.centres) mask |= shape_mask(scene.shape, xs - cx, ys - cy, scene.radius);
+  auto coverage = torch::avg_pool2d(mask.to(torch::kFloat32).view({1, 1, n, n}), supersample).view({size, size, 1});
+  const Rgb bg = palette().at(scene.background), fg = palette().at(scene.color);
+  auto bg_t = torch::tensor({bg.r, bg.g, bg.b}).view({1, 1, 3});
+  auto fg_t = torch::tensor({fg.r, fg.g, fg.b}).view({1, 1, 3});
+  auto img = bg_t * (1 - coverage) + fg_t * coverage;
+  return {img.round().clamp(0, 255).to(torch::kUInt8).contiguous()};
+}
+
+int caption_phrasings() { return 4; }
+
+std::string caption_scene(const ShapeScene& s, int phrasing) {
+  static const char* kCounts[] = {"", "a", "two", "three"};
+  static const std::map<std::string, std::string> kWhere{{"centre", "in the centre"},
+                                                        {"left", "on the left"},
+                                                        {"right", "on the right"},
+                                                        {"top", "at the top"},
+                                                        {"bottom", "at the bottom"}};
+  const std::string noun = s.count == 1 ? s.shape : s.shape == "cross" ? "crosses" : s.shape + "s";
+  // "an orange", "an orange", but "a red": the article follows the next word's sound.
+  const std::string next = phrasing % caption_phrasings() == 0 || phrasing % caption_phrasings() == 2 ? s.size : s.color;
+  const std::string count = s.count == 1 && std::string("aeiou").find(next[0]) != std::string::npos ? "an" : kCounts[s.count];
+  const std::string where = kWhere.at(s.position);
+  switch (phrasing % caption_phrasings()) {
+    case 0: return count + " " + s.size + " " + s.color + " " + noun + " " + where + " on a " + s.background + " background";
+    case 1: return count + " " + s.color + " " + noun + " " + where + ", " + s.background + " background";
+    case 2: return s.background + " background with " + count + " " + s.size + " " + s.color + " " + noun + " " + where;
+    default: return count + " " + s.color + " " + noun + " on a " + s.background + " background";
+  }
+}
+
+namespace {
+
+nlohmann::json scene_json(const ShapeScene& s, const std::string& caption) {
+  return {{"caption", caption},   {"shape", s.shape},      {"color", s.color},     {"size", s.size},
+          {"position", s.position}, {"background", s.background}, {"count", s.count}};
+}
+
+void write_split(const std::filesystem::path& dir, const std::string& name, int64_t count, bool heldout,
+                 std::mt19937_64& rng, const ShapesDatasetOptions& o, const ProgressCallback& progress,
+                 torch::Tensor* preview) {
+  auto images = torch::empty({count, o.size, o.size, 3}, torch::kUInt8);
+  std::string lines;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < count; ++i) {
+    auto scene = random_scene(rng, heldout);
+    const int phrasing = std::uniform_int_distribution<int>(0, caption_phrasings() - 1)(rng);
+    images[i] = render_scene(scene, o.size).pixels;
+    lines += scene_json(scene, caption_scene(scene, phrasing)).dump() + "\n";
+    if (progress && (i + 1) % 256 == 0 || i + 1 == count) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (progress && progress({"rendering " + name, i + 1, count, elapsed, ""}) == ProgressAction::stop)
+        throw Cancelled();
+    }
+  }
+  save_safetensors(dir / (name + ".safetensors"), {{"images", images}},
+                   {{"split", name}, {"seed", std::to_string(o.seed)}});
+  write_file_atomic(dir / (name + ".jsonl"), lines);
+  if (preview && count > 0) *preview = images.narrow(0, 0, std::min<int64_t>(64, count));
+}
+
+}  // namespace
+
+void write_shapes_dataset(const std::filesystem::path& dir, const ShapesDatasetOptions& o,
+                          const ProgressCallback& progress) {
+  if (o.train_count < 1 || o.heldout_count < 0) throw UsageError("the dataset needs at least one training image");
+  std::filesystem::create_directories(dir);
+  std::mt19937_64 rng(o.seed);
+  torch::Tensor preview;
+  write_split(dir, "train", o.train_count, false, rng, o, progress, &preview);
+  write_split(dir, "heldout", o.heldout_count, true, rng, o, progress, nullptr);
+  // An 8-wide grid of the first training images, for a quick look.
+  const int64_t n = preview.size(0), cols = 8, rows = (n + cols - 1) / cols;
+  auto grid = torch::zeros({rows * o.size, cols * o.size, 3}, torch::kUInt8);
+  for (int64_t i = 0; i < n; ++i)
+    grid.narrow(0, (i / cols) * o.size, o.size).narrow(1, (i % cols) * o.size, o.size).copy_(preview[i]);
+  write_png(dir / "preview.png", {grid});
+  nlohmann::json meta{{"name", "gen-shapes"}, {"version", 1}, {"seed", o.seed}, {"size", o.size},
+                      {"train", o.train_count}, {"heldout", o.heldout_count},
+                      {"shapes", shape_names()}, {"colors", shape_colors()}, {"backgrounds", background_colors()},
+                      {"positions", shape_positions()}, {"heldout_pairs", heldout_pairs()}};
+  write_file_atomic(dir / "dataset.json", meta.dump(2) + "\n");
+}
+
+}  // namespace gen::image
