@@ -7,7 +7,9 @@
 namespace gen::nn {
 
 torch::Tensor DiagonalGaussian::sample(std::optional<at::Generator> generator) const {
-  auto noise = torch::randn(mean.sizes(), generator, mean.options());
+  c10::optional<at::Generator> g;  // LibTorch 1.13 takes c10::optional
+  if (generator) g = *generator;
+  auto noise = torch::randn(mean.sizes(), g, mean.options());
   return mean + std * noise;
 }
 

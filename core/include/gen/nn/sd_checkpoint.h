@@ -1,0 +1,50 @@
+// Stable Diffusion 1.x / 2.x checkpoints -> ready-to-run float32 modules.
+//  * a diffusers folder: model_index.json, unet/, vae/, text_encoder/ (config.json +
+//    *.safetensors; the .fp16 variants are accepted), tokenizer/, scheduler/;
+//  * a single original-layout .safetensors file (model.diffusion_model.*,
+//    first_stage_model.*, cond_stage_model.*), architecture inferred from shapes.
+// F16/BF16 storage is converted to float32. Buffers such as position_ids are ignored.
+#pragma once
+#include <filesystem>
+#include <optional>
+
+#include <gen/export.h>
+#include <gen/nn/autoencoder_kl.h>
+#include <gen/nn/clip_text_model.h>
+#include <gen/nn/unet2d_condition.h>
+
+namespace gen::nn {
+
+struct StableDiffusionModels {
+  int sd_version = 1;  // 1 or 2 (2: 1024-wide OpenCLIP context)
+  UNet2DConditionConfig unet_config;
+  UNet2DConditionModel unet{nullptr};
+  AutoencoderKLConfig vae_config;
+  AutoencoderKL vae{nullptr};
+  ClipTextConfig text_config;
+  ClipTextModel text_encoder{nullptr};
+  // Diffusers folders only (empty otherwise): for the tokenizer and the sampler setup.
+  std::filesystem::path tokenizer_dir;
+  std::filesystem::path scheduler_config;
+};
+
+struct SingleFileOptions {
+  // Overrides for what shapes cannot tell (head counts, norm groups, activation...).
+  std::optional<UNet2DConditionConfig> unet_config;
+  std::optional<AutoencoderKLConfig> vae_config;
+  std::optional<ClipTextConfig> text_config;
+  bool strict = true;  // unexpected keys under a part's prefix are errors
+};
+
+// The three parts of a diffusers folder, each from <dir>/config.json + weights.
+GEN_API UNet2DConditionModel load_diffusers_unet(const std::filesystem::path& dir, bool strict = true);
+GEN_API AutoencoderKL load_diffusers_vae(const std::filesystem::path& dir, bool strict = true);
+GEN_API ClipTextModel load_diffusers_text_encoder(const std::filesystem::path& dir, bool strict = true);
+
+GEN_API StableDiffusionModels load_diffusers_folder(const std::filesystem::path& dir, bool strict = true);
+GEN_API StableDiffusionModels load_single_file(const std::filesystem::path& file, const SingleFileOptions& options = {});
+
+// 2 when the UNet's cross-attention context is 1024 wide (OpenCLIP ViT-H), else 1.
+GEN_API int detect_sd_version(const UNet2DConditionConfig& unet);
+
+}  // namespace gen::nn

@@ -1,0 +1,163 @@
+#include <gen/nn/sd_checkpoint.h>
+
+#include <set>
+
+#include <gen/error.h>
+#include <gen/nn/original_layout.h>
+#include <gen/safetensors.h>
+
+namespace gen::nn {
+namespace fs = std::filesystem;
+namespace {
+
+// The first existing weights file of a diffusers component folder.
+fs::path weights_in(const fs::path& dir, const std::string& stem) {
+  for (const auto& name : {stem + ".safetensors", stem + ".fp16.safetensors"})
+    if (fs::exists(dir / name)) return dir / name;
+  throw InputError("no " + stem + ".safetensors in " + dir.string() +
+                   " (only safetensors weights are supported; convert .bin files first)");
+}
+
+template <typename Module>
+void load_folder_weights(Module& m, const fs::path& file, bool strict) {
+  LoadOptions o;
+  o.strict = strict;
+  o.what = file.string();
+  load_state_dict(*m, load_safetensors(file), o);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+ShapeMap shapes_with_prefix(const SafeTensorsFile& f, const std::string& prefix) {
+  ShapeMap s;
+  for (const auto& t : f.tensors())
+    if (t.name.rfind(prefix, 0) == 0) s[t.name] = t.shape;
+  return s;
+}
+
+// Gathers one part's tensors from an original-layout file under diffusers names, then
+// loads them. VAE attention weights are 1x1 convs there and Linear here.
+void load_original_part(torch::nn::Module& m, const std::map<std::string, std::string>& key_map,
+                        const SafeTensorsFile& f, const std::string& prefix, const std::string& part,
+                        const SingleFileOptions& opt) {
+  std::map<std::string, int64_t> dims;
+  for (const auto& p : m.named_parameters(true)) dims[p.key()] = p.value().dim();
+  TensorMap tensors;
+  std::vector<std::string> missing;
+  std::set<std::string> used;
+  for (const auto& [name, orig] : key_map) {
+    if (!f.contains(orig)) {
+      missing.push_back(orig);
+      continue;
+    }
+    used.insert(orig);
+    auto t = f.get(orig, torch::kFloat32);
+    if (dims[name] == 2 && t.dim() == 4 && t.size(2) == 1 && t.size(3) == 1) t = t.reshape({t.size(0), t.size(1)});
+    tensors[name] = t;
+  }
+  std::vector<std::string> unexpected;
+  for (const auto& t : f.tensors())
+    if (t.name.rfind(prefix, 0) == 0 && !used.count(t.name) && !ends_with(t.name, "position_ids"))
+      unexpected.push_back(t.name);
+  auto head = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size() && i < 8; ++i) s += (i ? ", " : "") + v[i];
+    return v.size() > 8 ? s + " ... and " + std::to_string(v.size() - 8) + " more" : s;
+  };
+  if (!missing.empty())
+    throw ModelError(f.path().string() + ": the " + part + " is missing " + std::to_string(missing.size()) +
+                     " tensors: " + head(missing));
+  if (opt.strict && !unexpected.empty())
+    throw ModelError(f.path().string() + ": unexpected " + part + " tensors (is the inferred architecture right?): " +
+                     head(unexpected));
+  LoadOptions o;
+  o.what = f.path().string() + " (" + part + ")";
+  load_state_dict(m, tensors, o);
+}
+
+ClipTextModel load_original_text_encoder(const SafeTensorsFile& f, const SingleFileOptions& opt, ClipTextConfig& cfg) {
+  if (!shapes_with_prefix(f, kOriginalClipPrefix).empty()) {
+    cfg = opt.text_config ? *opt.text_config : ClipTextConfig::detect_from_weights(shapes_with_prefix(f, kOriginalClipPrefix));
+    ClipTextModel clip(cfg);
+    load_original_part(*clip, original_key_map(*clip), f, kOriginalClipPrefix, "text encoder", opt);
+    return clip;
+  }
+  TensorMap open_clip;
+  for (const auto& t : f.tensors())
+    if (t.name.rfind(kOpenClipPrefix, 0) == 0) open_clip[t.name] = f.get(t.name);
+  if (open_clip.empty())
+    throw ModelError(f.path().string() + ": no text encoder (neither " + kOriginalClipPrefix + "* nor " +
+                     kOpenClipPrefix + "*)");
+  auto converted = convert_open_clip(open_clip);
+  cfg = opt.text_config ? *opt.text_config : ClipTextConfig::detect_from_weights(shapes_of(converted));
+  ClipTextModel clip(cfg);
+  LoadOptions o;
+  o.what = f.path().string() + " (OpenCLIP text encoder)";
+  o.strict = opt.strict;
+  load_state_dict(*clip, converted, o);
+  return clip;
+}
+
+}  // namespace
+
+int detect_sd_version(const UNet2DConditionConfig& unet) { return unet.cross_attention_dim == 1024 ? 2 : 1; }
+
+UNet2DConditionModel load_diffusers_unet(const fs::path& dir, bool strict) {
+  UNet2DConditionModel m(UNet2DConditionConfig::from_json_file(dir / "config.json"));
+  load_folder_weights(m, weights_in(dir, "diffusion_pytorch_model"), strict);
+  m->eval();
+  return m;
+}
+
+AutoencoderKL load_diffusers_vae(const fs::path& dir, bool strict) {
+  AutoencoderKL m(AutoencoderKLConfig::from_json_file(dir / "config.json"));
+  load_folder_weights(m, weights_in(dir, "diffusion_pytorch_model"), strict);
+  m->eval();
+  return m;
+}
+
+ClipTextModel load_diffusers_text_encoder(const fs::path& dir, bool strict) {
+  ClipTextModel m(ClipTextConfig::from_json_file(dir / "config.json"));
+  load_folder_weights(m, weights_in(dir, "model"), strict);
+  m->eval();
+  return m;
+}
+
+StableDiffusionModels load_diffusers_folder(const fs::path& dir, bool strict) {
+  if (!fs::exists(dir / "model_index.json"))
+    throw InputError(dir.string() + " is not a diffusers folder (no model_index.json)");
+  StableDiffusionModels sd;
+  sd.unet = load_diffusers_unet(dir / "unet", strict);
+  sd.unet_config = sd.unet->config();
+  sd.vae = load_diffusers_vae(dir / "vae", strict);
+  sd.vae_config = sd.vae->config();
+  sd.text_encoder = load_diffusers_text_encoder(dir / "text_encoder", strict);
+  sd.text_config = sd.text_encoder->config();
+  sd.sd_version = detect_sd_version(sd.unet_config);
+  if (fs::exists(dir / "tokenizer")) sd.tokenizer_dir = dir / "tokenizer";
+  if (fs::exists(dir / "scheduler" / "scheduler_config.json")) sd.scheduler_config = dir / "scheduler" / "scheduler_config.json";
+  return sd;
+}
+
+StableDiffusionModels load_single_file(const fs::path& path, const SingleFileOptions& opt) {
+  const auto f = SafeTensorsFile::open(path);
+  StableDiffusionModels sd;
+  sd.unet_config = opt.unet_config ? *opt.unet_config
+                                   : UNet2DConditionConfig::detect_from_weights(shapes_with_prefix(f, kOriginalUNetPrefix));
+  sd.unet = UNet2DConditionModel(sd.unet_config);
+  load_original_part(*sd.unet, original_key_map(*sd.unet), f, kOriginalUNetPrefix, "UNet", opt);
+  sd.vae_config = opt.vae_config ? *opt.vae_config
+                                 : AutoencoderKLConfig::detect_from_weights(shapes_with_prefix(f, kOriginalVaePrefix));
+  sd.vae = AutoencoderKL(sd.vae_config);
+  load_original_part(*sd.vae, original_key_map(*sd.vae), f, kOriginalVaePrefix, "VAE", opt);
+  sd.text_encoder = load_original_text_encoder(f, opt, sd.text_config);
+  sd.sd_version = detect_sd_version(sd.unet_config);
+  sd.unet->eval();
+  sd.vae->eval();
+  sd.text_encoder->eval();
+  return sd;
+}
+
+}  // namespace gen::nn

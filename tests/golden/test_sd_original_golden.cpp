@@ -1,0 +1,103 @@
+// Single-file original-layout checkpoint (F16) -> the same outputs as the diffusers
+// layout; the key map agrees with golden/sd_original/key_map.json.
+#include <gtest/gtest.h>
+
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <gen/nn/original_layout.h>
+#include <gen/nn/sd_checkpoint.h>
+#include <gen/safetensors.h>
+
+#include "nn_golden_util.h"
+
+namespace {
+
+using gen::test::all_close;
+using gen::test::golden_dir;
+using gen::test::io_at;
+
+std::filesystem::path checkpoint() { return golden_dir() / "sd_original" / "tiny_sd_original_f16.safetensors"; }
+
+// Heads and the activation are not in the weights: the tiny CLIP (4 heads, 32 wide)
+// differs from real CLIP, so its config is passed as the documented override.
+gen::nn::SingleFileOptions options() {
+  gen::nn::SingleFileOptions o;
+  o.text_config = gen::nn::ClipTextConfig::from_json_file(golden_dir() / "clip_text" / "config.json");
+  return o;
+}
+
+class SdOriginal : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { sd = new gen::nn::StableDiffusionModels(gen::nn::load_single_file(checkpoint(), options())); }
+  static void TearDownTestSuite() { delete sd; }
+  static gen::nn::StableDiffusionModels* sd;
+  torch::NoGradGuard no_grad;
+};
+gen::nn::StableDiffusionModels* SdOriginal::sd = nullptr;
+
+TEST_F(SdOriginal, InfersSd1AndTheDiffusersConfigs) {
+  EXPECT_EQ(sd->sd_version, 1);
+  const auto unet = gen::nn::UNet2DConditionConfig::from_json_file(golden_dir() / "unet" / "config.json");
+  EXPECT_EQ(sd->unet_config.block_out_channels, unet.block_out_channels);
+  EXPECT_EQ(sd->unet_config.down_block_types, unet.down_block_types);
+  EXPECT_EQ(sd->unet_config.up_block_types, unet.up_block_types);
+  EXPECT_EQ(sd->unet_config.num_attention_heads, unet.num_attention_heads);
+  EXPECT_EQ(sd->unet_config.layers_per_block, unet.layers_per_block);
+  EXPECT_EQ(sd->unet_config.cross_attention_dim, unet.cross_attention_dim);
+  const auto vae = gen::nn::AutoencoderKLConfig::from_json_file(golden_dir() / "vae" / "config.json");
+  EXPECT_EQ(sd->vae_config.block_out_channels, vae.block_out_channels);
+  EXPECT_EQ(sd->vae_config.layers_per_block, vae.layers_per_block);
+  EXPECT_EQ(sd->vae_config.latent_channels, vae.latent_channels);
+  for (const auto& p : sd->unet->parameters()) ASSERT_EQ(p.scalar_type(), torch::kFloat32);
+}
+
+TEST_F(SdOriginal, UNetOutputs) {
+  auto io = gen::test::load_io("unet");
+  const auto ehs = io_at(io, "encoder_hidden_states");
+  EXPECT_TRUE(all_close(sd->unet(io_at(io, "sample"), io_at(io, "timestep_int"), ehs), io_at(io, "out_timestep_int")));
+  EXPECT_TRUE(all_close(sd->unet(io_at(io, "sample"), io_at(io, "timestep_float"), ehs), io_at(io, "out_timestep_float")));
+  EXPECT_TRUE(all_close(sd->unet(io_at(io, "cfg_sample"), torch::tensor(int64_t(250)), ehs), io_at(io, "out_cfg_t250")));
+}
+
+TEST_F(SdOriginal, VaeOutputs) {
+  auto io = gen::test::load_io("vae");
+  auto post = sd->vae->encode(io_at(io, "image"));
+  EXPECT_TRUE(all_close(post.mean, io_at(io, "posterior_mean")));
+  EXPECT_TRUE(all_close(post.logvar, io_at(io, "posterior_logvar")));
+  EXPECT_TRUE(all_close(sd->vae->decode(io_at(io, "latent")), io_at(io, "decoded")));
+}
+
+TEST_F(SdOriginal, TextEncoderOutputs) {
+  auto io = gen::test::load_io("clip_text");
+  for (const std::string b : {"pad_eos_77", "short12_no_bos_no_eos"}) {
+    auto out = sd->text_encoder(io_at(io, b + ".input_ids"));
+    EXPECT_TRUE(all_close(out.last_hidden_state, io_at(io, b + ".last_hidden_state"))) << b;
+    EXPECT_TRUE(all_close(out.pooler_output, io_at(io, b + ".pooler_output"))) << b;
+  }
+}
+
+TEST_F(SdOriginal, KeyMapAgreesWithReference) {
+  const auto ref = gen::test::read_json(golden_dir() / "sd_original" / "key_map.json");
+  auto check = [&](const std::string& part, const std::map<std::string, std::string>& mine) {
+    const auto& want = ref.at(part).at("map");
+    EXPECT_EQ(mine.size(), want.size()) << part;
+    for (const auto& [k, v] : want.items()) {
+      auto it = mine.find(k);
+      if (it == mine.end()) {
+        ADD_FAILURE() << part << ": no mapping for " << k;
+        continue;
+      }
+      EXPECT_EQ(it->second, v.get<std::string>()) << part << ": " << k;
+    }
+  };
+  check("unet", gen::nn::original_key_map(*sd->unet));
+  check("vae", gen::nn::original_key_map(*sd->vae));
+  check("text", gen::nn::original_key_map(*sd->text_encoder));
+}
+
+TEST_F(SdOriginal, PositionIdsBufferIsIgnored) {
+  auto f = gen::SafeTensorsFile::open(checkpoint());
+  EXPECT_TRUE(f.contains("cond_stage_model.transformer.text_model.embeddings.position_ids"));
+}
+
+}  // namespace
