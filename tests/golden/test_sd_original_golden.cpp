@@ -4,6 +4,7 @@
 
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <gen/error.h>
 #include <gen/nn/original_layout.h>
 #include <gen/nn/sd_checkpoint.h>
 #include <gen/safetensors.h>
@@ -98,6 +99,49 @@ TEST_F(SdOriginal, KeyMapAgreesWithReference) {
 TEST_F(SdOriginal, PositionIdsBufferIsIgnored) {
   auto f = gen::SafeTensorsFile::open(checkpoint());
   EXPECT_TRUE(f.contains("cond_stage_model.transformer.text_model.embeddings.position_ids"));
+}
+
+}  // namespace
+
+namespace {
+
+// A diffusers folder assembled from the golden parts (unet/, vae/, clip_text/ as text_encoder/).
+TEST(DiffusersFolder, LoadsAllThreePartsAndMatchesTheGoldenOutputs) {
+  torch::NoGradGuard no_grad;
+  gen::test::TempDir dir;
+  gen::test::write_text(dir / "model_index.json", "{\"_class_name\": \"StableDiffusionPipeline\"}");
+  std::filesystem::create_directory_symlink(golden_dir() / "unet", dir / "unet");
+  std::filesystem::create_directory_symlink(golden_dir() / "vae", dir / "vae");
+  std::filesystem::create_directory_symlink(golden_dir() / "clip_text", dir / "text_encoder");
+  auto sd = gen::nn::load_diffusers_folder(dir.path());
+  EXPECT_EQ(sd.sd_version, 1);
+  EXPECT_TRUE(sd.scheduler_config.empty());
+  auto io = gen::test::load_io("unet");
+  EXPECT_TRUE(all_close(sd.unet(io_at(io, "sample"), io_at(io, "timestep_int"), io_at(io, "encoder_hidden_states")),
+                        io_at(io, "out_timestep_int")));
+  auto clip_io = gen::test::load_io("clip_text");
+  EXPECT_TRUE(all_close(sd.text_encoder(io_at(clip_io, "pad_zero_77.input_ids")).last_hidden_state,
+                        io_at(clip_io, "pad_zero_77.last_hidden_state")));
+}
+
+TEST(DiffusersFolder, NotAFolderIsAnInputError) {
+  gen::test::TempDir dir;
+  EXPECT_THROW(gen::nn::load_diffusers_folder(dir.path()), gen::InputError);
+}
+
+// A UNet config that does not fit the single file: the error names a key and both shapes.
+TEST(SingleFile, WrongConfigNamesKeyAndShapes) {
+  auto o = options();
+  auto unet = gen::nn::UNet2DConditionConfig::from_json_file(golden_dir() / "unet" / "config.json");
+  unet.cross_attention_dim = 48;
+  o.unet_config = unet;
+  try {
+    gen::nn::load_single_file(checkpoint(), o);
+    ADD_FAILURE() << "expected a ModelError";
+  } catch (const gen::ModelError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("attn2.to_k.weight: checkpoint [32, 32] vs model [32, 48]"), std::string::npos) << msg;
+  }
 }
 
 }  // namespace

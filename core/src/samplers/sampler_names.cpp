@@ -1,0 +1,153 @@
+// Sampler names: diffusers class names, k-diffusion/A1111 names and ours all map onto
+// one canonical sampler plus an optional sigma spacing ("DPM++ 2M Karras").
+#include <gen/sampler.h>
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include <gen/error.h>
+
+#include "samplers.h"
+
+namespace gen {
+namespace {
+
+using Factory = std::unique_ptr<Sampler> (*)(SchedulerConfig);
+
+struct SamplerEntry {
+  const char* name;
+  Factory make;
+  const char* diffusers_class;
+};
+
+const SamplerEntry kSamplers[] = {
+    {"ddpm", samplers::make_ddpm, "DDPMScheduler"},
+    {"ddim", samplers::make_ddim, "DDIMScheduler"},
+    {"pndm", samplers::make_pndm, "PNDMScheduler"},
+    {"euler", samplers::make_euler, "EulerDiscreteScheduler"},
+    {"euler_a", samplers::make_euler_ancestral, "EulerAncestralDiscreteScheduler"},
+    {"heun", samplers::make_heun, "HeunDiscreteScheduler"},
+    {"lms", samplers::make_lms, "LMSDiscreteScheduler"},
+    {"dpmpp_2m", samplers::make_dpmpp_2m, "DPMSolverMultistepScheduler"},
+    {"unipc", samplers::make_unipc, "UniPCMultistepScheduler"},
+    {"flow_euler", samplers::make_flow_euler, "FlowMatchEulerDiscreteScheduler"},
+    {"lcm", samplers::make_lcm, "LCMScheduler"},
+};
+
+// Aliases people type, keyed by their normalised form (see normalise()).
+struct Alias {
+  const char* alias;
+  const char* canonical;
+  const char* sigmas;  // "", "karras" or "exponential"
+};
+
+const Alias kAliases[] = {
+    {"plms", "pndm", ""},
+    {"eulerancestral", "euler_a", ""},
+    {"eulerkarras", "euler", "karras"},
+    {"heunkarras", "heun", "karras"},
+    {"lmskarras", "lms", "karras"},
+    {"dpmpp2m", "dpmpp_2m", ""},
+    {"dpmsolvermultistep", "dpmpp_2m", ""},
+    {"dpmsolver", "dpmpp_2m", ""},
+    {"dpmpp2mkarras", "dpmpp_2m", "karras"},
+    {"dpmpp2mexponential", "dpmpp_2m", "exponential"},
+    {"unipckarras", "unipc", "karras"},
+    {"flowmatcheuler", "flow_euler", ""},
+    {"eulerflow", "flow_euler", ""},
+    {"ddimtrailing", "ddim", ""},
+};
+
+// Lower case, "++" -> "pp", everything but letters and digits dropped, and a trailing
+// "scheduler"/"discretescheduler" removed: "DPM++ 2M Karras" -> "dpmpp2mkarras".
+std::string normalise(const std::string& name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '+' && i + 1 < name.size() && name[i + 1] == '+') {
+      out += "pp";
+      ++i;
+    } else if (std::isalnum(static_cast<unsigned char>(name[i]))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    }
+  }
+  for (const char* suffix : {"discretescheduler", "scheduler"}) {
+    std::string s(suffix);
+    if (out.size() > s.size() && out.compare(out.size() - s.size(), s.size(), s) == 0) {
+      out.resize(out.size() - s.size());
+      break;
+    }
+  }
+  return out;
+}
+
+std::string valid_names() {
+  std::string list;
+  for (const auto& e : kSamplers) list += (list.empty() ? "" : ", ") + std::string(e.name);
+  return list + " (and aliases such as euler_a, \"DPM++ 2M Karras\", plms; see docs/samplers.md)";
+}
+
+const SamplerEntry* find_canonical(const std::string& key) {
+  for (const auto& e : kSamplers)
+    if (normalise(e.name) == key || normalise(e.diffusers_class) == key) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<Sampler> make_sampler(const std::string& name, SchedulerConfig config) {
+  auto key = normalise(name);
+  const SamplerEntry* entry = find_canonical(key);
+  if (!entry) {
+    for (const auto& a : kAliases) {
+      if (key != a.alias) continue;
+      entry = find_canonical(normalise(a.canonical));
+      if (std::string(a.sigmas) == "karras") config.use_karras_sigmas = true;
+      if (std::string(a.sigmas) == "exponential") config.use_exponential_sigmas = true;
+      if (std::string(a.alias) == "ddimtrailing") config.timestep_spacing = "trailing";
+      break;
+    }
+  }
+  if (!entry) throw UsageError("unknown sampler '" + name + "'; valid: " + valid_names());
+  return entry->make(std::move(config));
+}
+
+std::unique_ptr<Sampler> make_sampler_from_diffusers(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("_class_name") || !j["_class_name"].is_string())
+    throw UsageError("scheduler config has no \"_class_name\"");
+  auto class_name = j["_class_name"].get<std::string>();
+  auto config = SchedulerConfig::from_json(j);
+  if (class_name == "DPMSolverMultistepScheduler") {
+    auto algorithm = j.value("algorithm_type", std::string("dpmsolver++"));
+    if (algorithm != "dpmsolver++") throw UsageError("DPMSolverMultistepScheduler: algorithm_type '" + algorithm +
+                                                     "' is not supported (only dpmsolver++)");
+    if (j.value("solver_type", std::string("midpoint")) != "midpoint")
+      throw UsageError("DPMSolverMultistepScheduler: only solver_type 'midpoint' is supported");
+    if (j.value("euler_at_final", false)) throw UsageError("DPMSolverMultistepScheduler: euler_at_final is not supported");
+  }
+  if (class_name == "UniPCMultistepScheduler") {
+    if (j.value("solver_type", std::string("bh2")) != "bh2")
+      throw UsageError("UniPCMultistepScheduler: only solver_type 'bh2' is supported");
+    if (!j.value("predict_x0", true)) throw UsageError("UniPCMultistepScheduler: predict_x0 false is not supported");
+  }
+  if (class_name == "PNDMScheduler" && !j.value("skip_prk_steps", false))
+    throw UsageError("PNDMScheduler: only skip_prk_steps true (PLMS) is supported");
+  if (class_name == "EulerDiscreteScheduler" && j.value("interpolation_type", std::string("linear")) != "linear")
+    throw UsageError("EulerDiscreteScheduler: only interpolation_type 'linear' is supported");
+  for (const auto& e : kSamplers)
+    if (class_name == e.diffusers_class) return e.make(std::move(config));
+  throw UsageError("scheduler class '" + class_name + "' is not supported; supported: " + valid_names());
+}
+
+std::vector<std::string> sampler_names() {
+  std::vector<std::string> names;
+  for (const auto& e : kSamplers) names.emplace_back(e.name);
+  return names;
+}
+
+std::vector<std::pair<std::string, std::string>> sampler_aliases() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& a : kAliases) out.emplace_back(a.alias, a.canonical);
+  return out;
+}
+
+}  // namespace gen
