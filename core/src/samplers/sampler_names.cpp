@@ -92,21 +92,25 @@ const SamplerEntry* find_canonical(const std::string& key) {
   return nullptr;
 }
 
+// The sampler a normalised name stands for, with the config changes its alias implies.
+const SamplerEntry* resolve(const std::string& key, SchedulerConfig& config) {
+  if (const auto* entry = find_canonical(key)) return entry;
+  for (const auto& a : kAliases) {
+    if (key != a.alias) continue;
+    if (std::string(a.sigmas) == "karras") config.use_karras_sigmas = true;
+    if (std::string(a.sigmas) == "exponential") config.use_exponential_sigmas = true;
+    if (std::string(a.alias) == "ddimtrailing") config.timestep_spacing = "trailing";
+    return find_canonical(normalise(a.canonical));
+  }
+  // A1111's "k_" prefix (k_euler_a, k_dpmpp_2m) names the same samplers.
+  if (key.size() > 1 && key[0] == 'k') return resolve(key.substr(1), config);
+  return nullptr;
+}
+
 }  // namespace
 
 std::unique_ptr<Sampler> make_sampler(const std::string& name, SchedulerConfig config) {
-  auto key = normalise(name);
-  const SamplerEntry* entry = find_canonical(key);
-  if (!entry) {
-    for (const auto& a : kAliases) {
-      if (key != a.alias) continue;
-      entry = find_canonical(normalise(a.canonical));
-      if (std::string(a.sigmas) == "karras") config.use_karras_sigmas = true;
-      if (std::string(a.sigmas) == "exponential") config.use_exponential_sigmas = true;
-      if (std::string(a.alias) == "ddimtrailing") config.timestep_spacing = "trailing";
-      break;
-    }
-  }
+  const SamplerEntry* entry = resolve(normalise(name), config);
   if (!entry) throw UsageError("unknown sampler '" + name + "'; valid: " + valid_names());
   return entry->make(std::move(config));
 }
