@@ -13,7 +13,7 @@ PACKAGES=(
   libsndfile1-dev libopen3d-dev
   libboost-dev libboost-filesystem-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libpng-dev libstb-dev
+  libgtest-dev libgmock-dev libpng-dev libstb-dev libicu-dev
   clang libclang-rt-14-dev
 )
 
