@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <fstream>
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -14,6 +13,8 @@
 #include <gen/image/image_io.h>
 #include <gen/output.h>
 #include <gen/plugin.h>
+#include <gen/sampler.h>
+#include <gen/sampling.h>
 
 #include "template.h"
 
@@ -55,34 +56,14 @@ MixtureSpec mixture_spec(const gen::Request& r) {
   return spec;
 }
 
-// The training process the analytic model "was trained with": DDPM's linear betas.
-torch::Tensor training_alphas_cumprod() {
-  auto betas = torch::linspace(0.0001, 0.02, 1000, torch::kFloat64);
-  return torch::cumprod(1 - betas, 0);
+// The training schedule the analytic model "was trained with": DDPM's linear betas.
+gen::SchedulerConfig training_schedule() {
+  gen::SchedulerConfig c;
+  c.beta_schedule = "linear";
+  c.beta_start = 0.0001;
+  c.beta_end = 0.02;
+  return c;
 }
-
-// Deterministic DDIM (eta = 0) over trailing timesteps: x0 and epsilon from the
-// prediction, then x_prev = sqrt(abar_prev) x0 + sqrt(1 - abar_prev) eps.
-class DdimSampler {
- public:
-  DdimSampler(torch::Tensor alphas_cumprod, int steps) : abar_(std::move(alphas_cumprod)) {
-    const int64_t n = abar_.size(0);
-    for (int i = 0; i < steps; ++i)
-      timesteps_.push_back(static_cast<int64_t>(std::llround(n - i * static_cast<double>(n) / steps)) - 1);
-  }
-  int64_t num_steps() const { return static_cast<int64_t>(timesteps_.size()); }
-  int64_t timestep(int64_t i) const { return timesteps_[i]; }
-  torch::Tensor step(const torch::Tensor& eps, int64_t i, const torch::Tensor& x) const {
-    const double a = abar_[timesteps_[i]].item<double>();
-    const double a_prev = i + 1 < num_steps() ? abar_[timesteps_[i + 1]].item<double>() : 1.0;
-    auto x0 = (x - std::sqrt(1 - a) * eps) / std::sqrt(a);
-    return std::sqrt(a_prev) * x0 + std::sqrt(1 - a_prev) * eps;
-  }
-
- private:
-  torch::Tensor abar_;
-  std::vector<int64_t> timesteps_;
-};
 
 void write_csv(const std::filesystem::path& path, const torch::Tensor& points) {
   gen::AtomicFile file(path);
@@ -106,51 +87,39 @@ class MixtureGenerator : public gen::Generator {
   gen::Result run(const gen::Request& r, const gen::ProgressCallback& progress) override {
     const auto spec = mixture_spec(r);
     const int points = static_cast<int>(number_option(r, "points", 2000, 1, 1000000));
-    const int steps = r.steps > 0 ? r.steps : 30;
     const int width = r.width > 0 ? r.width : 512, height = r.height > 0 ? r.height : 512;
     if (width < 16 || height < 16) throw gen::UsageError("width and height must be at least 16");
-    const std::string sampler_name = r.sampler.empty() ? "ddim" : r.sampler;
-    if (sampler_name != "ddim")
-      throw gen::UsageError("unknown sampler '" + sampler_name + "' for gmm2d (valid: ddim)");
-    auto abar = training_alphas_cumprod();
-    auto mixture = GaussianMixture2d::from_spec(spec);
-    MixtureDenoiser denoiser(mixture, abar);
+    auto schedule = training_schedule();
+    schedule.apply_schedule_name(r.scheduler);
+    const std::string sampler_name = r.sampler.empty() ? "dpmpp_2m" : r.sampler;
+    auto sampler = gen::make_sampler(sampler_name, schedule);  // throws, listing valid names
+
+    auto mixture = mixture_from_spec(spec);
+    // A flow-matching sampler sees the same mixture through the flow process.
+    const bool flow = sampler->prediction_type() == gen::PredictionType::flow;
+    gen::GaussianMixtureDenoiser denoiser(
+        mixture, flow ? gen::flow_noise_levels(schedule.num_train_timesteps) : gen::vp_noise_levels(sampler->alphas_cumprod()),
+        flow ? gen::PredictionType::flow : gen::PredictionType::epsilon);
     PointCodec codec;
+    gen::SamplingOptions options;
+    options.steps = r.steps > 0 ? r.steps : 25;
+    options.progress = progress;
 
     gen::Result result;
     for (int b = 0; b < r.batch_count; ++b) {
       const int64_t seed = gen::item_seed(r.seed, b);
-      DdimSampler sampler(abar, steps);
-      auto latent = sample(sampler, denoiser, points, seed, progress);
+      gen::GeneratorNoise noise(static_cast<uint64_t>(seed));
+      auto latent = gen::sample(denoiser, {}, *sampler, noise.next(torch::empty({points, 2})), noise, options);
       auto xy = codec.decode(latent);
-      result.artifacts.push_back(write_outputs(r, spec, mixture, xy, seed, b, width, height, sampler_name, steps));
+      result.artifacts.push_back(
+          write_outputs(r, spec, mixture, xy, seed, b, width, height, sampler->name(), options.steps));
     }
     return result;
   }
 
  private:
-  // The sampling loop: ask the denoiser, step the sampler, report, check.
-  static torch::Tensor sample(const DdimSampler& sampler, gen::Denoiser& denoiser, int points, int64_t seed,
-                              const gen::ProgressCallback& progress) {
-    auto generator = at::detail::createCPUGenerator(static_cast<uint64_t>(seed));
-    auto x = torch::randn({points, 2}, generator, torch::kFloat64);
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto calls = sampler.num_steps();
-    for (int64_t i = 0; i < calls; ++i) {
-      auto t = torch::full({1}, static_cast<double>(sampler.timestep(i)), torch::kFloat64);
-      auto out = denoiser.predict(x, t, {});
-      x = sampler.step(out, i, x);
-      if (!torch::isfinite(x).all().item<bool>())
-        throw gen::NumericError("NaN or Inf in the sample at step " + std::to_string(i + 1));
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (progress && progress({"sampling", i + 1, calls, elapsed, ""}) == gen::ProgressAction::stop)
-        throw gen::Cancelled();
-    }
-    return x;
-  }
-
   static gen::Artifact write_outputs(const gen::Request& r, const MixtureSpec& spec,
-                                     const GaussianMixture2d& mixture, const torch::Tensor& xy, int64_t seed,
+                                     const gen::GaussianMixture& mixture, const torch::Tensor& xy, int64_t seed,
                                      int index, int width, int height, const std::string& sampler, int steps) {
     auto base = gen::numbered_output(r.output, index, r.batch_count);
     auto meta = gen::request_metadata(r, seed);

@@ -147,7 +147,7 @@ TEST(Cli, UsageErrorsExitTwo) {
   expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "layout=hexagon", "-o", out}), 2, "layout");
   expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "points=abc", "-o", out}), 2, "points");
   expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "novalue", "-o", out}), 2, "key=value");
-  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "--sampler", "warp_drive", "-o", out}), 2, "ddim");
+  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "--sampler", "warp_drive", "-o", out}), 2, "dpmpp_2m");
   expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-o", (dir / "missing-dir" / "x.png").string()}), 2,
                         "does not exist");
   expect_one_error_line(run_gen({}), 2, "");

@@ -47,6 +47,9 @@ struct GEN_API SchedulerConfig {
   // keys whose values this runtime cannot honour raise UsageError.
   static SchedulerConfig from_json(const nlohmann::json& config);
   nlohmann::json to_json() const;
+  // The CLI's --scheduler: "default"/"discrete" (as configured), "karras", "exponential",
+  // or a timestep spacing "leading" | "trailing" | "linspace". Throws UsageError.
+  void apply_schedule_name(const std::string& name);
   std::string spacing_or(const std::string& fallback) const {
     return timestep_spacing.value_or(fallback);
   }

@@ -71,6 +71,20 @@ SchedulerConfig SchedulerConfig::from_json(const nlohmann::json& j) {
   return c;
 }
 
+void SchedulerConfig::apply_schedule_name(const std::string& name) {
+  if (name.empty() || name == "default" || name == "discrete") return;
+  if (name == "karras") {
+    use_karras_sigmas = true;
+  } else if (name == "exponential") {
+    use_exponential_sigmas = true;
+  } else if (name == "leading" || name == "trailing" || name == "linspace") {
+    timestep_spacing = name;
+  } else {
+    throw UsageError("unknown scheduler '" + name +
+                     "' (valid: default, karras, exponential, leading, trailing, linspace)");
+  }
+}
+
 nlohmann::json SchedulerConfig::to_json() const {
   nlohmann::json j = {
       {"num_train_timesteps", num_train_timesteps}, {"beta_start", beta_start}, {"beta_end", beta_end},
