@@ -61,39 +61,56 @@ void place(ShapeScene& s, std::mt19937_64& rng) {
   }
 }
 
-// Coverage masks of each shape on a grid of sample points (x right, y down).
-torch::Tensor shape_mask(const std::string& shape, const torch::Tensor& dx, const torch::Tensor& dy, double r) {
-  auto rho = (dx * dx + dy * dy).sqrt();
-  if (shape == "circle") return rho < r;
-  if (shape == "ring") return (rho < r) & (rho > 0.6 * r);
-  if (shape == "square") return (dx.abs() < 0.8 * r) & (dy.abs() < 0.8 * r);
-  if (shape == "cross") {
-    const double w = 0.33 * r;
-    return ((dx.abs() < w) & (dy.abs() < r)) | ((dy.abs() < w) & (dx.abs() < r));
+// Whether the point (dx, dy) from a shape's centre (x right, y down) is inside it.
+// Plain scalar code: a scene is a few thousand samples near each shape, and per-sample
+// tensor ops would cost more in dispatch than in arithmetic.
+struct ShapeTest {
+  enum Kind { circle, ring, square, cross, triangle, star } kind;
+  double r;
+
+  ShapeTest(const std::string& shape, double radius) : r(radius) {
+    static const std::map<std::string, Kind> kinds{{"circle", circle}, {"ring", ring},         {"square", square},
+                                                   {"cross", cross},   {"triangle", triangle}, {"star", star}};
+    auto it = kinds.find(shape);
+    if (it == kinds.end()) throw UsageError("unknown shape '" + shape + "'");
+    kind = it->second;
   }
-  if (shape == "triangle") {  // equilateral, pointing up, circumradius r
-    auto inside = torch::ones_like(dx, torch::kBool);
-    for (int k = 0; k < 3; ++k) {
-      const double a = -M_PI / 2 + k * 2 * M_PI / 3;  // outward normal of the edge opposite vertex k
-      inside &= (-(dx * std::cos(a) + dy * std::sin(a))) < 0.5 * r;
+
+  bool inside(double dx, double dy) const {
+    const double rho2 = dx * dx + dy * dy;
+    switch (kind) {
+      case circle: return rho2 < r * r;
+      case ring: return rho2 < r * r && rho2 > 0.36 * r * r;
+      case square: return std::abs(dx) < 0.8 * r && std::abs(dy) < 0.8 * r;
+      case cross: {
+        const double w = 0.33 * r;
+        return (std::abs(dx) < w && std::abs(dy) < r) || (std::abs(dy) < w && std::abs(dx) < r);
+      }
+      case triangle: {  // equilateral, pointing up, circumradius r
+        for (int k = 0; k < 3; ++k) {
+          const double a = -M_PI / 2 + k * 2 * M_PI / 3;  // outward normal of the edge opposite vertex k
+          if (-(dx * std::cos(a) + dy * std::sin(a)) >= 0.5 * r) return false;
+        }
+        return true;
+      }
+      case star: return inside_star(dx, dy);
     }
-    return inside;
+    return false;
   }
-  if (shape == "star") {  // five points, inner radius 0.45 r, a point straight up
+
+  // Five points, inner radius 0.45 r, a point straight up: the boundary radius along a
+  // direction is where the ray meets the edge from an outer to the next inner vertex.
+  bool inside_star(double dx, double dy) const {
     const double inner = 0.45 * r, sector = 2 * M_PI / 5;
-    auto theta = torch::atan2(dx, -dy);  // 0 = up, clockwise
-    auto local = torch::remainder(theta, sector);
-    auto alpha = torch::min(local, sector - local);  // angle from the nearest outer vertex, [0, 36deg]
-    // Edge from the outer vertex (r, 0) to the inner vertex (inner, 36deg): the
-    // boundary radius along direction alpha is where that ray meets the edge.
+    const double theta = std::atan2(dx, -dy);  // 0 = up, clockwise
+    const double local = theta - sector * std::floor(theta / sector);
+    const double alpha = std::min(local, sector - local);  // angle from the nearest outer vertex
     const double p2x = inner * std::cos(sector / 2), p2y = inner * std::sin(sector / 2);
     const double ex = p2x - r, ey = p2y;
-    const double num = r * ey;                                 // P1 x (P2 - P1)
-    auto den = torch::cos(alpha) * ey - torch::sin(alpha) * ex;  // u x (P2 - P1)
-    return rho < num / den;
+    const double den = std::cos(alpha) * ey - std::sin(alpha) * ex;
+    return std::sqrt(dx * dx + dy * dy) < r * ey / den;
   }
-  throw UsageError("unknown shape '" + shape + "'");
-}
+};
 
 }  // namespace
 
@@ -146,18 +163,38 @@ ShapeScene random_scene(std::mt19937_64& rng, bool heldout) {
 
 Image render_scene(const ShapeScene& scene, int size, int supersample) {
   if (size < 8 || supersample < 1) throw UsageError("render_scene needs size >= 8 and supersample >= 1");
-  const int n = size * supersample;
-  auto coords = (torch::arange(n, torch::kFloat32) + 0.5f) / static_cast<float>(n);
-  auto ys = coords.view({n, 1}).expand({n, n});
-  auto xs = coords.view({1, n}).expand({n, n});
-  auto mask = torch::zeros({n, n}, torch::kBool);
-  for (const auto& [cx, cy] : scene.centres) mask |= shape_mask(scene.shape, xs - cx, ys - cy, scene.radius);
-  auto coverage = torch::avg_pool2d(mask.to(torch::kFloat32).view({1, 1, n, n}), supersample).view({size, size, 1});
+  const ShapeTest test(scene.shape, scene.radius);
   const Rgb bg = palette().at(scene.background), fg = palette().at(scene.color);
-  auto bg_t = torch::tensor({bg.r, bg.g, bg.b}).view({1, 1, 3});
-  auto fg_t = torch::tensor({fg.r, fg.g, fg.b}).view({1, 1, 3});
-  auto img = bg_t * (1 - coverage) + fg_t * coverage;
-  return {img.round().clamp(0, 255).to(torch::kUInt8).contiguous()};
+  const double step = 1.0 / (size * supersample), inv_samples = 1.0 / (supersample * supersample);
+  Image img{torch::empty({size, size, 3}, torch::kUInt8)};
+  auto* out = img.pixels.data_ptr<uint8_t>();
+  for (int py = 0; py < size; ++py) {
+    for (int px = 0; px < size; ++px) {
+      // Shapes whose bounding box (radius r) touches this pixel; usually none.
+      const double x0 = static_cast<double>(px) / size, y0 = static_cast<double>(py) / size, cell = 1.0 / size;
+      std::vector<std::pair<double, double>> near;
+      for (const auto& [cx, cy] : scene.centres)
+        if (x0 - cx <= scene.radius && y0 - cy <= scene.radius && x0 + cell - cx >= -scene.radius &&
+            y0 + cell - cy >= -scene.radius)
+          near.emplace_back(cx, cy);
+      int hits = 0;
+      for (int sy = 0; !near.empty() && sy < supersample; ++sy)
+        for (int sx = 0; sx < supersample; ++sx) {
+          const double x = x0 + (sx + 0.5) * step, y = y0 + (sy + 0.5) * step;
+          for (const auto& [cx, cy] : near)
+            if (test.inside(x - cx, y - cy)) {
+              ++hits;
+              break;
+            }
+        }
+      const double c = hits * inv_samples;
+      uint8_t* p = out + (static_cast<int64_t>(py) * size + px) * 3;
+      p[0] = static_cast<uint8_t>(std::lround(std::clamp(bg.r * (1 - c) + fg.r * c, 0.0, 255.0)));
+      p[1] = static_cast<uint8_t>(std::lround(std::clamp(bg.g * (1 - c) + fg.g * c, 0.0, 255.0)));
+      p[2] = static_cast<uint8_t>(std::lround(std::clamp(bg.b * (1 - c) + fg.b * c, 0.0, 255.0)));
+    }
+  }
+  return img;
 }
 
 int caption_phrasings() { return 4; }
