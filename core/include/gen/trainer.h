@@ -30,7 +30,8 @@ struct GEN_API TrainerConfig {
   double cond_dropout = 0.1;       // probability of training a sample unconditioned (for CFG)
   double min_snr_gamma = 0.0;      // 0 disables min-SNR weighting; 5 is the paper's choice
   PredictionType prediction_type = PredictionType::epsilon;
-  std::string process = "vp";      // "vp" (alphas_cumprod) or "flow" (x_t = (1-s) x0 + s eps)
+  std::string process = "vp";      // "vp" (alphas_cumprod), "flow" (x_t = (1-s) x0 + s eps) or
+                                   // "custom" (the task's own custom_loss, no noise process)
   int64_t checkpoint_every = 0;    // steps; 0 = only at the end (and on cancel)
   std::string output_dir;          // checkpoints go here; empty = none
   uint64_t seed = 0;
@@ -53,7 +54,11 @@ class GEN_API TrainingTask {
   // The batch for a step; all randomness must come from `generator` (exact resume).
   virtual TrainingBatch next_batch(int64_t step, at::Generator& generator) = 0;
   // The network's raw output for x_t at timesteps t (float, training units).
-  virtual torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const Conditioning& cond) = 0;
+  virtual torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const Conditioning& cond);
+  // Networks that are not denoisers (autoencoders, contrastive text/image encoders)
+  // return their own scalar loss for a batch and get the same optimizer, EMA,
+  // checkpoints and exact resume; an undefined tensor means "the diffusion loss".
+  virtual torch::Tensor custom_loss(const TrainingBatch& batch, at::Generator& generator);
 };
 
 class GEN_API Trainer {

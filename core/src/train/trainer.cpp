@@ -69,7 +69,8 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
   if (!(c.optimizer.lr > 0) || !std::isfinite(c.optimizer.lr)) throw UsageError("learning_rate must be > 0");
   if (!(c.cond_dropout >= 0 && c.cond_dropout <= 1)) throw UsageError("cond_dropout must be in [0, 1]");
   if (!(c.ema_decay >= 0 && c.ema_decay < 1)) throw UsageError("ema_decay must be in [0, 1)");
-  if (c.process != "vp" && c.process != "flow") throw UsageError("process must be vp or flow");
+  if (c.process != "vp" && c.process != "flow" && c.process != "custom")
+    throw UsageError("process must be vp, flow or custom");
   return c;
 }
 
@@ -130,7 +131,14 @@ Trainer::Trainer(TrainingTask& task, TrainerConfig config, torch::Tensor alphas_
 
 Trainer::~Trainer() = default;
 
+torch::Tensor TrainingTask::predict(const torch::Tensor&, const torch::Tensor&, const Conditioning&) {
+  throw UsageError("this training task has no denoiser: it must override custom_loss()");
+}
+
+torch::Tensor TrainingTask::custom_loss(const TrainingBatch&, at::Generator&) { return {}; }
+
 torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
+  if (auto loss = task_.custom_loss(batch, generator_); loss.defined()) return loss;
   const auto& x0 = batch.x0;
   const int64_t n = x0.size(0);
   auto eps = torch::randn(x0.sizes(), generator_, x0.scalar_type());

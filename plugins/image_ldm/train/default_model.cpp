@@ -1,0 +1,103 @@
+#include "default_model.h"
+
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/normalization.h>
+#include <torch/nn/modules/pooling.h>
+
+#include <gen/atomic_file.h>
+#include <gen/safetensors.h>
+
+namespace image_ldm {
+
+nlohmann::json default_vae_config() {
+  return {{"_class_name", "AutoencoderKL"},
+          {"in_channels", 3},
+          {"out_channels", 3},
+          {"down_block_types", {"DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"}},
+          {"up_block_types", {"UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"}},
+          {"block_out_channels", {16, 32, 64}},
+          {"layers_per_block", 1},
+          {"latent_channels", 4},
+          {"norm_num_groups", 8},
+          {"sample_size", 64},
+          {"scaling_factor", 1.0},
+          {"act_fn", "silu"}};
+}
+
+nlohmann::json default_text_config(int64_t vocab_size) {
+  return {{"architectures", {"CLIPTextModel"}},
+          {"vocab_size", vocab_size},
+          {"hidden_size", 128},
+          {"intermediate_size", 512},
+          {"num_hidden_layers", 4},
+          {"num_attention_heads", 4},
+          {"max_position_embeddings", 77},
+          {"hidden_act", "quick_gelu"},
+          {"layer_norm_eps", 1e-5},
+          {"bos_token_id", 0},
+          {"eos_token_id", 2},
+          {"pad_token_id", 1},
+          {"projection_dim", kClipEmbedDim}};
+}
+
+nlohmann::json default_unet_config(int64_t cross_attention_dim) {
+  return {{"_class_name", "UNet2DConditionModel"},
+          {"sample_size", 16},
+          {"in_channels", 4},
+          {"out_channels", 4},
+          {"down_block_types", {"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"}},
+          {"up_block_types", {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"}},
+          {"block_out_channels", {32, 64, 128}},
+          {"layers_per_block", 1},
+          {"attention_head_dim", 4},
+          {"cross_attention_dim", cross_attention_dim},
+          {"norm_num_groups", 16},
+          {"norm_eps", 1e-5},
+          {"use_linear_projection", true},
+          {"flip_sin_to_cos", true},
+          {"freq_shift", 0},
+          {"act_fn", "silu"}};
+}
+
+nlohmann::json default_scheduler_config() {
+  return {{"_class_name", "DPMSolverMultistepScheduler"},
+          {"num_train_timesteps", 1000},
+          {"beta_schedule", "scaled_linear"},
+          {"beta_start", 0.00085},
+          {"beta_end", 0.012},
+          {"prediction_type", "epsilon"},
+          {"steps_offset", 1},
+          {"set_alpha_to_one", false},
+          {"timestep_spacing", "leading"},
+          {"algorithm_type", "dpmsolver++"},
+          {"solver_order", 2}};
+}
+
+ClipVisionImpl::ClipVisionImpl(int64_t embed_dim) {
+  namespace nn = torch::nn;
+  nn::Sequential seq;
+  const int64_t widths[] = {3, 32, 64, 128, 128};
+  for (int i = 0; i < 4; ++i) {  // 64 -> 32 -> 16 -> 8 -> 4 pixels
+    seq->push_back(nn::Conv2d(nn::Conv2dOptions(widths[i], widths[i + 1], 3).stride(2).padding(1)));
+    seq->push_back(nn::GroupNorm(nn::GroupNormOptions(8, widths[i + 1])));
+    seq->push_back(nn::SiLU());
+  }
+  seq->push_back(nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1)));
+  seq->push_back(nn::Flatten());
+  features = register_module("features", seq);
+  projection = register_module("projection", nn::Linear(nn::LinearOptions(128, embed_dim).bias(false)));
+}
+
+torch::Tensor ClipVisionImpl::forward(const torch::Tensor& images) { return projection(features->forward(images)); }
+
+void write_part(const std::filesystem::path& dir, const nlohmann::json& config, torch::nn::Module& module,
+                const std::string& weights_name) {
+  std::filesystem::create_directories(dir);
+  gen::write_file_atomic(dir / "config.json", config.dump(2) + "\n");
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& p : module.named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
+  gen::save_safetensors(dir / weights_name, tensors, {{"format", "pt"}});
+}
+
+}  // namespace image_ldm

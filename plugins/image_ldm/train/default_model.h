@@ -1,0 +1,39 @@
+// The embedded default model's architecture, as diffusers config.json documents: the
+// same formats real checkpoints use, so one loader serves both. Sizes are chosen so
+// each part trains on 2 CPU cores within an hour and all parts ship in < 30 MB of F16:
+// a 64x64x3 -> 16x16x4 AutoencoderKL, a 4-layer 128-wide CLIP text transformer over
+// the caption vocabulary, and a 3-level UNet2DConditionModel cross-attending to it.
+#pragma once
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+
+namespace image_ldm {
+
+nlohmann::json default_vae_config();
+nlohmann::json default_text_config(int64_t vocab_size);
+nlohmann::json default_unet_config(int64_t cross_attention_dim);
+nlohmann::json default_scheduler_config();
+constexpr int64_t kClipEmbedDim = 128;
+
+// CLIP's image tower for the shapes (64x64 RGB in [-1, 1] -> embedding): a small
+// strided CNN. Trained with the text tower; gives `gen eval`'s CLIP score.
+class ClipVisionImpl : public torch::nn::Module {
+ public:
+  explicit ClipVisionImpl(int64_t embed_dim = kClipEmbedDim);
+  torch::Tensor forward(const torch::Tensor& images);  // [B, embed_dim], not normalised
+
+ private:
+  torch::nn::Sequential features{nullptr};
+  torch::nn::Linear projection{nullptr};
+};
+TORCH_MODULE(ClipVision);
+
+// Writes a part as a diffusers folder: config.json + <weights_name> in F16.
+void write_part(const std::filesystem::path& dir, const nlohmann::json& config, torch::nn::Module& module,
+                const std::string& weights_name);
+
+}  // namespace image_ldm

@@ -1,0 +1,155 @@
+#include "train_default_model.h"
+
+#include <spdlog/spdlog.h>
+
+#include <gen/atomic_file.h>
+#include <gen/error.h>
+#include <gen/json_file.h>
+#include <gen/nn/sd_checkpoint.h>
+#include <gen/schedule.h>
+
+#include "train_tasks.h"
+#include "word_tokenizer.h"
+
+namespace image_ldm {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string option(const gen::TrainRequest& r, const std::string& key, const std::string& fallback = "") {
+  auto it = r.options.find(key);
+  return it == r.options.end() ? fallback : it->second;
+}
+
+double number(const gen::TrainRequest& r, const std::string& key, double fallback, double lo, double hi) {
+  auto text = option(r, key);
+  if (text.empty()) return fallback;
+  double v;
+  try {
+    size_t used = 0;
+    v = std::stod(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+  } catch (const std::exception&) {
+    throw gen::UsageError("training option " + key + " must be a number, got '" + text + "'");
+  }
+  if (!(v >= lo && v <= hi))
+    throw gen::UsageError("training option " + key + "=" + text + " is outside [" + std::to_string(lo) + ", " +
+                          std::to_string(hi) + "]");
+  return v;
+}
+
+fs::path required_dir(const gen::TrainRequest& r, const std::string& key, const std::string& what) {
+  auto v = option(r, key);
+  if (v.empty()) throw gen::UsageError("training needs -O " + key + "=DIR (" + what + ")");
+  if (!fs::is_directory(v)) throw gen::InputError(key + ": " + v + " is not a directory");
+  return v;
+}
+
+// The trainer settings every stage shares, overridable with -O key=value.
+gen::TrainerConfig trainer_config(const gen::TrainRequest& r, int64_t steps, double lr, const std::string& process) {
+  gen::TrainerConfig c;
+  c.steps = static_cast<int64_t>(number(r, "steps", static_cast<double>(steps), 1, 1e7));
+  c.optimizer.lr = number(r, "lr", lr, 1e-7, 1.0);
+  c.optimizer.weight_decay = number(r, "weight_decay", 0.01, 0, 1);
+  c.warmup_steps = static_cast<int64_t>(number(r, "warmup", std::min<double>(500, c.steps / 10), 0, 1e7));
+  c.min_lr_ratio = 0.1;
+  c.grad_clip = number(r, "grad_clip", 1.0, 0, 1e6);
+  c.ema_decay = number(r, "ema", 0.999, 0, 0.99999);
+  c.grad_accumulation = static_cast<int>(number(r, "grad_accumulation", 1, 1, 1024));
+  c.checkpoint_every = static_cast<int64_t>(number(r, "checkpoint_every", 500, 0, 1e7));
+  c.process = process;
+  c.output_dir = r.output;
+  c.seed = static_cast<uint64_t>(r.seed);
+  return c;
+}
+
+// Copies the EMA weights (the ones shipped) into the module before export.
+void load_ema(gen::Trainer& trainer, const NamedTensors& params) {
+  if (!trainer.ema()) return;
+  torch::NoGradGuard no_grad;
+  const auto& ema = trainer.ema()->weights();
+  for (const auto& [name, p] : params) const_cast<torch::Tensor&>(p).copy_(ema.at(name));
+}
+
+void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
+  VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), number(r, "kl_weight", 1e-4, 0, 1));
+  gen::Trainer trainer(task, trainer_config(r, 4000, 1e-3, "custom"), {});
+  trainer.run(progress);
+  load_ema(trainer, task.parameters());
+  // Latents are scaled to unit variance for the UNet, as SD's 0.18215 does.
+  torch::NoGradGuard no_grad;
+  task.vae->eval();
+  auto sample = data.images(torch::arange(std::min<int64_t>(1024, data.size()), torch::kLong));
+  const double std = task.vae->encode(sample).mean.std().item<double>();
+  auto config = default_vae_config();
+  config["scaling_factor"] = 1.0 / std;
+  write_part(fs::path(r.output) / "vae", config, *task.vae, "diffusion_pytorch_model.safetensors");
+  spdlog::info("vae: latent std {:.4f}, scaling_factor {:.4f}", std, 1.0 / std);
+}
+
+void train_clip(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
+  const auto tokenizer_dir = fs::path(r.output) / "tokenizer";
+  const int64_t vocab = write_word_tokenizer(tokenizer_dir, caption_words());
+  ClipTask task(data, gen::nn::ClipTokenizer::from_folder(tokenizer_dir), vocab,
+                static_cast<int64_t>(number(r, "batch", 64, 2, 4096)));
+  gen::Trainer trainer(task, trainer_config(r, 4000, 5e-4, "custom"), {});
+  trainer.run(progress);
+  load_ema(trainer, task.parameters());
+  write_part(fs::path(r.output) / "text_encoder", default_text_config(vocab), *task.text, "model.safetensors");
+  torch::nn::Module vision;
+  vision.register_module("vision_model", task.vision.ptr());
+  vision.register_module("text_projection", task.text_projection.ptr());
+  vision.register_parameter("logit_scale", task.logit_scale.detach().clone());
+  write_part(fs::path(r.output) / "clip_vision", {{"embed_dim", kClipEmbedDim}, {"image_size", data.image_size()}},
+             vision, "model.safetensors");
+}
+
+void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
+  auto vae = gen::nn::load_diffusers_vae(required_dir(r, "vae", "the vae/ folder of a trained VAE run"));
+  auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
+  auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
+  UnetTask task(data, vae, text, tokenizer, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)), progress);
+  auto config = trainer_config(r, 5000, 5e-4, "vp");
+  config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
+  config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
+  auto schedule = gen::SchedulerConfig::from_json(default_scheduler_config());
+  auto abar = gen::make_alphas_cumprod(schedule);
+  gen::Trainer trainer(task, config, torch::tensor(abar));
+  trainer.run(progress);
+  load_ema(trainer, task.parameters());
+  // The run directory becomes a complete diffusers folder: the trained UNet, the
+  // schedule it was trained with, and the frozen parts it was trained against.
+  const fs::path out(r.output);
+  nlohmann::json unet_config = default_unet_config(text->config().hidden_size);
+  unet_config["sample_size"] = task.unet->config().sample_size;
+  write_part(out / "unet", unet_config, *task.unet, "diffusion_pytorch_model.safetensors");
+  fs::create_directories(out / "scheduler");
+  gen::write_file_atomic(out / "scheduler" / "scheduler_config.json", default_scheduler_config().dump(2) + "\n");
+  const auto copy = fs::copy_options::recursive | fs::copy_options::overwrite_existing;
+  fs::copy(option(r, "vae"), out / "vae", copy);
+  fs::copy(option(r, "text_encoder"), out / "text_encoder", copy);
+  fs::copy(option(r, "tokenizer"), out / "tokenizer", copy);
+  nlohmann::json index = {{"_class_name", "StableDiffusionPipeline"}, {"_diffusers_version", "0.29.2"},
+                          {"scheduler", {"diffusers", "DPMSolverMultistepScheduler"}},
+                          {"text_encoder", {"transformers", "CLIPTextModel"}},
+                          {"tokenizer", {"transformers", "CLIPTokenizer"}},
+                          {"unet", {"diffusers", "UNet2DConditionModel"}},
+                          {"vae", {"diffusers", "AutoencoderKL"}}};
+  gen::write_file_atomic(out / "model_index.json", index.dump(2) + "\n");
+}
+
+}  // namespace
+
+void train_default_model(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  if (r.output.empty()) throw gen::UsageError("training needs an output directory (-o DIR)");
+  if (r.model == "vae") return train_vae(r, progress);
+  if (r.model == "clip") return train_clip(r, progress);
+  if (r.model == "unet") return train_unet(r, progress);
+  throw gen::UsageError("image_ldm trains -m vae, clip or unet (the parts of the default model), not '" + r.model +
+                        "'");
+}
+
+}  // namespace image_ldm

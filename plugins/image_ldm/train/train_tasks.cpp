@@ -1,0 +1,144 @@
+#include "train_tasks.h"
+
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/functional/normalization.h>
+
+#include <gen/nn/unet_config.h>
+
+namespace image_ldm {
+
+namespace F = torch::nn::functional;
+
+NamedTensors named(torch::nn::Module& m, const std::string& prefix) {
+  NamedTensors out;
+  for (const auto& p : m.named_parameters()) out.emplace_back(prefix + p.key(), p.value());
+  return out;
+}
+
+// ---- VAE --------------------------------------------------------------------
+
+VaeTask::VaeTask(ShapesData data, int64_t batch, double kl_weight)
+    : data_(std::move(data)), batch_(batch), kl_weight_(kl_weight) {
+  vae = gen::nn::AutoencoderKL(gen::nn::AutoencoderKLConfig::from_json(default_vae_config()));
+}
+
+gen::TrainingBatch VaeTask::next_batch(int64_t, at::Generator& generator) {
+  auto idx = data_.draw(batch_, generator);
+  auto x = data_.images(idx);
+  // Mirror half of the batch: the autoencoder should not care about left and right.
+  auto flip = (torch::rand({batch_}, generator) < 0.5).view({-1, 1, 1, 1});
+  gen::TrainingBatch b;
+  b.x0 = torch::where(flip, x.flip({3}), x);
+  return b;
+}
+
+torch::Tensor VaeTask::custom_loss(const gen::TrainingBatch& batch, at::Generator& generator) {
+  auto posterior = vae->encode(batch.x0);
+  auto reconstruction = vae->decode(posterior.sample(generator));
+  auto diff = reconstruction - batch.x0;
+  auto kl = 0.5 * (posterior.mean.pow(2) + posterior.std.pow(2) - 1 - posterior.logvar).mean();
+  return diff.abs().mean() + diff.pow(2).mean() + kl_weight_ * kl;
+}
+
+// ---- CLIP -------------------------------------------------------------------
+
+ClipTask::ClipTask(ShapesData data, gen::nn::ClipTokenizer tokenizer, int64_t vocab_size, int64_t batch)
+    : data_(std::move(data)), tokenizer_(std::move(tokenizer)), batch_(batch) {
+  text = gen::nn::ClipTextModel(gen::nn::ClipTextConfig::from_json(default_text_config(vocab_size)));
+  vision = ClipVision(kClipEmbedDim);
+  text_projection = torch::nn::Linear(torch::nn::LinearOptions(text->config().hidden_size, kClipEmbedDim).bias(false));
+  logit_scale = torch::full({1}, std::log(1 / 0.07)).requires_grad_(true);
+}
+
+NamedTensors ClipTask::parameters() {
+  auto p = named(*text);
+  for (auto& v : named(*vision, "vision_model.")) p.push_back(v);
+  p.emplace_back("text_projection.weight", text_projection->weight);
+  p.emplace_back("logit_scale", logit_scale);
+  return p;
+}
+
+gen::TrainingBatch ClipTask::next_batch(int64_t, at::Generator& generator) {
+  auto idx = data_.draw(batch_, generator);
+  gen::TrainingBatch b;
+  b.x0 = data_.images(idx);
+  std::vector<int64_t> ids;
+  for (const auto& caption : data_.captions(idx, generator)) {
+    auto one = tokenizer_.encode_padded(caption, {77, tokenizer_.eos_id()});
+    ids.insert(ids.end(), one.begin(), one.end());
+  }
+  auto all = torch::tensor(ids, torch::kLong).view({batch_, -1});
+  // Attention is causal, so positions after the last EOS cannot change the pooled
+  // (EOS) state: train on the shortest prefix that holds every caption.
+  auto eos = (all == tokenizer_.eos_id()).to(torch::kLong).argmax(1).max().item<int64_t>();
+  b.cond.context = all.slice(1, 0, std::min<int64_t>(all.size(1), eos + 1));
+  return b;
+}
+
+torch::Tensor ClipTask::text_embedding(const torch::Tensor& ids) {
+  return F::normalize(text_projection(text->forward(ids).pooler_output), F::NormalizeFuncOptions().dim(1));
+}
+
+torch::Tensor ClipTask::image_embedding(const torch::Tensor& images) {
+  return F::normalize(vision(images), F::NormalizeFuncOptions().dim(1));
+}
+
+torch::Tensor ClipTask::custom_loss(const gen::TrainingBatch& batch, at::Generator&) {
+  auto logits = logit_scale.exp().clamp_max(100) * image_embedding(batch.x0).matmul(text_embedding(batch.cond.context).t());
+  auto labels = torch::arange(logits.size(0), torch::kLong);
+  return 0.5 * (F::cross_entropy(logits, labels) + F::cross_entropy(logits.t(), labels));
+}
+
+// ---- UNet -------------------------------------------------------------------
+
+UnetTask::UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTextModel text,
+                   gen::nn::ClipTokenizer tokenizer, int64_t batch, const gen::ProgressCallback& progress)
+    : data_(std::move(data)), text_(std::move(text)), tokenizer_(std::move(tokenizer)), batch_(batch) {
+  torch::NoGradGuard no_grad;
+  vae->eval();
+  text_->eval();
+  scaling_factor_ = vae->config().scaling_factor;
+  // The posterior of every image once, so a training step only draws from it.
+  std::vector<torch::Tensor> means, stds;
+  const int64_t n = data_.size(), chunk = 256;
+  for (int64_t i = 0; i < n; i += chunk) {
+    auto post = vae->encode(data_.images(torch::arange(i, std::min(n, i + chunk), torch::kLong)));
+    means.push_back(post.mean);
+    stds.push_back(post.std);
+    if (progress) progress({"encoding latents", std::min(n, i + chunk), n, 0.0, ""});
+  }
+  latent_mean_ = torch::cat(means);
+  latent_std_ = torch::cat(stds);
+  null_context_ = encode_text({""});
+  nlohmann::json config = default_unet_config(text_->config().hidden_size);
+  config["sample_size"] = latent_mean_.size(2);
+  unet = gen::nn::UNet2DConditionModel(gen::nn::UNet2DConditionConfig::from_json(config));
+}
+
+torch::Tensor UnetTask::encode_text(const std::vector<std::string>& captions) {
+  torch::NoGradGuard no_grad;
+  std::vector<int64_t> ids;
+  for (const auto& c : captions) {
+    auto one = tokenizer_.encode_padded(c, {77, tokenizer_.eos_id()});
+    ids.insert(ids.end(), one.begin(), one.end());
+  }
+  auto t = torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(captions.size()), -1});
+  return text_->forward(t).last_hidden_state;
+}
+
+gen::TrainingBatch UnetTask::next_batch(int64_t, at::Generator& generator) {
+  auto idx = data_.draw(batch_, generator);
+  auto noise = torch::randn({batch_, latent_mean_.size(1), latent_mean_.size(2), latent_mean_.size(3)}, generator,
+                            torch::kFloat32);
+  gen::TrainingBatch b;
+  b.x0 = (latent_mean_.index({idx}) + latent_std_.index({idx}) * noise) * scaling_factor_;
+  b.cond.context = encode_text(data_.captions(idx, generator));
+  b.null_cond.context = null_context_;
+  return b;
+}
+
+torch::Tensor UnetTask::predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) {
+  return unet->forward(x_t, t, cond.context);
+}
+
+}  // namespace image_ldm

@@ -1,0 +1,97 @@
+#include "word_tokenizer.h"
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include <gen/atomic_file.h>
+#include <gen/error.h>
+#include <gen/nn/clip_tokenizer.h>
+
+namespace image_ldm {
+namespace {
+
+// GPT-2/CLIP byte-level alphabet: printable bytes map to themselves, the rest to
+// code points from 256 up, so every byte is one visible unicode character.
+std::vector<std::string> byte_symbols() {
+  std::vector<int> printable;
+  for (int b = '!'; b <= '~'; ++b) printable.push_back(b);
+  for (int b = 0xA1; b <= 0xAC; ++b) printable.push_back(b);
+  for (int b = 0xAE; b <= 0xFF; ++b) printable.push_back(b);
+  std::vector<int> cp(256, -1);
+  for (int b : printable) cp[b] = b;
+  int next = 256;
+  for (int b = 0; b < 256; ++b)
+    if (cp[b] < 0) cp[b] = next++;
+  auto utf8 = [](int c) {
+    std::string s;
+    if (c < 0x80) s += static_cast<char>(c);
+    else {
+      s += static_cast<char>(0xC0 | (c >> 6));
+      s += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    return s;
+  };
+  // CLIP's vocab order: printable bytes first, then the remapped ones.
+  std::vector<std::string> out;
+  for (int b : printable) out.push_back(utf8(cp[b]));
+  for (int b = 0; b < 256; ++b)
+    if (std::find(printable.begin(), printable.end(), b) == printable.end()) out.push_back(utf8(cp[b]));
+  return out;
+}
+
+// BPE on one word (characters, the last with </w>): merge the lowest-ranked pair until
+// none applies.
+std::vector<std::string> segment(const std::string& word,
+                                 const std::map<std::pair<std::string, std::string>, size_t>& rank) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < word.size(); ++i) parts.push_back(std::string(1, word[i]) + (i + 1 == word.size() ? "</w>" : ""));
+  while (parts.size() > 1) {
+    size_t best = parts.size(), best_rank = SIZE_MAX;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      auto it = rank.find({parts[i], parts[i + 1]});
+      if (it != rank.end() && it->second < best_rank) best = i, best_rank = it->second;
+    }
+    if (best == parts.size()) break;
+    parts[best] += parts[best + 1];
+    parts.erase(parts.begin() + static_cast<long>(best) + 1);
+  }
+  return parts;
+}
+
+}  // namespace
+
+int64_t write_word_tokenizer(const std::filesystem::path& dir, const std::vector<std::string>& words) {
+  std::filesystem::create_directories(dir);
+  nlohmann::ordered_json vocab;
+  int64_t id = 0;
+  for (const auto& s : byte_symbols()) vocab[s] = id++;
+  for (const auto& s : byte_symbols()) vocab[s + "</w>"] = id++;
+  // Word by word: segment the word with the merges so far (as BPE will), then add
+  // merges gluing those segments left to right. The new merges rank after all
+  // existing ones, so BPE reproduces the segmentation and then completes the word.
+  std::vector<std::pair<std::string, std::string>> merges;
+  std::map<std::pair<std::string, std::string>, size_t> rank;
+  for (const auto& w : words) {
+    auto parts = segment(w, rank);
+    std::string prefix = parts[0];
+    for (size_t i = 1; i < parts.size(); ++i) {
+      if (rank.emplace(std::make_pair(prefix, parts[i]), merges.size()).second) merges.emplace_back(prefix, parts[i]);
+      prefix += parts[i];
+      if (!vocab.contains(prefix)) vocab[prefix] = id++;
+    }
+  }
+  vocab["<|startoftext|>"] = id++;
+  vocab["<|endoftext|>"] = id++;
+  std::string merges_text = "#version: 0.2\n";
+  for (const auto& [a, b] : merges) merges_text += a + " " + b + "\n";
+  gen::write_file_atomic(dir / "vocab.json", vocab.dump() + "\n");
+  gen::write_file_atomic(dir / "merges.txt", merges_text);
+
+  auto tokenizer = gen::nn::ClipTokenizer::from_folder(dir);
+  for (const auto& w : words)
+    if (tokenizer.encode(w).size() != 1) throw gen::Error("word tokenizer: '" + w + "' is not a single token");
+  return id;
+}
+
+}  // namespace image_ldm
