@@ -45,10 +45,26 @@ double jitter(std::mt19937_64& rng, double amount) {
   return std::uniform_real_distribution<double>(-amount, amount)(rng);
 }
 
-void place(ShapeScene& s, std::mt19937_64& rng) {
+}  // namespace
+
+std::pair<double, double> position_anchor(const std::string& position) {
   static const std::map<std::string, std::pair<double, double>> anchors{
       {"centre", {0.5, 0.5}}, {"left", {0.27, 0.5}}, {"right", {0.73, 0.5}}, {"top", {0.5, 0.27}}, {"bottom", {0.5, 0.73}}};
-  auto [ax, ay] = anchors.at(s.position);
+  auto it = anchors.find(position);
+  if (it == anchors.end()) throw UsageError("unknown position '" + position + "'");
+  return it->second;
+}
+
+std::array<float, 3> color_rgb(const std::string& name) {
+  auto it = palette().find(name);
+  if (it == palette().end()) throw UsageError("unknown colour '" + name + "'");
+  return {it->second.r, it->second.g, it->second.b};
+}
+
+namespace {
+
+void place(ShapeScene& s, std::mt19937_64& rng) {
+  auto [ax, ay] = position_anchor(s.position);
   ax += jitter(rng, 0.03);
   ay += jitter(rng, 0.03);
   // Several objects line up across the region: vertically on the left/right,

@@ -3,6 +3,7 @@
 // captions in several phrasings, and a held-out split of colour+shape pairs that
 // never appear in training (to measure compositional generalisation).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -30,6 +31,10 @@ GEN_API const std::vector<std::string>& shape_names();
 GEN_API const std::vector<std::string>& shape_colors();
 GEN_API const std::vector<std::string>& background_colors();
 GEN_API const std::vector<std::string>& shape_positions();
+// The RGB value (0..255) of a shape or background colour name; throws UsageError.
+GEN_API std::array<float, 3> color_rgb(const std::string& name);
+// The centre of a named position region, in [0, 1]^2 (x right, y down).
+GEN_API std::pair<double, double> position_anchor(const std::string& position);
 // The colour+shape pairs kept out of training.
 GEN_API bool is_heldout_pair(const std::string& shape, const std::string& color);
 

@@ -1,0 +1,39 @@
+// Reads a shapes-dataset scene back from pixels — background, objects, their colour,
+// shape, count and position — without any learned model, so prompt adherence of a
+// generator can be measured by something that shares nothing with it. Shapes are
+// recognised by nearest neighbours among features of freshly rendered reference shapes.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <gen/export.h>
+#include <gen/image/image.h>
+#include <gen/image/shapes_dataset.h>
+
+namespace gen::image {
+
+struct DetectedObject {
+  std::string shape;
+  std::string color;
+  double cx = 0, cy = 0;  // centroid in [0, 1]^2
+  double area = 0;        // fraction of the image
+};
+
+struct SceneAnalysis {
+  std::string background;
+  std::vector<DetectedObject> objects;  // largest first
+  std::string position;                 // region of the objects' mean centre
+};
+
+GEN_API SceneAnalysis analyse_scene(const Image& image);
+
+// What a prompt asked for vs what was found.
+struct AdherenceCheck {
+  bool color = false, shape = false, count = false, position = false, background = false;
+  bool color_and_shape() const { return color && shape; }
+};
+
+// Colour and shape are judged on the largest object, count on all of them.
+GEN_API AdherenceCheck check_adherence(const SceneAnalysis& found, const ShapeScene& wanted);
+
+}  // namespace gen::image
