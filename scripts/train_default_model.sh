@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the embedded default image model (assets/default-image) from nothing:
 # the shapes dataset, then the VAE, the tiny CLIP and the UNet, each with `gen train`,
-# then copies the F16 parts into assets/. Deterministic for these seeds and 2 threads.
+# then copies the F16 parts into assets/. Deterministic for these seeds and 1 thread
+# per stage (the VAE and CLIP stages are independent and may run side by side:
+#   STAGES=vae scripts/train_default_model.sh & STAGES=clip scripts/train_default_model.sh; wait).
 # Wall times on the project's 2-core machine are in docs/model-zoo.md.
 #   scripts/train_default_model.sh            # everything (a few hours)
 #   STAGES="unet assemble" scripts/train_default_model.sh   # resume from a stage
@@ -10,7 +12,7 @@ cd "$(dirname "$0")/.."
 GEN=${GEN:-build/bin/gen}
 RUN=${RUN_DIR:-runs/default-image}
 STAGES=${STAGES:-"data vae clip unet assemble"}
-THREADS=(--threads 2 ${EXTRA:-})  # EXTRA="-O steps=3" for a smoke run
+THREADS=(--threads 1 ${EXTRA:-})  # EXTRA="-O steps=3" for a smoke run
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"

@@ -74,7 +74,7 @@ void load_ema(gen::Trainer& trainer, const NamedTensors& params) {
 void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
   VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), number(r, "kl_weight", 1e-4, 0, 1));
-  gen::Trainer trainer(task, trainer_config(r, 4000, 1e-3, "custom"), {});
+  gen::Trainer trainer(task, trainer_config(r, 2500, 1e-3, "custom"), {});
   trainer.run(progress);
   load_ema(trainer, task.parameters());
   // Latents are scaled to unit variance for the UNet, as SD's 0.18215 does.
@@ -112,7 +112,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
   UnetTask task(data, vae, text, tokenizer, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)), progress);
-  auto config = trainer_config(r, 5000, 5e-4, "vp");
+  auto config = trainer_config(r, 4000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
   auto schedule = gen::SchedulerConfig::from_json(default_scheduler_config());

@@ -1,0 +1,27 @@
+// Previews without the VAE: SD's latent channels map almost linearly to RGB, so a
+// 4x3 matrix (the factors A1111 and ComfyUI use for SD 1.x/2.x) gives a recognisable
+// low-resolution image at the cost of one matrix product.
+#include "image_ldm.h"
+
+namespace image_ldm {
+
+gen::image::Image latent_preview(const torch::Tensor& latent, int64_t upscale) {
+  auto x = latent[0].to(torch::kFloat32);  // [C, h, w]
+  torch::Tensor rgb;
+  if (x.size(0) == 4) {
+    const auto factors = torch::tensor({0.3512f, 0.2297f, 0.3227f, 0.3250f, 0.4974f, 0.2350f,  //
+                                        -0.2829f, 0.1762f, 0.2721f, -0.2120f, -0.2616f, -0.7177f})
+                             .reshape({4, 3});
+    rgb = torch::einsum("chw,cr->rhw", {x, factors});
+  } else {  // another latent space: a grey view of its mean
+    rgb = x.mean(0, true).expand({3, -1, -1});
+  }
+  if (upscale > 1) rgb = rgb.repeat_interleave(upscale, 1).repeat_interleave(upscale, 2);
+  return gen::image::from_signed_float(rgb);
+}
+
+std::filesystem::path preview_path(const std::filesystem::path& output) {
+  return output.parent_path() / (output.stem().string() + ".preview.png");
+}
+
+}  // namespace image_ldm
