@@ -29,5 +29,6 @@ Runner add_plugins_command(CLI::App& app, CommonFlags& flags);
 Runner add_train_command(CLI::App& app, CommonFlags& flags);
 Runner add_bench_command(CLI::App& app, CommonFlags& flags);
 Runner add_data_command(CLI::App& app, CommonFlags& flags);
+Runner add_eval_command(CLI::App& app, CommonFlags& flags);
 
 }  // namespace gen::cli

@@ -47,6 +47,7 @@ int run(int argc, char** argv) {
   add(cli::add_train_command(app, flags));
   add(cli::add_bench_command(app, flags));
   add(cli::add_data_command(app, flags));
+  add(cli::add_eval_command(app, flags));
 
   std::vector<std::string> args(argv, argv + argc);
   args = cli::expand_config_files(args);

@@ -288,4 +288,40 @@ void write_shapes_dataset(const std::filesystem::path& dir, const ShapesDatasetO
   write_file_atomic(dir / "dataset.json", meta.dump(2) + "\n");
 }
 
+ShapesSplit read_shapes_split(const std::filesystem::path& dir, const std::string& split) {
+  const auto images_path = dir / (split + ".safetensors"), meta_path = dir / (split + ".jsonl");
+  if (!std::filesystem::exists(images_path) || !std::filesystem::exists(meta_path))
+    throw InputError("no shapes dataset split '" + split + "' in " + dir.string() + " (expected " + split +
+                     ".safetensors and " + split + ".jsonl; make one with `gen data image -o " + dir.string() + "`)");
+  ShapesSplit out;
+  auto tensors = load_safetensors(images_path);
+  auto it = tensors.find("images");
+  if (it == tensors.end() || it->second.dim() != 4 || it->second.size(3) != 3 ||
+      it->second.scalar_type() != torch::kUInt8)
+    throw InputError(images_path.string() + " has no uint8 'images' tensor [N, H, W, 3]");
+  out.images = it->second.contiguous();
+  std::ifstream in(meta_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    try {
+      auto j = nlohmann::json::parse(line);
+      ShapeScene s;
+      s.shape = j.at("shape");
+      s.color = j.at("color");
+      s.size = j.at("size");
+      s.position = j.at("position");
+      s.background = j.at("background");
+      s.count = j.at("count");
+      out.scenes.push_back(s);
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(meta_path.string() + ": line " + std::to_string(out.scenes.size() + 1) + ": " + e.what());
+    }
+  }
+  if (static_cast<int64_t>(out.scenes.size()) != out.images.size(0))
+    throw InputError(meta_path.string() + " has " + std::to_string(out.scenes.size()) + " entries for " +
+                     std::to_string(out.images.size(0)) + " images");
+  return out;
+}
+
 }  // namespace gen::image

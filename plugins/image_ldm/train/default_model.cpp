@@ -1,9 +1,5 @@
 #include "default_model.h"
 
-#include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/normalization.h>
-#include <torch/nn/modules/pooling.h>
 
 #include <gen/atomic_file.h>
 #include <gen/safetensors.h>
@@ -73,23 +69,6 @@ nlohmann::json default_scheduler_config() {
           {"algorithm_type", "dpmsolver++"},
           {"solver_order", 2}};
 }
-
-ClipVisionImpl::ClipVisionImpl(int64_t embed_dim) {
-  namespace nn = torch::nn;
-  nn::Sequential seq;
-  const int64_t widths[] = {3, 32, 64, 128, 128};
-  for (int i = 0; i < 4; ++i) {  // 64 -> 32 -> 16 -> 8 -> 4 pixels
-    seq->push_back(nn::Conv2d(nn::Conv2dOptions(widths[i], widths[i + 1], 3).stride(2).padding(1)));
-    seq->push_back(nn::GroupNorm(nn::GroupNormOptions(8, widths[i + 1])));
-    seq->push_back(nn::SiLU());
-  }
-  seq->push_back(nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1)));
-  seq->push_back(nn::Flatten());
-  features = register_module("features", seq);
-  projection = register_module("projection", nn::Linear(nn::LinearOptions(128, embed_dim).bias(false)));
-}
-
-torch::Tensor ClipVisionImpl::forward(const torch::Tensor& images) { return projection(features->forward(images)); }
 
 void write_part(const std::filesystem::path& dir, const nlohmann::json& config, torch::nn::Module& module,
                 const std::string& weights_name) {

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/linear.h>
+
+#include <gen/image/clip_scorer.h>
 
 namespace image_ldm {
 
@@ -19,18 +19,8 @@ nlohmann::json default_unet_config(int64_t cross_attention_dim);
 nlohmann::json default_scheduler_config();
 constexpr int64_t kClipEmbedDim = 128;
 
-// CLIP's image tower for the shapes (64x64 RGB in [-1, 1] -> embedding): a small
-// strided CNN. Trained with the text tower; gives `gen eval`'s CLIP score.
-class ClipVisionImpl : public torch::nn::Module {
- public:
-  explicit ClipVisionImpl(int64_t embed_dim = kClipEmbedDim);
-  torch::Tensor forward(const torch::Tensor& images);  // [B, embed_dim], not normalised
-
- private:
-  torch::nn::Sequential features{nullptr};
-  torch::nn::Linear projection{nullptr};
-};
-TORCH_MODULE(ClipVision);
+// CLIP's image tower for the shapes; also `gen eval`'s CLIP score (modalities/image).
+using ClipVision = gen::image::ClipImageEncoder;
 
 // Writes a part as a diffusers folder: config.json + <weights_name> in F16.
 void write_part(const std::filesystem::path& dir, const nlohmann::json& config, torch::nn::Module& module,

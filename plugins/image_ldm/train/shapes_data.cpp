@@ -1,51 +1,17 @@
 #include "shapes_data.h"
 
-#include <fstream>
 #include <regex>
 #include <set>
-
-#include <nlohmann/json.hpp>
-
-#include <gen/error.h>
-#include <gen/safetensors.h>
 
 namespace image_ldm {
 
 namespace fs = std::filesystem;
 
 ShapesData ShapesData::load(const fs::path& dir, const std::string& split) {
-  const auto images_path = dir / (split + ".safetensors"), meta_path = dir / (split + ".jsonl");
-  if (!fs::exists(images_path) || !fs::exists(meta_path))
-    throw gen::InputError("no shapes dataset in " + dir.string() + " (expected " + split + ".safetensors and " +
-                          split + ".jsonl; make one with `gen data image -o " + dir.string() + "`)");
+  auto parts = gen::image::read_shapes_split(dir, split);
   ShapesData d;
-  auto tensors = gen::load_safetensors(images_path);
-  auto it = tensors.find("images");
-  if (it == tensors.end() || it->second.dim() != 4 || it->second.size(3) != 3 ||
-      it->second.scalar_type() != torch::kUInt8)
-    throw gen::InputError(images_path.string() + " has no uint8 'images' tensor [N, H, W, 3]");
-  d.images_ = it->second.contiguous();
-  std::ifstream in(meta_path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    try {
-      auto j = nlohmann::json::parse(line);
-      gen::image::ShapeScene s;
-      s.shape = j.at("shape");
-      s.color = j.at("color");
-      s.size = j.at("size");
-      s.position = j.at("position");
-      s.background = j.at("background");
-      s.count = j.at("count");
-      d.scenes_.push_back(s);
-    } catch (const nlohmann::json::exception& e) {
-      throw gen::InputError(meta_path.string() + ": line " + std::to_string(d.scenes_.size() + 1) + ": " + e.what());
-    }
-  }
-  if (static_cast<int64_t>(d.scenes_.size()) != d.images_.size(0))
-    throw gen::InputError(meta_path.string() + " has " + std::to_string(d.scenes_.size()) + " entries for " +
-                          std::to_string(d.images_.size(0)) + " images");
+  d.images_ = parts.images;
+  d.scenes_ = std::move(parts.scenes);
   return d;
 }
 

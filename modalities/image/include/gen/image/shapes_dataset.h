@@ -60,4 +60,12 @@ struct ShapesDatasetOptions {
 GEN_API void write_shapes_dataset(const std::filesystem::path& dir, const ShapesDatasetOptions& options,
                                   const ProgressCallback& progress);
 
+// One split written by write_shapes_dataset: images uint8 [N, H, W, 3] and the scene
+// of each (centres are not stored). Throws InputError naming what is missing.
+struct ShapesSplit {
+  torch::Tensor images;
+  std::vector<ShapeScene> scenes;
+};
+GEN_API ShapesSplit read_shapes_split(const std::filesystem::path& dir, const std::string& split);
+
 }  // namespace gen::image

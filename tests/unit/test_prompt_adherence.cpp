@@ -1,0 +1,51 @@
+// Scoring generated shape images: real dataset images score perfectly against their
+// own prompts, mismatched ones do not; the Fréchet distance behaves like one.
+#include <gtest/gtest.h>
+
+#include <gen/error.h>
+#include <gen/image/prompt_adherence.h>
+
+#include "test_util.h"
+
+namespace {
+
+std::vector<gen::image::EvalCase> make_cases(const gen::test::TempDir& dir, int n) {
+  gen::image::ShapesDatasetOptions o;
+  o.train_count = n;
+  o.heldout_count = n;
+  o.seed = 4;
+  gen::image::write_shapes_dataset(dir.path(), o, {});
+  return gen::image::eval_cases(dir.path(), "heldout", n);
+}
+
+TEST(PromptAdherence, RealImagesAdhereToTheirOwnPrompts) {
+  gen::test::TempDir dir;
+  auto cases = make_cases(dir, 30);
+  std::vector<gen::image::Image> images;
+  for (const auto& c : cases) images.push_back(c.real);
+  auto r = gen::image::score_generated(images, cases, nullptr);
+  EXPECT_EQ(r.images, 30);
+  EXPECT_DOUBLE_EQ(r.color_and_shape, 1.0);
+  EXPECT_DOUBLE_EQ(r.count, 1.0);
+  EXPECT_FALSE(r.clip_score.has_value());
+  // Shifted by one, images mostly belong to other prompts.
+  std::rotate(images.begin(), images.begin() + 1, images.end());
+  EXPECT_LT(gen::image::score_generated(images, cases, nullptr).color_and_shape, 0.5);
+}
+
+TEST(PromptAdherence, TooManyCasesIsAUsageError) {
+  gen::test::TempDir dir;
+  make_cases(dir, 5);
+  EXPECT_THROW(gen::image::eval_cases(dir.path(), "heldout", 6), gen::UsageError);
+  EXPECT_THROW(gen::image::eval_cases(dir.path(), "nosuchsplit", 1), gen::InputError);
+}
+
+TEST(FrechetDistance, ZeroForTheSameSetAndSquaredShiftForATranslatedOne) {
+  auto a = torch::randn({500, 8}, torch::kFloat64);
+  EXPECT_NEAR(gen::image::frechet_distance(a, a), 0.0, 1e-6);
+  auto shift = torch::full({8}, 0.5, torch::kFloat64);
+  EXPECT_NEAR(gen::image::frechet_distance(a, a + shift), 8 * 0.25, 1e-6);
+  EXPECT_GT(gen::image::frechet_distance(a, 2 * a), 1.0);
+}
+
+}  // namespace
