@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the embedded default image model (assets/default-image) from nothing:
 # the shapes dataset, then the VAE, the tiny CLIP and the UNet, each with `gen train`,
-# then copies the F16 parts into assets/. Deterministic for these seeds and 1 thread
-# per stage (the VAE and CLIP stages are independent and may run side by side:
-#   STAGES=vae scripts/train_default_model.sh & STAGES=clip scripts/train_default_model.sh; wait).
+# then copies the F16 parts into assets/. Deterministic for these seeds and thread
+# counts (1 for the VAE and CLIP stages, which are independent and may run side by side:
+#   STAGES=vae scripts/train_default_model.sh & STAGES=clip scripts/train_default_model.sh; wait;
+# 2 for the UNet).
 # Wall times on the project's 2-core machine are in docs/model-zoo.md.
 #   scripts/train_default_model.sh            # everything (a few hours)
 #   STAGES="unet assemble" scripts/train_default_model.sh   # resume from a stage
@@ -21,7 +22,8 @@ for stage in $STAGES; do
     vae) "$GEN" train image_ldm -m vae -o "$RUN/vae" -O data="$RUN/data" -s 11 "${THREADS[@]}" ;;
     clip) "$GEN" train image_ldm -m clip -o "$RUN/clip" -O data="$RUN/data" -s 12 "${THREADS[@]}" ;;
     unet) "$GEN" train image_ldm -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$RUN/vae/vae" \
-            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -s 13 "${THREADS[@]}" ;;
+            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -s 13 \
+            --threads 2 ${EXTRA:-} ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-image}
       rm -rf "$dst" && mkdir -p "$dst"

@@ -112,7 +112,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
   UnetTask task(data, vae, text, tokenizer, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)), progress);
-  auto config = trainer_config(r, 4000, 5e-4, "vp");
+  auto config = trainer_config(r, 3000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
   auto schedule = gen::SchedulerConfig::from_json(default_scheduler_config());
