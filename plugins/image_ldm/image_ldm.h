@@ -44,6 +44,10 @@ struct LdmOptions {
 LdmOptions parse_options(const gen::Request& request);
 std::vector<gen::OptionSpec> option_specs();
 
+// ---- default_model.cpp: the embedded default model's folder, or empty if not installed.
+std::filesystem::path default_model_dir();
+constexpr const char* kDefaultModelName = "default";
+
 // ---- outpaint.cpp: the --pad border.
 struct Padding {
   int64_t left = 0, top = 0, right = 0, bottom = 0;

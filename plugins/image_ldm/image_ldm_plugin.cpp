@@ -1,7 +1,7 @@
 // The image_ldm plugin object: what it declares to `gen plugins`, which -m values it
-// takes, and the generator it builds for a checkpoint. It declares no default model:
-// the project's own trained default will be added to assets/ later, and until then
-// `gen image` without -m keeps resolving to another plugin.
+// takes, and the generator it builds for a checkpoint. Its default model is the
+// project's own (assets/default-image); where that is not installed it declares no
+// default and `gen image` without -m resolves to another plugin.
 #include <gen/error.h>
 #include <gen/plugin.h>
 
@@ -24,15 +24,25 @@ class ImageLdmPlugin : public gen::Plugin {
         "inpainting, outpainting";
     i.modality = gen::Modality::image;
     i.models = {{"PATH", "a diffusers folder (model_index.json) or an original-layout .safetensors file", false}};
+    if (!default_model_dir().empty())
+      i.models.insert(i.models.begin(), {kDefaultModelName,
+                                         "the embedded default: 64x64 shapes from captions (docs/model-zoo.md)", true});
     i.options = option_specs();
     return i;
   }
 
-  bool accepts_model(const std::string& model) const override { return looks_like_checkpoint(model); }
+  bool accepts_model(const std::string& model) const override {
+    return (model == kDefaultModelName && !default_model_dir().empty()) || looks_like_checkpoint(model);
+  }
 
   std::unique_ptr<gen::Generator> create_generator(const std::string& model, const gen::ProgressCallback&) override {
-    if (model.empty())
-      throw gen::ModelError("image_ldm has no default model yet; pass -m with a diffusers folder or .safetensors file");
+    if (model.empty() || model == kDefaultModelName) {
+      auto dir = default_model_dir();
+      if (dir.empty())
+        throw gen::ModelError("the default image model is not installed (assets/default-image); pass -m with a "
+                              "diffusers folder or .safetensors file");
+      return std::make_unique<LdmGenerator>(Checkpoint(dir));
+    }
     return std::make_unique<LdmGenerator>(Checkpoint(model));
   }
   // Trains the parts of the embedded default model (train/train_default_model.h).
