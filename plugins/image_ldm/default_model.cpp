@@ -1,5 +1,6 @@
-// Where the embedded default model lives: $GEN_ASSETS_DIR, the install prefix's
-// share/gen/assets, or the source tree's assets/ (build-tree runs), first found wins.
+// Where the embedded default model lives: $GEN_ASSETS_DIR when set (and only there),
+// else the install prefix's share/gen/assets, else the source tree's assets/ (for runs
+// from the build tree).
 #include <cstdlib>
 
 #include "image_ldm.h"
@@ -8,9 +9,12 @@ namespace image_ldm {
 
 std::filesystem::path default_model_dir() {
   std::vector<std::filesystem::path> roots;
-  if (const char* env = std::getenv("GEN_ASSETS_DIR"); env && *env) roots.emplace_back(env);
-  roots.emplace_back(GEN_ASSETS_INSTALL_DIR);
-  roots.emplace_back(GEN_ASSETS_SOURCE_DIR);
+  if (const char* env = std::getenv("GEN_ASSETS_DIR"); env && *env) {
+    roots.emplace_back(env);
+  } else {
+    roots.emplace_back(GEN_ASSETS_INSTALL_DIR);
+    roots.emplace_back(GEN_ASSETS_SOURCE_DIR);
+  }
   for (const auto& root : roots)
     if (std::filesystem::exists(root / "default-image" / "model_index.json")) return root / "default-image";
   return {};

@@ -238,22 +238,41 @@ int regular_files(const fs::path& dir) {
 
 // ------------------------------------------------------------------ tests
 
-TEST(ImageLdm, ListedWithoutDefaultModelAndTemplateStaysTheDefault) {
-  auto list = run_gen({"plugins", "--json"});
-  ASSERT_EQ(list.exit_code, 0) << list.err;
-  bool found = false;
+// The models image_ldm lists with the default-model folder looked up in `assets`.
+std::vector<json> listed_models(const std::filesystem::path& assets) {
+  auto list = run_gen({"plugins", "--json"}, {"GEN_ASSETS_DIR=" + assets.string()});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
   const auto listing = json::parse(list.out);
-  for (const auto& p : listing["plugins"]) {
-    if (p["name"] != "image_ldm") continue;
-    found = true;
-    EXPECT_EQ(p["modality"], "image");
-    for (const auto& m : p["models"]) EXPECT_FALSE(m["default"].get<bool>());
-  }
-  EXPECT_TRUE(found) << list.out;
+  for (const auto& p : listing["plugins"])
+    if (p["name"] == "image_ldm") {
+      EXPECT_EQ(p["modality"], "image");
+      return std::vector<json>(p["models"].begin(), p["models"].end());
+    }
+  ADD_FAILURE() << "image_ldm not listed: " << list.out;
+  return {};
+}
+
+TEST(ImageLdm, WithoutDefaultAssetsTheTemplateStaysTheDefault) {
+  TempDir assets;
+  for (const auto& m : listed_models(assets.path())) EXPECT_FALSE(m["default"].get<bool>());
   TempDir dir;
-  auto r = run_gen({"image", "-p", "x", "-W", "32", "-H", "32", "-O", "points=10", "-q", "-o", (dir / "t.png").string()});
+  auto r = run_gen({"image", "-p", "x", "-W", "32", "-H", "32", "-O", "points=10", "-q", "-o", (dir / "t.png").string()},
+                   {"GEN_ASSETS_DIR=" + assets.path().string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(sidecar(dir / "t.png")["model"], "gmm2d");
+}
+
+TEST(ImageLdm, WithDefaultAssetsGenImageUsesTheDefaultModel) {
+  TempDir assets;
+  std::filesystem::create_directory_symlink(models().folder, assets / "default-image");
+  bool has_default = false;
+  for (const auto& m : listed_models(assets.path())) has_default |= m["name"] == "default" && m["default"].get<bool>();
+  EXPECT_TRUE(has_default);
+  TempDir dir;
+  auto r = run_gen({"image", "-p", "a red circle", "--threads", "1", "-q", "-o", (dir / "t.png").string()},
+                   {"GEN_ASSETS_DIR=" + assets.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sidecar(dir / "t.png")["plugin"], "image_ldm");
 }
 
 TEST(ImageLdm, Txt2ImgWritesPngWithParametersAndSidecar) {
