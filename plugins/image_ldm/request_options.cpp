@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include <gen/error.h>
+#include <gen/option_values.h>
 
 #include "image_ldm.h"
 
@@ -13,37 +14,11 @@ namespace {
 // besides preview_every, which is also a plugin option.
 const char* const kImageFlags[] = {"init_image", "strength", "mask", "pad"};
 
-std::string shortest(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 double number(const std::string& key, const std::string& text, double lo, double hi) {
-  double v = 0;
-  try {
-    size_t used = 0;
-    v = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-  } catch (const std::exception&) {
-    throw gen::UsageError("option " + key + " must be a number, got '" + text + "'");
-  }
-  if (!(v >= lo && v <= hi))
-    throw gen::UsageError("option " + key + "=" + text + " is out of range [" + shortest(lo) + ", " + shortest(hi) + "]");
-  return v;
+  return gen::parse_number(key, text, lo, hi);
 }
-
-int integer(const std::string& key, const std::string& text, int lo, int hi) {
-  const double v = number(key, text, lo, hi);
-  if (v != static_cast<int>(v)) throw gen::UsageError("option " + key + " must be a whole number, got '" + text + "'");
-  return static_cast<int>(v);
-}
-
-bool boolean(const std::string& key, const std::string& text) {
-  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
-  if (text == "0" || text == "false" || text == "no" || text == "off") return false;
-  throw gen::UsageError("option " + key + " must be true or false, got '" + text + "'");
-}
+int integer(const std::string& key, const std::string& text, int lo, int hi) { return gen::parse_integer(key, text, lo, hi); }
+bool boolean(const std::string& key, const std::string& text) { return gen::parse_bool(key, text); }
 
 gen::PredictionType prediction(const std::string& text) {
   if (text == "epsilon") return gen::PredictionType::epsilon;

@@ -11,6 +11,7 @@
 #include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/image/image_io.h>
+#include <gen/option_values.h>
 #include <gen/output.h>
 #include <gen/plugin.h>
 #include <gen/sampler.h>
@@ -30,20 +31,7 @@ std::string option(const gen::Request& r, const std::string& key, const std::str
 }
 
 double number_option(const gen::Request& r, const std::string& key, double fallback, double lo, double hi) {
-  const auto text = option(r, key, "");
-  if (text.empty()) return fallback;
-  double v = 0;
-  try {
-    size_t used = 0;
-    v = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-  } catch (const std::exception&) {
-    throw gen::UsageError("option " + key + " must be a number, got '" + text + "'");
-  }
-  if (!(v >= lo && v <= hi))
-    throw gen::UsageError("option " + key + "=" + text + " is out of range [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "]");
-  return v;
+  return gen::number_option(r.options, key, fallback, lo, hi);
 }
 
 MixtureSpec mixture_spec(const gen::Request& r) {

@@ -17,9 +17,7 @@ class Ddpm : public Sampler {
 
   void set_timesteps(int n) override {
     num_inference_steps_ = n;
-    timesteps_ = timestep_tensor(
-        timestep_grid(config_.spacing_or("leading"), config_.num_train_timesteps, n, config_.steps_offset, true),
-        torch::kInt64);
+    timesteps_ = integer_timesteps(config_, n);
   }
 
   torch::Tensor step(const torch::Tensor& out, int64_t i, const torch::Tensor& x, NoiseSource& noise) override {

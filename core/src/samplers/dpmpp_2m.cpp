@@ -47,17 +47,6 @@ class DpmSolverMultistep : public AlphaSigmaSampler {
     return config_.num_train_timesteps - static_cast<int>(clipped);
   }
 
-  torch::Tensor data_prediction(const torch::Tensor& out, int64_t i, const torch::Tensor& x) const {
-    auto [alpha, sigma] = alpha_sigma(sigma_values_[i]);
-    switch (prediction_type()) {
-      case PredictionType::epsilon: return (x - sigma * out) / alpha;
-      case PredictionType::sample: return out;
-      case PredictionType::v_prediction: return alpha * x - sigma * out;
-      case PredictionType::flow: break;
-    }
-    throw UsageError("dpmpp_2m does not take flow-matching predictions (use flow_euler)");
-  }
-
   torch::Tensor first_order(const torch::Tensor& x0, int64_t i, const torch::Tensor& x) const {
     auto [alpha_t, sigma_t] = alpha_sigma(sigma_values_[i + 1]);
     auto [alpha_s, sigma_s] = alpha_sigma(sigma_values_[i]);

@@ -34,6 +34,8 @@ SigmaGrid discrete_sigma_grid(const SchedulerConfig& c, const std::vector<float>
 SigmaGrid multistep_sigma_grid(const SchedulerConfig& c, const std::vector<float>& alphas_cumprod, int n,
                                int last_timestep);
 // Euler-family initial noise scale: sigma_max, or sqrt(sigma_max^2 + 1) for leading spacing.
+// DDPM/DDIM/LCM-style integer timesteps (default spacing "leading").
+torch::Tensor integer_timesteps(const SchedulerConfig& c, int n);
 double euler_init_noise_sigma(const std::vector<float>& sigmas, const std::string& spacing);
 
 torch::Tensor float_tensor(const std::vector<float>& v);
@@ -78,6 +80,9 @@ class AlphaSigmaSampler : public Sampler {
     float alpha = 1.0f / std::sqrt(sigma * sigma + 1.0f);
     return {alpha, sigma * alpha};
   }
+  // The model output at call i turned into an x0 estimate (DPM-Solver++ and UniPC work
+  // on data predictions); flow predictions are refused.
+  torch::Tensor data_prediction(const torch::Tensor& out, int64_t i, const torch::Tensor& x) const;
   // log(alpha_t) - log(sigma_t), in float32 like diffusers.
   static float lambda(float sigma) {
     auto [a, s] = alpha_sigma(sigma);

@@ -91,6 +91,11 @@ SigmaGrid multistep_sigma_grid(const SchedulerConfig& c, const std::vector<float
   return g;
 }
 
+torch::Tensor integer_timesteps(const SchedulerConfig& c, int n) {
+  return timestep_tensor(timestep_grid(c.spacing_or("leading"), c.num_train_timesteps, n, c.steps_offset, true),
+                         torch::kInt64);
+}
+
 double euler_init_noise_sigma(const std::vector<float>& sigmas, const std::string& spacing) {
   float max = *std::max_element(sigmas.begin(), sigmas.end());
   if (spacing == "linspace" || spacing == "trailing") return max;
@@ -139,6 +144,17 @@ void AlphaSigmaSampler::install(const SigmaGrid& grid) {
   sigmas_ = float_tensor(grid.sigmas);
   timesteps_ = timestep_tensor(grid.timesteps, torch::kInt64);
   init_noise_sigma_ = 1.0;
+}
+
+torch::Tensor AlphaSigmaSampler::data_prediction(const torch::Tensor& out, int64_t i, const torch::Tensor& x) const {
+  auto [alpha, sigma] = alpha_sigma(sigma_values_[i]);
+  switch (prediction_type()) {
+    case PredictionType::epsilon: return (x - sigma * out) / alpha;
+    case PredictionType::sample: return out;
+    case PredictionType::v_prediction: return alpha * x - sigma * out;
+    case PredictionType::flow: break;
+  }
+  throw UsageError(std::string(name()) + " does not take flow-matching predictions (use flow_euler)");
 }
 
 }  // namespace gen::samplers

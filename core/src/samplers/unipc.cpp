@@ -46,17 +46,6 @@ class UniPc : public AlphaSigmaSampler {
     this_order_ = 1;
   }
 
-  torch::Tensor data_prediction(const torch::Tensor& out, int64_t i, const torch::Tensor& x) const {
-    auto [alpha, sigma] = alpha_sigma(sigma_values_[i]);
-    switch (prediction_type()) {
-      case PredictionType::epsilon: return (x - sigma * out) / alpha;
-      case PredictionType::sample: return out;
-      case PredictionType::v_prediction: return alpha * x - sigma * out;
-      case PredictionType::flow: break;
-    }
-    throw UsageError("unipc does not take flow-matching predictions (use flow_euler)");
-  }
-
   // h*phi_k terms of the B(h) expansion: b_k = h_phi_k * k! / B(h), for k = 1..order.
   static std::vector<float> b_coefficients(float hh, int order) {
     float h_phi_1 = std::expm1(hh), h_phi_k = h_phi_1 / hh - 1, b_h = std::expm1(hh);

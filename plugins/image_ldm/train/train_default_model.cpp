@@ -5,6 +5,7 @@
 #include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/json_file.h>
+#include <gen/option_values.h>
 #include <gen/nn/sd_checkpoint.h>
 #include <gen/schedule.h>
 
@@ -22,20 +23,7 @@ std::string option(const gen::TrainRequest& r, const std::string& key, const std
 }
 
 double number(const gen::TrainRequest& r, const std::string& key, double fallback, double lo, double hi) {
-  auto text = option(r, key);
-  if (text.empty()) return fallback;
-  double v;
-  try {
-    size_t used = 0;
-    v = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument(text);
-  } catch (const std::exception&) {
-    throw gen::UsageError("training option " + key + " must be a number, got '" + text + "'");
-  }
-  if (!(v >= lo && v <= hi))
-    throw gen::UsageError("training option " + key + "=" + text + " is outside [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "]");
-  return v;
+  return gen::number_option(r.options, key, fallback, lo, hi);
 }
 
 fs::path required_dir(const gen::TrainRequest& r, const std::string& key, const std::string& what) {
