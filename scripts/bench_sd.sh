@@ -68,9 +68,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "gen bench on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), threads=$THREADS (0 = all), $(date -u +%F)"
 echo "load average before: $load_before, after: $load_after"
 echo
-echo "sgemm 2048 at the start: **$peak GFLOP/s** (\`gen bench sgemm --size 2048 --threads $THREADS\`). Each network"
-echo "row has its own sgemm rate, the better of one measured just before and one just after it"
-echo "(a shared machine's speed drifts), and \"of sgemm\" is the network's rate over that one."
+echo "sgemm 2048 at the start: **$peak GFLOP/s** (\`gen bench sgemm --size 2048 --threads $THREADS\`). A shared"
+echo "machine's speed drifts, so \`gen bench\` probes sgemm around every timed network run: \"sgemm\" is"
+echo "the median probe, \"of sgemm\" the median over runs of (run's rate / better probe beside it)."
 echo
 echo "| what | command | best ms | median ms | peak RSS MB | work mem MB | GFLOP | GFLOP/s | sgemm GFLOP/s | of sgemm |"
 echo "|---|---|---|---|---|---|---|---|---|---|"

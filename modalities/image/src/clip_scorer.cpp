@@ -79,18 +79,21 @@ torch::Tensor ClipScorer::image_features(const std::vector<Image>& images) {
 
 torch::Tensor ClipScorer::text_features(const std::vector<std::string>& captions) {
   torch::NoGradGuard no_grad;
-  std::vector<int64_t> ids;
-  for (const auto& c : captions) {
-    auto one = tokenizer_.encode_padded(c, {77, tokenizer_.eos_id()});
-    ids.insert(ids.end(), one.begin(), one.end());
-  }
-  auto t = torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(captions.size()), -1});
-  return normalised(text_projection_(text_->forward(t).pooler_output));
+  return normalised(text_projection_(text_->forward(caption_ids(tokenizer_, captions)).pooler_output));
 }
 
 torch::Tensor ClipScorer::score(const std::vector<Image>& images, const std::vector<std::string>& captions) {
   if (images.size() != captions.size()) throw UsageError("CLIP score needs one caption per image");
   return 100 * (image_features(images) * text_features(captions)).sum(1);
+}
+
+torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const std::vector<std::string>& captions) {
+  std::vector<int64_t> ids;
+  for (const auto& c : captions) {
+    auto one = tokenizer.encode_padded(c, {77, tokenizer.eos_id()});
+    ids.insert(ids.end(), one.begin(), one.end());
+  }
+  return torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(captions.size()), -1});
 }
 
 double frechet_distance(const torch::Tensor& a_in, const torch::Tensor& b_in) {

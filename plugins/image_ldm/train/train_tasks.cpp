@@ -62,12 +62,7 @@ gen::TrainingBatch ClipTask::next_batch(int64_t, at::Generator& generator) {
   auto idx = data_.draw(batch_, generator);
   gen::TrainingBatch b;
   b.x0 = data_.images(idx);
-  std::vector<int64_t> ids;
-  for (const auto& caption : data_.captions(idx, generator)) {
-    auto one = tokenizer_.encode_padded(caption, {77, tokenizer_.eos_id()});
-    ids.insert(ids.end(), one.begin(), one.end());
-  }
-  auto all = torch::tensor(ids, torch::kLong).view({batch_, -1});
+  auto all = gen::image::caption_ids(tokenizer_, data_.captions(idx, generator));
   // Attention is causal, so positions after the last EOS cannot change the pooled
   // (EOS) state: train on the shortest prefix that holds every caption.
   auto eos = (all == tokenizer_.eos_id()).to(torch::kLong).argmax(1).max().item<int64_t>();
@@ -117,13 +112,7 @@ UnetTask::UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTex
 
 torch::Tensor UnetTask::encode_text(const std::vector<std::string>& captions) {
   torch::NoGradGuard no_grad;
-  std::vector<int64_t> ids;
-  for (const auto& c : captions) {
-    auto one = tokenizer_.encode_padded(c, {77, tokenizer_.eos_id()});
-    ids.insert(ids.end(), one.begin(), one.end());
-  }
-  auto t = torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(captions.size()), -1});
-  return text_->forward(t).last_hidden_state;
+  return text_->forward(gen::image::caption_ids(tokenizer_, captions)).last_hidden_state;
 }
 
 gen::TrainingBatch UnetTask::next_batch(int64_t, at::Generator& generator) {

@@ -47,6 +47,10 @@ class GEN_API ClipScorer {
   int64_t image_size_ = 64;
 };
 
+// Captions as one id matrix [N, 77], each BOS + tokens + EOS padded with EOS (the
+// SD-1 framing every model of this project was trained with).
+GEN_API torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const std::vector<std::string>& captions);
+
 // Fréchet distance between Gaussians fitted to two sets of features [N, D] (FID's
 // formula): |mu_a - mu_b|^2 + tr(S_a + S_b - 2 (S_a^1/2 S_b S_a^1/2)^1/2).
 GEN_API double frechet_distance(const torch::Tensor& a, const torch::Tensor& b);
