@@ -1,6 +1,7 @@
 #include <gen/image/clip_scorer.h>
 
 #include <torch/nn/functional/normalization.h>
+#include <torch/nn/functional/upsampling.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/normalization.h>

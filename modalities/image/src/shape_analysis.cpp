@@ -1,5 +1,7 @@
 #include <gen/image/shape_analysis.h>
 
+#include <torch/nn/functional/upsampling.h>
+
 #include <array>
 #include <cmath>
 #include <deque>
