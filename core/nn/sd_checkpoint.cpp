@@ -141,22 +141,47 @@ StableDiffusionModels load_diffusers_folder(const fs::path& dir, bool strict) {
   return sd;
 }
 
+UNet2DConditionConfig detect_single_file_unet(const SafeTensorsFile& f) {
+  return UNet2DConditionConfig::detect_from_weights(shapes_with_prefix(f, kOriginalUNetPrefix));
+}
+
+AutoencoderKLConfig detect_single_file_vae(const SafeTensorsFile& f) {
+  return AutoencoderKLConfig::detect_from_weights(shapes_with_prefix(f, kOriginalVaePrefix));
+}
+
+UNet2DConditionModel load_single_file_unet(const SafeTensorsFile& f, const UNet2DConditionConfig& config,
+                                           const SingleFileOptions& opt) {
+  UNet2DConditionModel unet(config);
+  load_original_part(*unet, original_key_map(*unet), f, kOriginalUNetPrefix, "UNet", opt);
+  unet->eval();
+  return unet;
+}
+
+AutoencoderKL load_single_file_vae(const SafeTensorsFile& f, const AutoencoderKLConfig& config,
+                                   const SingleFileOptions& opt) {
+  AutoencoderKL vae(config);
+  load_original_part(*vae, original_key_map(*vae), f, kOriginalVaePrefix, "VAE", opt);
+  vae->eval();
+  return vae;
+}
+
+ClipTextModel load_single_file_text_encoder(const SafeTensorsFile& f, const SingleFileOptions& opt) {
+  ClipTextConfig config;
+  auto clip = load_original_text_encoder(f, opt, config);
+  clip->eval();
+  return clip;
+}
+
 StableDiffusionModels load_single_file(const fs::path& path, const SingleFileOptions& opt) {
   const auto f = SafeTensorsFile::open(path);
   StableDiffusionModels sd;
-  sd.unet_config = opt.unet_config ? *opt.unet_config
-                                   : UNet2DConditionConfig::detect_from_weights(shapes_with_prefix(f, kOriginalUNetPrefix));
-  sd.unet = UNet2DConditionModel(sd.unet_config);
-  load_original_part(*sd.unet, original_key_map(*sd.unet), f, kOriginalUNetPrefix, "UNet", opt);
-  sd.vae_config = opt.vae_config ? *opt.vae_config
-                                 : AutoencoderKLConfig::detect_from_weights(shapes_with_prefix(f, kOriginalVaePrefix));
-  sd.vae = AutoencoderKL(sd.vae_config);
-  load_original_part(*sd.vae, original_key_map(*sd.vae), f, kOriginalVaePrefix, "VAE", opt);
+  sd.unet_config = opt.unet_config ? *opt.unet_config : detect_single_file_unet(f);
+  sd.unet = load_single_file_unet(f, sd.unet_config, opt);
+  sd.vae_config = opt.vae_config ? *opt.vae_config : detect_single_file_vae(f);
+  sd.vae = load_single_file_vae(f, sd.vae_config, opt);
   sd.text_encoder = load_original_text_encoder(f, opt, sd.text_config);
-  sd.sd_version = detect_sd_version(sd.unet_config);
-  sd.unet->eval();
-  sd.vae->eval();
   sd.text_encoder->eval();
+  sd.sd_version = detect_sd_version(sd.unet_config);
   return sd;
 }
 

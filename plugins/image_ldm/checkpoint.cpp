@@ -4,7 +4,6 @@
 
 #include <gen/error.h>
 #include <gen/json_file.h>
-#include <gen/nn/original_layout.h>
 #include <gen/nn/sd_checkpoint.h>
 #include <gen/safetensors.h>
 
@@ -16,65 +15,6 @@ namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-nn::ShapeMap shapes_with_prefix(const gen::SafeTensorsFile& f, const std::string& prefix) {
-  nn::ShapeMap shapes;
-  for (const auto& t : f.tensors())
-    if (t.name.rfind(prefix, 0) == 0) shapes[t.name] = t.shape;
-  return shapes;
-}
-
-// One part of an original-layout file under diffusers names. The VAE's attention
-// projections are 1x1 convolutions there and Linear layers here.
-void load_original_part(torch::nn::Module& module, const std::map<std::string, std::string>& key_map,
-                        const gen::SafeTensorsFile& f, const std::string& part) {
-  std::map<std::string, int64_t> dims;
-  for (const auto& p : module.named_parameters(true)) dims[p.key()] = p.value().dim();
-  nn::TensorMap tensors;
-  std::string missing;
-  for (const auto& [name, original] : key_map) {
-    if (!f.contains(original)) {
-      missing += (missing.empty() ? "" : ", ") + original;
-      continue;
-    }
-    auto t = f.get(original, torch::kFloat32);
-    if (dims[name] == 2 && t.dim() == 4 && t.size(2) == 1 && t.size(3) == 1) t = t.reshape({t.size(0), t.size(1)});
-    tensors[name] = t;
-  }
-  if (!missing.empty())
-    throw gen::ModelError(f.path().string() + ": the " + part + " is missing tensors: " + missing.substr(0, 400));
-  nn::LoadOptions options;
-  options.what = f.path().string() + " (" + part + ")";
-  nn::load_state_dict(module, tensors, options);
-}
-
-// SD 1.x stores transformers' CLIP behind a prefix; SD 2.x an OpenCLIP tower.
-nn::ClipTextModel load_original_text_encoder(const gen::SafeTensorsFile& f) {
-  auto clip_shapes = shapes_with_prefix(f, nn::kOriginalClipPrefix);
-  if (!clip_shapes.empty()) {
-    nn::ClipTextModel clip(nn::ClipTextConfig::detect_from_weights(clip_shapes));
-    load_original_part(*clip, nn::original_key_map(*clip), f, "text encoder");
-    return clip;
-  }
-  nn::TensorMap open_clip;
-  for (const auto& t : f.tensors())
-    if (t.name.rfind(nn::kOpenClipPrefix, 0) == 0) open_clip[t.name] = f.get(t.name);
-  if (open_clip.empty())
-    throw gen::ModelError(f.path().string() + ": no text encoder (neither " + nn::kOriginalClipPrefix + "* nor " +
-                          nn::kOpenClipPrefix + "*)");
-  auto converted = nn::convert_open_clip(open_clip);
-  nn::ClipTextModel clip(nn::ClipTextConfig::detect_from_weights(nn::shapes_of(converted)));
-  nn::LoadOptions options;
-  options.what = f.path().string() + " (OpenCLIP text encoder)";
-  nn::load_state_dict(*clip, converted, options);
-  return clip;
-}
-
-template <typename Module>
-Module evaluating(Module m) {
-  m->eval();
-  return m;
 }
 
 }  // namespace
@@ -94,8 +34,8 @@ Checkpoint::Checkpoint(const fs::path& path) : path_(path) {
   single_file_ = !fs::is_directory(path, ec);
   if (single_file_) {
     const auto f = gen::SafeTensorsFile::open(path);
-    unet_config_ = nn::UNet2DConditionConfig::detect_from_weights(shapes_with_prefix(f, nn::kOriginalUNetPrefix));
-    vae_config_ = nn::AutoencoderKLConfig::detect_from_weights(shapes_with_prefix(f, nn::kOriginalVaePrefix));
+    unet_config_ = nn::detect_single_file_unet(f);
+    vae_config_ = nn::detect_single_file_vae(f);
   } else {
     unet_config_ = nn::UNet2DConditionConfig::from_json_file(path / "unet" / "config.json");
     vae_config_ = nn::AutoencoderKLConfig::from_json_file(path / "vae" / "config.json");
@@ -131,23 +71,19 @@ fs::path Checkpoint::tokenizer_dir(const std::string& override_dir) const {
 nn::ClipTextModel Checkpoint::load_text_encoder() const {
   spdlog::debug("loading the text encoder of {}", path_.string());
   if (!single_file_) return nn::load_diffusers_text_encoder(path_ / "text_encoder");
-  return evaluating(load_original_text_encoder(gen::SafeTensorsFile::open(path_)));
+  return nn::load_single_file_text_encoder(gen::SafeTensorsFile::open(path_));
 }
 
 nn::UNet2DConditionModel Checkpoint::load_unet() const {
   spdlog::debug("loading the UNet of {}", path_.string());
   if (!single_file_) return nn::load_diffusers_unet(path_ / "unet");
-  nn::UNet2DConditionModel unet(unet_config_);
-  load_original_part(*unet, nn::original_key_map(*unet), gen::SafeTensorsFile::open(path_), "UNet");
-  return evaluating(unet);
+  return nn::load_single_file_unet(gen::SafeTensorsFile::open(path_), unet_config_);
 }
 
 nn::AutoencoderKL Checkpoint::load_vae() const {
   spdlog::debug("loading the VAE of {}", path_.string());
   if (!single_file_) return nn::load_diffusers_vae(path_ / "vae");
-  nn::AutoencoderKL vae(vae_config_);
-  load_original_part(*vae, nn::original_key_map(*vae), gen::SafeTensorsFile::open(path_), "VAE");
-  return evaluating(vae);
+  return nn::load_single_file_vae(gen::SafeTensorsFile::open(path_), vae_config_);
 }
 
 }  // namespace image_ldm

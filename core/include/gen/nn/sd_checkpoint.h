@@ -13,6 +13,10 @@
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/unet2d_condition.h>
 
+namespace gen {
+class SafeTensorsFile;
+}
+
 namespace gen::nn {
 
 struct StableDiffusionModels {
@@ -43,6 +47,16 @@ GEN_API ClipTextModel load_diffusers_text_encoder(const std::filesystem::path& d
 
 GEN_API StableDiffusionModels load_diffusers_folder(const std::filesystem::path& dir, bool strict = true);
 GEN_API StableDiffusionModels load_single_file(const std::filesystem::path& file, const SingleFileOptions& options = {});
+
+// The parts of a single original-layout file one at a time (so a low-memory run holds
+// one network), and the architectures its tensor shapes imply.
+GEN_API UNet2DConditionConfig detect_single_file_unet(const SafeTensorsFile& file);
+GEN_API AutoencoderKLConfig detect_single_file_vae(const SafeTensorsFile& file);
+GEN_API UNet2DConditionModel load_single_file_unet(const SafeTensorsFile& file, const UNet2DConditionConfig& config,
+                                                   const SingleFileOptions& options = {});
+GEN_API AutoencoderKL load_single_file_vae(const SafeTensorsFile& file, const AutoencoderKLConfig& config,
+                                           const SingleFileOptions& options = {});
+GEN_API ClipTextModel load_single_file_text_encoder(const SafeTensorsFile& file, const SingleFileOptions& options = {});
 
 // 2 when the UNet's cross-attention context is 1024 wide (OpenCLIP ViT-H), else 1.
 GEN_API int detect_sd_version(const UNet2DConditionConfig& unet);
