@@ -7,6 +7,7 @@
 #   scripts/bench_sd.sh                      # every core
 #   THREADS=1 REPEATS=2 scripts/bench_sd.sh  # one thread, 2 timed runs per network
 #   GEN=build-bench/bin/gen scripts/bench_sd.sh
+#   OMP_WAIT_POLICY=passive scripts/bench_sd.sh   # see docs/benchmarks.md: 2 threads need it
 #
 # Needs ~8 GB of free memory (SD-2.1 UNet weights 3.3 GB + activations) and, with 2 cores,
 # about 10 minutes. Numbers are only comparable on an otherwise idle machine: the load
@@ -65,7 +66,7 @@ network "Text encoder OpenCLIP ViT-H/14 (SD-2.1), batch 2" text --arch sd21
 sampler_lines=$(bench sampler --size 512 --batch 2 --steps 30 --unet-ms "$unet_ms")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "gen bench on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), threads=$THREADS (0 = all), $(date -u +%F)"
+echo "gen bench on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), threads=$THREADS (0 = all), OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, $(date -u +%F)"
 echo "load average before: $load_before, after: $load_after"
 echo
 echo "sgemm 2048 at the start: **$peak GFLOP/s** (\`gen bench sgemm --size 2048 --threads $THREADS\`). A shared"
