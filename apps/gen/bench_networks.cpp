@@ -217,7 +217,7 @@ int run_vae(const BenchArgs& a) {
   const int latent = latent_side(a, f, 1);
   const int batch = a.batch > 0 ? a.batch : 1;
   const int tile = static_cast<int>(a.tile), overlap = static_cast<int>(a.overlap);
-  if (a.tile > 0) nn::tile_starts(latent, a.tile, a.overlap);  // bad tiling fails before the build
+  if (a.tile > 0) nn::tile_grid(latent, a.tile, a.overlap);  // bad tiling fails before the build
   torch::manual_seed(0);
   nn::AutoencoderKL vae(config);
   vae->eval();

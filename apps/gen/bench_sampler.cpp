@@ -49,7 +49,7 @@ SamplerTimes time_sampler(Sampler& s, const torch::Tensor& x0, int steps, int re
     s.set_timesteps(steps);
     auto x = x0 * s.init_noise_sigma();
     for (int64_t i = 0; i < s.num_model_calls(); ++i) {
-      auto x_in = s.scale_model_input(x, i);
+      (void)s.scale_model_input(x, i);  // what the network would be fed
       x = s.step(out, i, x, noise);
     }
   };

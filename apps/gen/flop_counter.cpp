@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 // RecordFunction::inputs() checks a member that exists only when NDEBUG is unset, and
 // Debian's LibTorch is a release build: counting needs NDEBUG (every build type but Debug).

@@ -16,8 +16,9 @@ struct Span {
 };
 
 std::vector<Span> spans(int64_t length, int64_t tile, int64_t overlap, int64_t out_scale) {
-  const auto starts = tile_starts(length, tile, overlap);
-  const int64_t n = static_cast<int64_t>(starts.size()), len = std::min(tile, length);
+  const auto grid = tile_grid(length, tile, overlap);
+  const auto& starts = grid.starts;
+  const int64_t n = static_cast<int64_t>(starts.size()), len = grid.size;
   std::vector<Span> out(starts.size());
   for (int64_t i = 0; i < n; ++i) {
     out[i] = {starts[i], len, 0, 0};
@@ -46,14 +47,14 @@ void check_tiling(int64_t tile, int64_t overlap) {
 
 }  // namespace
 
-std::vector<int64_t> tile_starts(int64_t length, int64_t tile, int64_t overlap) {
-  check_tiling(tile, overlap);
-  if (length <= tile) return {0};
-  const int64_t stride = tile - overlap;
-  const int64_t n = 1 + (length - tile + stride - 1) / stride;  // enough tiles for >= overlap everywhere
-  std::vector<int64_t> starts(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) starts[i] = i * (length - tile) / (n - 1);
-  return starts;
+TileGrid tile_grid(int64_t length, int64_t max_tile, int64_t overlap) {
+  check_tiling(max_tile, overlap);
+  if (length <= max_tile) return {length, {0}};
+  const int64_t n = 1 + (length - max_tile + (max_tile - overlap) - 1) / (max_tile - overlap);
+  TileGrid g;
+  g.size = (length + (n - 1) * overlap + n - 1) / n;  // n * size - (n-1) * overlap >= length
+  for (int64_t i = 0; i < n; ++i) g.starts.push_back(i * (length - g.size) / (n - 1));
+  return g;
 }
 
 torch::Tensor tiled_apply(const torch::Tensor& input, int64_t in_scale, int64_t out_scale, int64_t tile,

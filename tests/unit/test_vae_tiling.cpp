@@ -13,7 +13,7 @@
 
 namespace {
 
-using gen::nn::tile_starts;
+using gen::nn::tile_grid;
 using gen::nn::tiled_apply;
 
 gen::nn::AutoencoderKL tiny_vae() {
@@ -29,24 +29,32 @@ torch::Tensor upsample(const torch::Tensor& x, int64_t f) {
   return x.repeat_interleave(f, 2).repeat_interleave(f, 3);
 }
 
-TEST(VaeTiling, TileStartsCoverWithOverlap) {
-  EXPECT_EQ(tile_starts(4, 4, 1), std::vector<int64_t>{0});
-  EXPECT_EQ(tile_starts(3, 4, 1), std::vector<int64_t>{0});
-  EXPECT_EQ(tile_starts(10, 4, 1), (std::vector<int64_t>{0, 3, 6}));
-  for (int64_t length : {5, 11, 17, 64, 100}) {
-    for (auto [tile, overlap] : {std::pair<int64_t, int64_t>{4, 1}, {8, 2}, {32, 8}, {5, 0}}) {
-      auto s = tile_starts(length, tile, overlap);
+TEST(VaeTiling, TileGridCoversWithOverlap) {
+  EXPECT_EQ(tile_grid(4, 4, 1).starts, std::vector<int64_t>{0});
+  EXPECT_EQ(tile_grid(3, 4, 1).size, 3);
+  EXPECT_EQ(tile_grid(10, 4, 1).starts, (std::vector<int64_t>{0, 3, 6}));
+  // 128 cells, tiles of at most 64 overlapping by 8: three tiles are needed, and 48 cells
+  // each are enough for that (not three tiles of 64 with 32-cell overlaps).
+  EXPECT_EQ(tile_grid(128, 64, 8).size, 48);
+  EXPECT_EQ(tile_grid(128, 64, 8).starts, (std::vector<int64_t>{0, 40, 80}));
+  for (int64_t length : {5, 11, 17, 64, 100, 128}) {
+    for (auto [tile, overlap] : {std::pair<int64_t, int64_t>{4, 1}, {8, 2}, {32, 8}, {5, 0}, {64, 8}}) {
       if (length <= tile) continue;
-      EXPECT_EQ(s.front(), 0);
-      EXPECT_EQ(s.back(), length - tile);
-      for (size_t i = 1; i < s.size(); ++i) {
-        EXPECT_GT(s[i], s[i - 1]);
-        EXPECT_LE(s[i] - s[i - 1], tile - overlap) << length << " " << tile;
+      auto g = tile_grid(length, tile, overlap);
+      EXPECT_LE(g.size, tile);
+      EXPECT_EQ(g.starts.front(), 0);
+      EXPECT_EQ(g.starts.back(), length - g.size);
+      for (size_t i = 1; i < g.starts.size(); ++i) {
+        EXPECT_GT(g.starts[i], g.starts[i - 1]);
+        EXPECT_LE(g.starts[i] - g.starts[i - 1], g.size - overlap) << length << " " << tile;
       }
+      // Fewest tiles: n - 1 tiles of the largest size could not cover it with the overlap.
+      const int64_t n = static_cast<int64_t>(g.starts.size());
+      EXPECT_LT((n - 1) * tile - (n - 2) * overlap, length) << length << " " << tile;
     }
   }
-  EXPECT_THROW(tile_starts(10, 0, 0), gen::UsageError);
-  EXPECT_THROW(tile_starts(10, 4, 4), gen::UsageError);
+  EXPECT_THROW(tile_grid(10, 0, 0), gen::UsageError);
+  EXPECT_THROW(tile_grid(10, 4, 4), gen::UsageError);
 }
 
 TEST(VaeTiling, LocalFunctionIsReconstructedExactly) {
