@@ -6,13 +6,13 @@
 
 namespace image_ldm {
 
-nlohmann::json default_vae_config() {
+nlohmann::json default_vae_config(const std::vector<int64_t>& block_out_channels) {
   return {{"_class_name", "AutoencoderKL"},
           {"in_channels", 3},
           {"out_channels", 3},
           {"down_block_types", {"DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"}},
           {"up_block_types", {"UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"}},
-          {"block_out_channels", {16, 32, 64}},
+          {"block_out_channels", block_out_channels},
           {"layers_per_block", 1},
           {"latent_channels", 4},
           {"norm_num_groups", 8},

@@ -13,7 +13,8 @@
 
 namespace image_ldm {
 
-nlohmann::json default_vae_config();
+// Widths of the three VAE levels; the first run used {16, 32, 64} and blurred small stars.
+nlohmann::json default_vae_config(const std::vector<int64_t>& block_out_channels = {32, 64, 64});
 nlohmann::json default_text_config(int64_t vocab_size);
 nlohmann::json default_unet_config(int64_t cross_attention_dim);
 nlohmann::json default_scheduler_config();

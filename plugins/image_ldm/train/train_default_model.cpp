@@ -1,5 +1,7 @@
 #include "train_default_model.h"
 
+#include <sstream>
+
 #include <spdlog/spdlog.h>
 
 #include <gen/atomic_file.h>
@@ -51,6 +53,19 @@ gen::TrainerConfig trainer_config(const gen::TrainRequest& r, int64_t steps, dou
   return c;
 }
 
+// -O channels=32,64,64: the widths of the VAE's three levels.
+std::vector<int64_t> vae_widths(const gen::TrainRequest& r) {
+  const auto text = option(r, "channels", "32,64,64");
+  std::vector<int64_t> widths;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    widths.push_back(gen::parse_integer("channels", item, 8, 1024));
+  if (widths.size() != 3) throw gen::UsageError("channels: three comma-separated widths, e.g. 32,64,64");
+  for (auto w : widths)
+    if (w % 8 != 0) throw gen::UsageError("channels: every width must be a multiple of 8 (the group-norm groups)");
+  return widths;
+}
+
 // Copies the EMA weights (the ones shipped) into the module before export.
 void load_ema(gen::Trainer& trainer, const NamedTensors& params) {
   if (!trainer.ema()) return;
@@ -61,8 +76,12 @@ void load_ema(gen::Trainer& trainer, const NamedTensors& params) {
 
 void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
-  VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), number(r, "kl_weight", 1e-4, 0, 1));
-  gen::Trainer trainer(task, trainer_config(r, 2500, 1e-3, "custom"), {});
+  VaeLossWeights weights;
+  weights.kl = number(r, "kl_weight", weights.kl, 0, 1);
+  weights.edge = number(r, "edge_weight", weights.edge, 0, 100);
+  auto config = default_vae_config(vae_widths(r));
+  VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), weights, config);
+  gen::Trainer trainer(task, trainer_config(r, 3000, 1e-3, "custom"), {});
   trainer.run(progress);
   load_ema(trainer, task.parameters());
   // Latents are scaled to unit variance for the UNet, as SD's 0.18215 does.
@@ -70,7 +89,6 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   task.vae->eval();
   auto sample = data.images(torch::arange(std::min<int64_t>(1024, data.size()), torch::kLong));
   const double std = task.vae->encode(sample).mean.std().item<double>();
-  auto config = default_vae_config();
   config["scaling_factor"] = 1.0 / std;
   write_part(fs::path(r.output) / "vae", config, *task.vae, "diffusion_pytorch_model.safetensors");
   spdlog::info("vae: latent std {:.4f}, scaling_factor {:.4f}", std, 1.0 / std);

@@ -17,9 +17,9 @@ NamedTensors named(torch::nn::Module& m, const std::string& prefix) {
 
 // ---- VAE --------------------------------------------------------------------
 
-VaeTask::VaeTask(ShapesData data, int64_t batch, double kl_weight)
-    : data_(std::move(data)), batch_(batch), kl_weight_(kl_weight) {
-  vae = gen::nn::AutoencoderKL(gen::nn::AutoencoderKLConfig::from_json(default_vae_config()));
+VaeTask::VaeTask(ShapesData data, int64_t batch, VaeLossWeights weights, const nlohmann::json& config)
+    : data_(std::move(data)), batch_(batch), weights_(weights) {
+  vae = gen::nn::AutoencoderKL(gen::nn::AutoencoderKLConfig::from_json(config));
 }
 
 gen::TrainingBatch VaeTask::next_batch(int64_t, at::Generator& generator) {
@@ -37,7 +37,9 @@ torch::Tensor VaeTask::custom_loss(const gen::TrainingBatch& batch, at::Generato
   auto reconstruction = vae->decode(posterior.sample(generator));
   auto diff = reconstruction - batch.x0;
   auto kl = 0.5 * (posterior.mean.pow(2) + posterior.std.pow(2) - 1 - posterior.logvar).mean();
-  return diff.abs().mean() + diff.pow(2).mean() + kl_weight_ * kl;
+  // Differences of neighbouring pixels' errors = error of the image gradients.
+  auto edge = (diff.slice(3, 1) - diff.slice(3, 0, -1)).abs().mean() + (diff.slice(2, 1) - diff.slice(2, 0, -1)).abs().mean();
+  return diff.abs().mean() + diff.pow(2).mean() + weights_.edge * edge + weights_.kl * kl;
 }
 
 // ---- CLIP -------------------------------------------------------------------

@@ -16,10 +16,16 @@ namespace image_ldm {
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 NamedTensors named(torch::nn::Module& m, const std::string& prefix = "");
 
-// Reconstruction (L1 + MSE) plus a small KL term towards N(0, I).
+// Reconstruction (L1 + MSE), L1 on the image gradients (keeps thin star points and
+// cross arms sharp, which plain L1/MSE blur), and a small KL term towards N(0, I).
+struct VaeLossWeights {
+  double kl = 1e-4;
+  double edge = 1.0;
+};
+
 class VaeTask : public gen::TrainingTask {
  public:
-  VaeTask(ShapesData data, int64_t batch, double kl_weight);
+  VaeTask(ShapesData data, int64_t batch, VaeLossWeights weights, const nlohmann::json& config);
   NamedTensors parameters() override { return named(*vae); }
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor custom_loss(const gen::TrainingBatch& batch, at::Generator& generator) override;
@@ -28,7 +34,7 @@ class VaeTask : public gen::TrainingTask {
  private:
   ShapesData data_;
   int64_t batch_;
-  double kl_weight_;
+  VaeLossWeights weights_;
 };
 
 // CLIP's symmetric InfoNCE between pooled text and image embeddings.
