@@ -4,7 +4,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include <gen/error.h>
@@ -18,6 +21,17 @@ namespace {
 int report_error(const std::string& message, int code) {
   std::fprintf(stderr, "gen: error: %s\n", message.c_str());
   return code;
+}
+
+// libgomp reads OMP_WAIT_POLICY once, when it is loaded, before main. Its default
+// spins after every parallel region, stealing the core that OpenBLAS's own threads
+// need next: on 2 cores an SD-1.5 UNet step takes 13.3 s instead of 7.9 s and the CLIP
+// ViT-L text encoder 2.9 s instead of 0.33 s (docs/benchmarks.md). So unless the user
+// chose a policy, run again once with passive waiting (~0.3 s of start-up).
+void ensure_passive_openmp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY")) return;
+  ::setenv("OMP_WAIT_POLICY", "passive", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the default
 }
 
 void setup_logging() {
@@ -71,6 +85,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ensure_passive_openmp(argv);
   setup_logging();
   try {
     return run(argc, argv);

@@ -9,9 +9,20 @@
 
 namespace gen {
 
+namespace {
+// at::set_num_threads sizes LibTorch's OpenMP pool only. Matrix products run on
+// OpenBLAS's own pthreads, one per core unless told, so --threads 1 would still use
+// every core for them. Looked up at run time: other BLAS libraries lack the symbol.
+void set_blas_threads(int n) {
+  using Fn = void (*)(int);
+  if (auto fn = reinterpret_cast<Fn>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(n);
+}
+}  // namespace
+
 void set_num_threads(int threads) {
   const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(n);
+  set_blas_threads(n);
 }
 
 int num_threads() { return at::get_num_threads(); }
