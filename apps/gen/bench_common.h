@@ -2,6 +2,7 @@
 // result line every benchmark prints (key=value fields, so scripts/bench_sd.sh can
 // pick them out with grep).
 #pragma once
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,8 +21,9 @@ struct BenchArgs {
   int64_t overlap = 8;        // vae: latent overlap between tiles
   bool encode = false;        // vae: measure encode instead of decode
   bool profile = false;       // networks: print time per top-level op
-  int steps = 30;             // sampler: inference steps per run
+  int steps = 0;              // inference steps per run (0: sampler 30, txt2img 4)
   double unet_ms = 0;         // sampler: UNet step to compare with (0 = measure --arch)
+  std::string save_model;     // txt2img: only write the random-weight model folder here
 };
 
 struct Timing {
@@ -64,6 +66,10 @@ int run_unet(const BenchArgs& a);
 int run_vae(const BenchArgs& a);
 int run_text(const BenchArgs& a);
 int run_sampler(const BenchArgs& a);
+int run_txt2img(const BenchArgs& a);
+// A diffusers-layout UNet, VAE, text encoder and byte-level tokenizer of preset `arch`,
+// random weights stored F16 (no scheduler or model_index.json).
+void write_random_sd_model(const std::string& arch, const std::filesystem::path& dir);
 // One UNet step (best of a.repeats) at the latent size and batch of `a`, ms.
 double measure_unet_step_ms(const BenchArgs& a);
 

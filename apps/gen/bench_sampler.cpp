@@ -90,20 +90,21 @@ int run_sampler(const BenchArgs& a) {
   c10::InferenceMode inference;
   torch::manual_seed(0);
   auto x0 = torch::randn({batch, 4, latent, latent});
+  const int steps = a.steps > 0 ? a.steps : 30;
   const std::string shape = fmt("latent=%dx4x%dx%d", batch, latent, latent);
   for (const auto& name : sampler_names()) {
     std::unique_ptr<Sampler> s;
     SamplerTimes r;
     try {
       s = make_sampler(name, SchedulerConfig::stable_diffusion());
-      r = time_sampler(*s, x0, a.steps, repeats);
+      r = time_sampler(*s, x0, steps, repeats);
     } catch (const Error& e) {  // a sampler that cannot run the SD schedule is reported, not fatal
       print_result("sampler", "name=" + name + " skipped: " + e.what());
       continue;
     }
     print_result("sampler", fmt("name=%s %s steps=%d calls=%d threads=%d step=%.1fus loop=%.1fus unet=%.0fms "
                                 "overhead=%.4f%%",
-                                name.c_str(), shape.c_str(), a.steps, static_cast<int>(r.calls), num_threads(), r.step_us,
+                                name.c_str(), shape.c_str(), steps, static_cast<int>(r.calls), num_threads(), r.step_us,
                                 r.loop_us, unet_ms, 100.0 * r.loop_us / 1e3 / unet_ms));
   }
   const double cfg_us = time_cfg_us(x0, repeats);

@@ -96,8 +96,8 @@ int run_sgemm(const BenchArgs& a) {
 Runner add_bench_command(CLI::App& app, CommonFlags& flags) {
   auto* cmd = app.add_subcommand("bench", "Benchmarks (results go to docs/benchmarks.md)");
   auto a = std::make_shared<BenchArgs>();
-  cmd->add_option("what", a->what, "What to measure: sgemm, unet, vae, text, sampler")
-      ->check(CLI::IsMember({"sgemm", "unet", "vae", "text", "sampler"}));
+  cmd->add_option("what", a->what, "What to measure: sgemm, unet, vae, text, sampler, txt2img")
+      ->check(CLI::IsMember({"sgemm", "unet", "vae", "text", "sampler", "txt2img"}));
   // Not --config: that name reads an options file for every subcommand (config_file.h).
   cmd->add_option("-a,--arch", a->arch, "Network: sd15, sd21, tiny, or a config.json (file or its folder)");
   cmd->add_option("--size", a->size, "sgemm: matrix size (2048); others: image size in pixels (512)")
@@ -111,9 +111,12 @@ Runner add_bench_command(CLI::App& app, CommonFlags& flags) {
   cmd->add_option("--overlap", a->overlap, "vae: latent overlap between tiles")->check(CLI::Range(0, 4096));
   cmd->add_flag("--encode", a->encode, "vae: measure encode instead of decode");
   cmd->add_flag("--profile", a->profile, "unet/vae/text: time per top-level op and per matrix-op shape (one extra run)");
-  cmd->add_option("--steps", a->steps, "sampler: inference steps per run")->check(CLI::Range(1, 1000));
+  cmd->add_option("--steps", a->steps, "sampler, txt2img: inference steps per run (0: sampler 30, txt2img 4)")
+      ->check(CLI::Range(0, 1000));
   cmd->add_option("--unet-ms", a->unet_ms, "sampler: UNet step time to compare with (0 = measure --arch)")
       ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--save-model", a->save_model,
+                  "txt2img: write the random-weight --arch model (a diffusers folder) to this directory and stop");
   add_common_flags(*cmd, flags);
   return [a, &flags] {
     apply_common_flags(flags, true);
@@ -122,6 +125,7 @@ Runner add_bench_command(CLI::App& app, CommonFlags& flags) {
     if (a->what == "vae") return run_vae(*a);
     if (a->what == "text") return run_text(*a);
     if (a->what == "sampler") return run_sampler(*a);
+    if (a->what == "txt2img") return run_txt2img(*a);
     throw UsageError("unknown benchmark '" + a->what + "'");
   };
 }

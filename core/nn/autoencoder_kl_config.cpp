@@ -42,6 +42,25 @@ AutoencoderKLConfig AutoencoderKLConfig::from_json(const nlohmann::json& j) {
   return c;
 }
 
+nlohmann::json AutoencoderKLConfig::to_json() const {
+  const auto levels = block_out_channels.size();
+  return {{"_class_name", "AutoencoderKL"},
+          {"in_channels", in_channels},
+          {"out_channels", out_channels},
+          {"down_block_types", std::vector<std::string>(levels, "DownEncoderBlock2D")},
+          {"up_block_types", std::vector<std::string>(levels, "UpDecoderBlock2D")},
+          {"block_out_channels", block_out_channels},
+          {"layers_per_block", layers_per_block},
+          {"latent_channels", latent_channels},
+          {"norm_num_groups", norm_num_groups},
+          {"sample_size", sample_size},
+          {"scaling_factor", scaling_factor},
+          {"shift_factor", shift_factor},
+          {"use_quant_conv", use_quant_conv},
+          {"use_post_quant_conv", use_post_quant_conv},
+          {"act_fn", "silu"}};
+}
+
 AutoencoderKLConfig AutoencoderKLConfig::from_json_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw InputError("cannot open VAE config " + path.string());

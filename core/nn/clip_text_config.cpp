@@ -36,6 +36,22 @@ ClipTextConfig ClipTextConfig::from_json(const nlohmann::json& raw) {
   return c;
 }
 
+nlohmann::json ClipTextConfig::to_json() const {
+  return {{"architectures", {"CLIPTextModel"}},
+          {"model_type", "clip_text_model"},
+          {"vocab_size", vocab_size},
+          {"hidden_size", hidden_size},
+          {"intermediate_size", intermediate_size},
+          {"num_hidden_layers", num_hidden_layers},
+          {"num_attention_heads", num_attention_heads},
+          {"max_position_embeddings", max_position_embeddings},
+          {"hidden_act", hidden_act},
+          {"layer_norm_eps", layer_norm_eps},
+          {"eos_token_id", eos_token_id},
+          {"bos_token_id", bos_token_id},
+          {"pad_token_id", pad_token_id}};
+}
+
 ClipTextConfig ClipTextConfig::from_json_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw InputError("cannot open CLIP config " + path.string());

@@ -23,7 +23,7 @@ void load_folder_weights(Module& m, const fs::path& file, bool strict) {
   LoadOptions o;
   o.strict = strict;
   o.what = file.string();
-  load_state_dict(*m, load_safetensors(file), o);
+  load_state_dict(*m, SafeTensorsFile::open(file), o);
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -44,19 +44,27 @@ void load_original_part(torch::nn::Module& m, const std::map<std::string, std::s
                         const SingleFileOptions& opt) {
   std::map<std::string, int64_t> dims;
   for (const auto& p : m.named_parameters(true)) dims[p.key()] = p.value().dim();
-  TensorMap tensors;
+  // Shapes now, tensors one at a time at copy time: never a second copy of the part.
+  ShapeMap shapes;
   std::vector<std::string> missing;
   std::set<std::string> used;
+  auto as_linear = [&](const std::string& name, const std::vector<int64_t>& shape) {
+    return dims[name] == 2 && shape.size() == 4 && shape[2] == 1 && shape[3] == 1;
+  };
   for (const auto& [name, orig] : key_map) {
     if (!f.contains(orig)) {
       missing.push_back(orig);
       continue;
     }
     used.insert(orig);
-    auto t = f.get(orig, torch::kFloat32);
-    if (dims[name] == 2 && t.dim() == 4 && t.size(2) == 1 && t.size(3) == 1) t = t.reshape({t.size(0), t.size(1)});
-    tensors[name] = t;
+    auto shape = f.info(orig).shape;
+    if (as_linear(name, shape)) shape.resize(2);
+    shapes[name] = shape;
   }
+  auto fetch = [&](const std::string& name) {
+    auto t = f.get(key_map.at(name));
+    return as_linear(name, t.sizes().vec()) ? t.reshape({t.size(0), t.size(1)}) : t;
+  };
   std::vector<std::string> unexpected;
   for (const auto& t : f.tensors())
     if (t.name.rfind(prefix, 0) == 0 && !used.count(t.name) && !ends_with(t.name, "position_ids"))
@@ -74,7 +82,7 @@ void load_original_part(torch::nn::Module& m, const std::map<std::string, std::s
                      head(unexpected));
   LoadOptions o;
   o.what = f.path().string() + " (" + part + ")";
-  load_state_dict(m, tensors, o);
+  load_state_dict(m, shapes, fetch, o);
 }
 
 ClipTextModel load_original_text_encoder(const SafeTensorsFile& f, const SingleFileOptions& opt, ClipTextConfig& cfg) {

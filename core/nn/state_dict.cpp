@@ -1,10 +1,12 @@
 #include <gen/nn/state_dict.h>
 
+#include <functional>
 #include <sstream>
 
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <gen/error.h>
+#include <gen/safetensors.h>
 
 namespace gen::nn {
 namespace {
@@ -49,28 +51,41 @@ ShapeMap shapes_of(const TensorMap& tensors) {
   return out;
 }
 
-LoadReport load_state_dict(torch::nn::Module& module, const TensorMap& tensors, const LoadOptions& options) {
+// Checks every key and shape first (nothing is written unless the whole load is
+// valid), then copies tensor by tensor, fetching each only when it is copied.
+LoadReport load_state_dict(torch::nn::Module& module, const ShapeMap& shapes,
+                           const std::function<torch::Tensor(const std::string&)>& fetch, const LoadOptions& options) {
   LoadReport r;
   std::set<std::string> used;
-  std::vector<std::pair<torch::Tensor, const torch::Tensor*>> copies;
+  std::vector<std::pair<torch::Tensor, std::string>> copies;
   auto visit = [&](const std::string& key, torch::Tensor& dst) {
-    auto it = tensors.find(key);
-    if (it == tensors.end()) return r.missing.push_back(key);
+    auto it = shapes.find(key);
+    if (it == shapes.end()) return r.missing.push_back(key);
     used.insert(key);
-    if (it->second.sizes() != dst.sizes())
-      return r.mismatched.push_back(key + ": checkpoint " + shape_string(it->second.sizes()) + " vs model " +
+    if (torch::IntArrayRef(it->second) != dst.sizes())
+      return r.mismatched.push_back(key + ": checkpoint " + shape_string(it->second) + " vs model " +
                                     shape_string(dst.sizes()));
-    copies.emplace_back(dst, &it->second);
+    copies.emplace_back(dst, key);
   };
   for (auto& p : module.named_parameters(true)) visit(p.key(), p.value());
   for (auto& b : module.named_buffers(true)) visit(b.key(), b.value());
-  for (const auto& [k, t] : tensors)
+  for (const auto& [k, shape] : shapes)
     if (!used.count(k) && !ignored(k, options)) r.unexpected.push_back(k);
-  throw_if_dirty(r, options);  // nothing is written unless the whole load is valid
+  throw_if_dirty(r, options);
   torch::NoGradGuard no_grad;
-  for (auto& [dst, src] : copies) dst.copy_(*src);
+  for (auto& [dst, key] : copies) dst.copy_(fetch(key));
   r.loaded = copies.size();
   return r;
+}
+
+LoadReport load_state_dict(torch::nn::Module& module, const TensorMap& tensors, const LoadOptions& options) {
+  return load_state_dict(module, shapes_of(tensors), [&](const std::string& key) { return tensors.at(key); }, options);
+}
+
+LoadReport load_state_dict(torch::nn::Module& module, const SafeTensorsFile& file, const LoadOptions& options) {
+  ShapeMap shapes;
+  for (const auto& t : file.tensors()) shapes[t.name] = t.shape;
+  return load_state_dict(module, shapes, [&](const std::string& key) { return file.get(key); }, options);
 }
 
 }  // namespace gen::nn

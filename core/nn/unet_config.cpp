@@ -110,6 +110,30 @@ UNet2DConditionConfig UNet2DConditionConfig::from_json(const json& j) {
   return c;
 }
 
+json UNet2DConditionConfig::to_json() const {
+  // diffusers' legacy `attention_head_dim` holds the head count (see from_json).
+  return {{"_class_name", "UNet2DConditionModel"},
+          {"in_channels", in_channels},
+          {"out_channels", out_channels},
+          {"sample_size", sample_size},
+          {"block_out_channels", block_out_channels},
+          {"down_block_types", down_block_types},
+          {"mid_block_type", "UNetMidBlock2DCrossAttn"},
+          {"up_block_types", up_block_types},
+          {"layers_per_block", layers_per_block},
+          {"attention_head_dim", num_attention_heads},
+          {"transformer_layers_per_block", transformer_layers_per_block},
+          {"cross_attention_dim", cross_attention_dim},
+          {"norm_num_groups", norm_num_groups},
+          {"norm_eps", norm_eps},
+          {"use_linear_projection", use_linear_projection},
+          {"upcast_attention", upcast_attention},
+          {"flip_sin_to_cos", flip_sin_to_cos},
+          {"freq_shift", freq_shift},
+          {"downsample_padding", downsample_padding},
+          {"act_fn", "silu"}};
+}
+
 UNet2DConditionConfig UNet2DConditionConfig::from_json_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw InputError("cannot open UNet config " + path.string());

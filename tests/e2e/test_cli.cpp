@@ -222,6 +222,26 @@ TEST(Cli, BenchSgemmReportsRate) {
   EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos);
 }
 
+TEST(Cli, BenchTxt2imgMeasuresAWholeRunPlainAndLowMemory) {
+  auto r = run_gen({"bench", "txt2img", "--arch", "tiny", "--size", "64", "--steps", "2", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("low_memory=0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("low_memory=1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("peak_rss="), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(".png"), std::string::npos) << r.out;  // the child's output line is not ours
+  EXPECT_EQ(run_gen({"bench", "txt2img", "--arch", "models/sd15.json", "--size", "64"}).exit_code, 2);  // usage error
+}
+
+TEST(Cli, BenchSaveModelWritesAFolderGenImageRuns) {
+  TempDir dir;
+  auto w = run_gen({"bench", "txt2img", "--arch", "tiny", "--save-model", (dir / "m").string()});
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  auto r = run_gen({"image", "-m", (dir / "m").string(), "-p", "a photo", "-W", "64", "-H", "64", "--steps", "2",
+                    "-o", (dir / "x.png").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "x.png"));
+}
+
 TEST(Cli, ProgressBarOnATerminal) {
   // util-linux `script` runs gen on a pseudo-terminal, as a person at a shell would.
   if (!fs::exists("/usr/bin/script")) FAIL() << "/usr/bin/script (util-linux) is required for this test";

@@ -8,6 +8,7 @@
 #include <gen/image/image_io.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
+#include <gen/nn/clip_vocabulary.h>
 #include <gen/nn/original_layout.h>
 #include <gen/nn/unet2d_condition.h>
 #include <gen/safetensors.h>
@@ -25,40 +26,8 @@ namespace {
 
 // ------------------------------------------------------------------ tiny checkpoints
 
-// openai's bytes_to_unicode, as UTF-8 strings.
-std::vector<std::string> byte_symbols() {
-  std::vector<std::string> out;
-  int next = 256;
-  for (int b = 0; b < 256; ++b) {
-    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-    const int cp = printable ? b : next++;
-    std::string s;
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    out.push_back(s);
-  }
-  return out;
-}
-
-// Every byte is a token (alone or word-final with "</w>"), plus one merge, because the
-// tokenizer insists on at least one, and the two special tokens.
-int64_t write_tokenizer(const fs::path& dir) {
-  fs::create_directories(dir);
-  json vocab;
-  int64_t id = 0;
-  for (const auto& s : byte_symbols()) vocab[s] = id++;
-  for (const auto& s : byte_symbols()) vocab[s + "</w>"] = id++;
-  vocab["th</w>"] = id++;
-  vocab["<|startoftext|>"] = id++;
-  vocab["<|endoftext|>"] = id++;
-  gen::test::write_text(dir / "vocab.json", vocab.dump());
-  gen::test::write_text(dir / "merges.txt", "#version: 0.2\nt h</w>\n");
-  return id;
-}
+// Every byte is a token, plus one word ("th"), and the two special tokens.
+int64_t write_tokenizer(const fs::path& dir) { return gen::nn::write_clip_vocabulary(dir, {"th"}); }
 
 const json kUNetConfig = {{"_class_name", "UNet2DConditionModel"},
                           {"in_channels", 4},

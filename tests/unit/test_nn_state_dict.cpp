@@ -7,6 +7,9 @@
 #include <gen/error.h>
 #include <gen/nn/original_layout.h>
 #include <gen/nn/state_dict.h>
+#include <gen/safetensors.h>
+
+#include "test_util.h"
 
 namespace {
 
@@ -71,6 +74,41 @@ TEST(StateDict, NothingIsWrittenWhenTheLoadFails) {
   m["proj.bias"] = torch::zeros({5});
   EXPECT_THROW(gen::nn::load_state_dict(t, m), gen::ModelError);
   EXPECT_TRUE(torch::equal(before, t.proj->weight));
+}
+
+TEST(StateDict, FromFileLoadsTensorByTensorWithTheSameChecks) {
+  gen::test::TempDir dir;
+  gen::save_safetensors(dir / "w.safetensors", good());
+  auto file = gen::SafeTensorsFile::open(dir / "w.safetensors");
+  Tiny t;
+  EXPECT_EQ(gen::nn::load_state_dict(t, file).loaded, 2u);
+  EXPECT_TRUE(torch::equal(t.proj->weight, torch::ones({2, 3})));
+  // A tensor read twice (its file pages dropped after the first copy) reads the same.
+  EXPECT_TRUE(torch::equal(file.get("proj.weight"), torch::ones({2, 3}, torch::kHalf)));
+  auto bad = good();
+  bad["proj.bias"] = torch::zeros({5});
+  gen::save_safetensors(dir / "bad.safetensors", bad);
+  Tiny u;
+  const auto before = u.proj->weight.clone();
+  EXPECT_THROW(gen::nn::load_state_dict(u, gen::SafeTensorsFile::open(dir / "bad.safetensors")), gen::ModelError);
+  EXPECT_TRUE(torch::equal(before, u.proj->weight));  // validated before anything is written
+}
+
+TEST(StateDict, LazyFetchIsCalledOnlyForValidLoadsAndOncePerKey) {
+  const auto tensors = good();
+  std::map<std::string, int> fetched;
+  auto fetch = [&](const std::string& key) {
+    ++fetched[key];
+    return tensors.at(key);
+  };
+  Tiny t;
+  gen::nn::load_state_dict(t, gen::nn::shapes_of(tensors), fetch);
+  EXPECT_EQ(fetched, (std::map<std::string, int>{{"proj.bias", 1}, {"proj.weight", 1}}));
+  fetched.clear();
+  auto shapes = gen::nn::shapes_of(tensors);
+  shapes["proj.weight"] = {4, 4};
+  EXPECT_THROW(gen::nn::load_state_dict(t, shapes, fetch), gen::ModelError);
+  EXPECT_TRUE(fetched.empty());
 }
 
 TEST(OpenClip, FusedInProjectionIsSplitAndLastBlockDropped) {

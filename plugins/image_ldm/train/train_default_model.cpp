@@ -8,11 +8,11 @@
 #include <gen/error.h>
 #include <gen/json_file.h>
 #include <gen/option_values.h>
+#include <gen/nn/clip_vocabulary.h>
 #include <gen/nn/sd_checkpoint.h>
 #include <gen/schedule.h>
 
 #include "train_tasks.h"
-#include "word_tokenizer.h"
 
 namespace image_ldm {
 namespace {
@@ -97,7 +97,7 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
 void train_clip(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
   const auto tokenizer_dir = fs::path(r.output) / "tokenizer";
-  const int64_t vocab = write_word_tokenizer(tokenizer_dir, caption_words());
+  const int64_t vocab = gen::nn::write_clip_vocabulary(tokenizer_dir, caption_words());
   ClipTask task(data, gen::nn::ClipTokenizer::from_folder(tokenizer_dir), vocab,
                 static_cast<int64_t>(number(r, "batch", 64, 2, 4096)));
   gen::Trainer trainer(task, trainer_config(r, 4000, 5e-4, "custom"), {});

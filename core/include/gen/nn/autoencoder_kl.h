@@ -35,6 +35,7 @@ struct GEN_API AutoencoderKLConfig {
   void validate() const;
   static AutoencoderKLConfig from_json(const nlohmann::json& j);
   static AutoencoderKLConfig from_json_file(const std::filesystem::path& path);
+  nlohmann::json to_json() const;  // diffusers config.json
   // From diffusers names (encoder.conv_in.weight) or original ones (with or without
   // "first_stage_model."). scaling_factor cannot be inferred and stays 0.18215.
   static AutoencoderKLConfig detect_from_weights(const ShapeMap& shapes);

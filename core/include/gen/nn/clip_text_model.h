@@ -32,6 +32,7 @@ struct GEN_API ClipTextConfig {
   void validate() const;
   static ClipTextConfig from_json(const nlohmann::json& j);
   static ClipTextConfig from_json_file(const std::filesystem::path& path);
+  nlohmann::json to_json() const;  // transformers config.json
   // From transformers names (text_model.*, optionally behind "cond_stage_model.transformer.").
   // Heads are not stored: 64-wide heads are assumed (true for CLIP ViT-L and OpenCLIP ViT-H).
   static ClipTextConfig detect_from_weights(const ShapeMap& shapes);

@@ -2,6 +2,7 @@
 // looked up under its own name in a tensor map. Missing keys, unexpected keys and
 // shape mismatches are collected and reported together.
 #pragma once
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +12,10 @@
 #include <torch/types.h>
 
 #include <gen/export.h>
+
+namespace gen {
+class SafeTensorsFile;
+}
 
 namespace gen::nn {
 
@@ -36,6 +41,17 @@ struct LoadReport {
 // Copies (with dtype conversion to the parameter's dtype) every tensor; throws
 // gen::ModelError naming the keys (and both shapes) when the load is not clean.
 GEN_API LoadReport load_state_dict(torch::nn::Module& module, const TensorMap& tensors,
+                                   const LoadOptions& options = {});
+
+// The general form: keys and shapes up front, each tensor fetched only when it is
+// copied, so a loader can convert or read lazily and never hold a second full copy.
+GEN_API LoadReport load_state_dict(torch::nn::Module& module, const ShapeMap& shapes,
+                                   const std::function<torch::Tensor(const std::string&)>& fetch,
+                                   const LoadOptions& options = {});
+
+// The same, reading one tensor at a time from the file: memory holds the module and
+// one tensor, never a second copy of the whole checkpoint.
+GEN_API LoadReport load_state_dict(torch::nn::Module& module, const SafeTensorsFile& file,
                                    const LoadOptions& options = {});
 
 GEN_API std::string shape_string(torch::IntArrayRef shape);

@@ -46,6 +46,8 @@ struct GEN_API UNet2DConditionConfig {
 
   static UNet2DConditionConfig from_json(const nlohmann::json& j);
   static UNet2DConditionConfig from_json_file(const std::filesystem::path& path);
+  // A diffusers config.json that from_json reads back to this config.
+  nlohmann::json to_json() const;
   // Infers the architecture from tensor names and shapes (as stable-diffusion.cpp does).
   // Accepts diffusers names (conv_in.weight ...) and original names (input_blocks.0.0.weight,
   // with or without the "model.diffusion_model." prefix). Head counts are not stored in

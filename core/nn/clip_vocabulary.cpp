@@ -1,5 +1,6 @@
-#include "word_tokenizer.h"
+#include <gen/nn/clip_vocabulary.h>
 
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -8,7 +9,7 @@
 #include <gen/error.h>
 #include <gen/nn/clip_tokenizer.h>
 
-namespace image_ldm {
+namespace gen::nn {
 namespace {
 
 // GPT-2/CLIP byte-level alphabet: printable bytes map to themselves, the rest to
@@ -61,7 +62,7 @@ std::vector<std::string> segment(const std::string& word,
 
 }  // namespace
 
-int64_t write_word_tokenizer(const std::filesystem::path& dir, const std::vector<std::string>& words) {
+int64_t write_clip_vocabulary(const std::filesystem::path& dir, const std::vector<std::string>& words) {
   std::filesystem::create_directories(dir);
   nlohmann::ordered_json vocab;
   int64_t id = 0;
@@ -85,13 +86,13 @@ int64_t write_word_tokenizer(const std::filesystem::path& dir, const std::vector
   vocab["<|endoftext|>"] = id++;
   std::string merges_text = "#version: 0.2\n";
   for (const auto& [a, b] : merges) merges_text += a + " " + b + "\n";
-  gen::write_file_atomic(dir / "vocab.json", vocab.dump() + "\n");
-  gen::write_file_atomic(dir / "merges.txt", merges_text);
+  write_file_atomic(dir / "vocab.json", vocab.dump() + "\n");
+  write_file_atomic(dir / "merges.txt", merges_text);
 
-  auto tokenizer = gen::nn::ClipTokenizer::from_folder(dir);
+  auto tokenizer = ClipTokenizer::from_folder(dir);
   for (const auto& w : words)
-    if (tokenizer.encode(w).size() != 1) throw gen::Error("word tokenizer: '" + w + "' is not a single token");
+    if (tokenizer.encode(w).size() != 1) throw Error("clip vocabulary: '" + w + "' is not a single token");
   return id;
 }
 
-}  // namespace image_ldm
+}  // namespace gen::nn

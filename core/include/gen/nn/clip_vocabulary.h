@@ -1,0 +1,19 @@
+// Writes a CLIP BPE tokenizer (vocab.json + merges.txt, the files real SD checkpoints
+// carry) for a list of words: each word becomes one token, and any other text still
+// tokenizes through the 256 byte-level symbols. For models trained from scratch on a
+// small grammar, and for random-weight test and benchmark models.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gen/export.h>
+
+namespace gen::nn {
+
+// Writes <dir>/vocab.json and <dir>/merges.txt; verifies every word is one token.
+// Returns the vocabulary size (512 byte symbols, the words and their merge steps, BOS, EOS).
+GEN_API int64_t write_clip_vocabulary(const std::filesystem::path& dir, const std::vector<std::string>& words);
+
+}  // namespace gen::nn
