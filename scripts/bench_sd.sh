@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The Stable Diffusion benchmark set of docs/benchmarks.md: sgemm (the yardstick), the
 # SD-1.5 and SD-2.1 UNets at 64x64 latents batch 2 (one CFG step), VAE decode at 512x512
-# plain and tiled, both text encoders, and the samplers' overhead per step. Prints a
+# plain and tiled, both text encoders, the samplers' overhead per step and the peak RSS
+# of a whole SD-1.5 512x512 txt2img. Prints a
 # markdown table; the raw `gen bench` lines go to stderr (and $GEN_BENCH_LOG if set).
 #
 #   scripts/bench_sd.sh                      # every core
 #   THREADS=1 REPEATS=2 scripts/bench_sd.sh  # one thread, 2 timed runs per network
 #   GEN=build-bench/bin/gen scripts/bench_sd.sh
-#   OMP_WAIT_POLICY=passive scripts/bench_sd.sh   # see docs/benchmarks.md: 2 threads need it
+#   OMP_WAIT_POLICY=active scripts/bench_sd.sh    # gen sets passive itself unless told otherwise
 #
 # Needs ~8 GB of free memory (SD-2.1 UNet weights 3.3 GB + activations) and, with 2 cores,
 # about 10 minutes. Numbers are only comparable on an otherwise idle machine: the load
@@ -64,6 +65,7 @@ network "Text encoder CLIP ViT-L/14 (SD-1.5), batch 2" text --arch sd15
 network "Text encoder OpenCLIP ViT-H/14 (SD-2.1), batch 2" text --arch sd21
 
 sampler_lines=$(bench sampler --size 512 --batch 2 --steps 30 --unet-ms "$unet_ms")
+txt2img_lines=$(bench txt2img --arch sd15 --size 512 --steps 2)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "gen bench on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), threads=$THREADS (0 = all), OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, $(date -u +%F)"
@@ -78,6 +80,14 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "Tiled VAE decode: work memory $(num "$vae_saving" work_mem_tiled) MB instead of $(num "$vae_saving" work_mem_plain) MB (saves $(num "$vae_saving" saving) MB)."
+echo
+echo "Whole 512x512 txt2img, SD-1.5, 2 steps (\`gen bench txt2img --arch sd15 --size 512 --steps 2 --threads $THREADS\`):"
+echo
+echo "| networks resident | wall s | peak RSS MB |"
+echo "|---|---|---|"
+while IFS= read -r line; do
+  echo "| $([[ $(field "$line" low_memory) == 1 ]] && echo "one at a time (-O low_memory=true)" || echo all) | $(num "$line" wall) | $(num "$line" peak_rss) |"
+done <<<"$txt2img_lines"
 echo
 echo "Sampler overhead per model call, latent $(field "$sampler_lines" latent), 30 steps (\`gen bench sampler --size 512 --batch 2 --steps 30 --unet-ms $unet_ms --threads $THREADS\`):"
 echo
