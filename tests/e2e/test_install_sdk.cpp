@@ -42,7 +42,7 @@ TEST(InstallSdk, TemplateBuildsOutOfTreeAndRunsThroughInstalledGen) {
     if (p["name"] == "template") from_build = p["path"] == plugin.string();
   EXPECT_TRUE(from_build) << list.out;
 
-  auto run = run_program({gen_exe, "image", "-p", "points", "--steps", "8", "-s", "1", "-W", "32", "-H", "32",
+  auto run = run_program({gen_exe, "image", "-m", "gmm2d", "-p", "points", "--steps", "8", "-s", "1", "-W", "32", "-H", "32",
                           "-O", "points=64", "-q", "-o", (tmp / "out.png").string()},
                          env);
   ASSERT_EQ(run.exit_code, 0) << run.err;

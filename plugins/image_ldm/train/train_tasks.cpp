@@ -1,5 +1,7 @@
 #include "train_tasks.h"
 
+#include <chrono>
+
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/functional/normalization.h>
 
@@ -98,11 +100,13 @@ UnetTask::UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTex
   // The posterior of every image once, so a training step only draws from it.
   std::vector<torch::Tensor> means, stds;
   const int64_t n = data_.size(), chunk = 256;
+  const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < n; i += chunk) {
     auto post = vae->encode(data_.images(torch::arange(i, std::min(n, i + chunk), torch::kLong)));
     means.push_back(post.mean);
     stds.push_back(post.std);
-    if (progress) progress({"encoding latents", std::min(n, i + chunk), n, 0.0, ""});
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (progress) progress({"encoding latents", std::min(n, i + chunk), n, elapsed, ""});
   }
   latent_mean_ = torch::cat(means);
   latent_std_ = torch::cat(stds);
