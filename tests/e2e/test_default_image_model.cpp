@@ -1,0 +1,57 @@
+// The shipped default image model (assets/default-image) draws what its prompts ask
+// for. Scenes from a dataset seed the model never saw (7; training used 1), DPM++ 2M at
+// 25 steps, CFG 5, one thread (so the run is bit-reproducible); the pixel analyser reads
+// colour, shape and position back. The bounds sit under version 1's accuracies here
+// (train: colour 0.55, colour+shape 0.225; held out: colour+shape 0.175), far above a
+// broken model's (~0.1 colour, ~0.2 position), so a retrained model that is worse
+// fails. They are not the targets (0.90 / 0.70, docs/model-zoo.md): raise
+// them as better models ship.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+
+const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-image";
+
+nlohmann::json evaluate(const gen::test::TempDir& dir, const std::string& split) {
+  const auto data = (dir / "data").string();
+  if (!fs::exists(data))
+    EXPECT_EQ(run_gen({"data", "image", "-o", data, "--train", "40", "--heldout", "40", "-s", "7", "-q"}).exit_code, 0);
+  const auto report = (dir / (split + ".json")).string();
+  auto r = run_gen({"eval", "image", "-m", kModel.string(), "--data", data, "--splits", split, "--samplers",
+                    "dpmpp_2m", "--steps", "25", "--count", "40", "--cfg-scale", "5", "--threads", "1", "-o", report,
+                    "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(gen::test::read_text(report))["runs"].at(0);
+}
+
+TEST(DefaultImageModel, IsShipped) {
+  EXPECT_TRUE(fs::exists(kModel / "model_index.json")) << kModel << " is missing: see docs/model-zoo.md";
+}
+
+TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
+  ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
+  gen::test::TempDir dir;
+  const auto train = evaluate(dir, "train");
+  EXPECT_GE(train["color"].get<double>(), 0.45) << train.dump();
+  EXPECT_GE(train["color_and_shape"].get<double>(), 0.15) << train.dump();
+  EXPECT_GE(train["position"].get<double>(), 0.85) << train.dump();
+}
+
+TEST(DefaultImageModel, ComposesColourShapePairsItNeverSaw) {
+  ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
+  gen::test::TempDir dir;
+  const auto heldout = evaluate(dir, "heldout");
+  EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.10) << heldout.dump();
+  EXPECT_GE(heldout["position"].get<double>(), 0.85) << heldout.dump();
+}
+
+}  // namespace
