@@ -10,10 +10,9 @@
 #include <map>
 #include <vector>
 
-#include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/nn/clip_vocabulary.h>
-#include <gen/safetensors.h>
+#include <gen/nn/sd_checkpoint.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/unet2d_condition.h>
@@ -261,31 +260,18 @@ int run_text(const BenchArgs& a) {
   return kExitOk;
 }
 
-namespace {
-
-void write_part(const std::filesystem::path& dir, const nlohmann::json& config, const torch::nn::Module& m,
-                const std::string& weights) {
-  std::filesystem::create_directories(dir);
-  write_file_atomic(dir / "config.json", config.dump(2) + "\n");
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& p : m.named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
-  save_safetensors(dir / weights, tensors, {{"format", "pt"}});
-}
-
-}  // namespace
-
 void write_random_sd_model(const std::string& arch, const std::filesystem::path& dir) {
   const auto unets = unet_presets();
   if (!unets.count(arch)) throw UsageError("txt2img needs a preset --arch (sd15, sd21 or tiny), not '" + arch + "'");
   torch::manual_seed(0);
   // One network at a time, so this process holds at most one in F32 and its F16 copy.
-  write_part(dir / "unet", unets.at(arch).to_json(), *nn::UNet2DConditionModel(unets.at(arch)),
+  nn::save_diffusers_part(dir / "unet", unets.at(arch).to_json(), *nn::UNet2DConditionModel(unets.at(arch)),
              "diffusion_pytorch_model.safetensors");
   const auto vae = vae_presets().at(arch);
-  write_part(dir / "vae", vae.to_json(), *nn::AutoencoderKL(vae), "diffusion_pytorch_model.safetensors");
+  nn::save_diffusers_part(dir / "vae", vae.to_json(), *nn::AutoencoderKL(vae), "diffusion_pytorch_model.safetensors");
   auto text = text_presets().at(arch);
   text.vocab_size = std::max<int64_t>(text.vocab_size, nn::write_clip_vocabulary(dir / "tokenizer", {"a", "photo"}));
-  write_part(dir / "text_encoder", text.to_json(), *nn::ClipTextModel(text), "model.safetensors");
+  nn::save_diffusers_part(dir / "text_encoder", text.to_json(), *nn::ClipTextModel(text), "model.safetensors");
 }
 
 }  // namespace gen::cli

@@ -1,7 +1,11 @@
 #include <gen/nn/sd_checkpoint.h>
 
+#include <map>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/nn/original_layout.h>
 #include <gen/safetensors.h>
@@ -109,6 +113,15 @@ ClipTextModel load_original_text_encoder(const SafeTensorsFile& f, const SingleF
 }
 
 }  // namespace
+
+void save_diffusers_part(const fs::path& dir, const nlohmann::json& config, const torch::nn::Module& module,
+                         const std::string& weights_name) {
+  fs::create_directories(dir);
+  write_file_atomic(dir / "config.json", config.dump(2) + "\n");
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& p : module.named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
+  save_safetensors(dir / weights_name, tensors, {{"format", "pt"}});
+}
 
 int detect_sd_version(const UNet2DConditionConfig& unet) { return unet.cross_attention_dim == 1024 ? 2 : 1; }
 

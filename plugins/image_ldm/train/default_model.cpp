@@ -1,9 +1,5 @@
 #include "default_model.h"
 
-
-#include <gen/atomic_file.h>
-#include <gen/safetensors.h>
-
 namespace image_ldm {
 
 nlohmann::json default_vae_config(const std::vector<int64_t>& block_out_channels) {
@@ -68,15 +64,6 @@ nlohmann::json default_scheduler_config() {
           {"timestep_spacing", "leading"},
           {"algorithm_type", "dpmsolver++"},
           {"solver_order", 2}};
-}
-
-void write_part(const std::filesystem::path& dir, const nlohmann::json& config, torch::nn::Module& module,
-                const std::string& weights_name) {
-  std::filesystem::create_directories(dir);
-  gen::write_file_atomic(dir / "config.json", config.dump(2) + "\n");
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& p : module.named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
-  gen::save_safetensors(dir / weights_name, tensors, {{"format", "pt"}});
 }
 
 }  // namespace image_ldm

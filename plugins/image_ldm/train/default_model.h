@@ -23,8 +23,4 @@ constexpr int64_t kClipEmbedDim = 128;
 // CLIP's image tower for the shapes; also `gen eval`'s CLIP score (modalities/image).
 using ClipVision = gen::image::ClipImageEncoder;
 
-// Writes a part as a diffusers folder: config.json + <weights_name> in F16.
-void write_part(const std::filesystem::path& dir, const nlohmann::json& config, torch::nn::Module& module,
-                const std::string& weights_name);
-
 }  // namespace image_ldm

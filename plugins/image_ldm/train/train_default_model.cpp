@@ -90,7 +90,7 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   auto sample = data.images(torch::arange(std::min<int64_t>(1024, data.size()), torch::kLong));
   const double std = task.vae->encode(sample).mean.std().item<double>();
   config["scaling_factor"] = 1.0 / std;
-  write_part(fs::path(r.output) / "vae", config, *task.vae, "diffusion_pytorch_model.safetensors");
+  gen::nn::save_diffusers_part(fs::path(r.output) / "vae", config, *task.vae, "diffusion_pytorch_model.safetensors");
   spdlog::info("vae: latent std {:.4f}, scaling_factor {:.4f}", std, 1.0 / std);
 }
 
@@ -103,12 +103,12 @@ void train_clip(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   gen::Trainer trainer(task, trainer_config(r, 4000, 5e-4, "custom"), {});
   trainer.run(progress);
   load_ema(trainer, task.parameters());
-  write_part(fs::path(r.output) / "text_encoder", default_text_config(vocab), *task.text, "model.safetensors");
+  gen::nn::save_diffusers_part(fs::path(r.output) / "text_encoder", default_text_config(vocab), *task.text, "model.safetensors");
   torch::nn::Module vision;
   vision.register_module("vision_model", task.vision.ptr());
   vision.register_module("text_projection", task.text_projection.ptr());
   vision.register_parameter("logit_scale", task.logit_scale.detach().clone());
-  write_part(fs::path(r.output) / "clip_vision", {{"embed_dim", kClipEmbedDim}, {"image_size", data.image_size()}},
+  gen::nn::save_diffusers_part(fs::path(r.output) / "clip_vision", {{"embed_dim", kClipEmbedDim}, {"image_size", data.image_size()}},
              vision, "model.safetensors");
 }
 
@@ -131,7 +131,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   const fs::path out(r.output);
   nlohmann::json unet_config = default_unet_config(text->config().hidden_size);
   unet_config["sample_size"] = task.unet->config().sample_size;
-  write_part(out / "unet", unet_config, *task.unet, "diffusion_pytorch_model.safetensors");
+  gen::nn::save_diffusers_part(out / "unet", unet_config, *task.unet, "diffusion_pytorch_model.safetensors");
   fs::create_directories(out / "scheduler");
   gen::write_file_atomic(out / "scheduler" / "scheduler_config.json", default_scheduler_config().dump(2) + "\n");
   const auto copy = fs::copy_options::recursive | fs::copy_options::overwrite_existing;

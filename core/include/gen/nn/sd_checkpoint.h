@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <gen/export.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
@@ -59,6 +61,11 @@ GEN_API AutoencoderKL load_single_file_vae(const SafeTensorsFile& file, const Au
 GEN_API ClipTextModel load_single_file_text_encoder(const SafeTensorsFile& file, const SingleFileOptions& options = {});
 
 // 2 when the UNet's cross-attention context is 1024 wide (OpenCLIP ViT-H), else 1.
+// The inverse of the folder loaders: <dir>/config.json plus <dir>/<weights_name> with
+// every parameter in F16 (how this project ships weights), written atomically.
+GEN_API void save_diffusers_part(const std::filesystem::path& dir, const nlohmann::json& config,
+                                 const torch::nn::Module& module, const std::string& weights_name);
+
 GEN_API int detect_sd_version(const UNet2DConditionConfig& unet);
 
 }  // namespace gen::nn

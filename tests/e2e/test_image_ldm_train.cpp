@@ -1,0 +1,65 @@
+// `gen train image_ldm -m vae|clip|unet` end to end on a tiny dataset and two steps
+// each: every stage exports its diffusers part, the unet stage assembles a complete
+// folder, and `gen image` runs that folder. Training quality is docs/model-zoo.md's
+// business; this checks the plumbing the shipped model was made with.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+
+TEST(ImageLdmTrain, EveryStageExportsAndTheResultGenerates) {
+  gen::test::TempDir dir;
+  const auto data = (dir / "data").string(), run = (dir / "run").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "16", "--heldout", "4", "-s", "1", "-q"}).exit_code, 0);
+  const std::vector<std::string> quick = {"-O", "steps=2", "-O", "batch=4", "-O", "checkpoint_every=0", "-s", "3",
+                                          "--threads", "1", "-q"};
+  auto train = [&](const std::string& part, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"train", "image_ldm", "-m", part, "-o", run + "/" + part, "-O", "data=" + data};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), quick.begin(), quick.end());
+    return run_gen(args);
+  };
+  auto vae = train("vae", {"-O", "channels=16,16,32"});
+  ASSERT_EQ(vae.exit_code, 0) << vae.err;
+  EXPECT_TRUE(fs::exists(dir / "run/vae/vae/diffusion_pytorch_model.safetensors"));
+  const auto vae_config = nlohmann::json::parse(gen::test::read_text(dir / "run/vae/vae/config.json"));
+  EXPECT_EQ(vae_config["block_out_channels"], nlohmann::json({16, 16, 32}));
+  EXPECT_GT(vae_config["scaling_factor"].get<double>(), 0.0);
+  auto clip = train("clip", {});
+  ASSERT_EQ(clip.exit_code, 0) << clip.err;
+  EXPECT_TRUE(fs::exists(dir / "run/clip/clip_vision/model.safetensors"));
+  auto unet = train("unet", {"-O", "vae=" + run + "/vae/vae", "-O", "text_encoder=" + run + "/clip/text_encoder", "-O",
+                             "tokenizer=" + run + "/clip/tokenizer"});
+  ASSERT_EQ(unet.exit_code, 0) << unet.err;
+  for (const char* part : {"model_index.json", "scheduler/scheduler_config.json", "unet/config.json",
+                           "vae/config.json", "text_encoder/model.safetensors", "tokenizer/vocab.json"})
+    EXPECT_TRUE(fs::exists(dir / "run/unet" / part)) << part;
+  auto image = run_gen({"image", "-m", run + "/unet", "-p", "a red circle", "--steps", "2", "-q", "-o",
+                        (dir / "out.png").string()});
+  ASSERT_EQ(image.exit_code, 0) << image.err;
+  EXPECT_TRUE(fs::exists(dir / "out.png"));
+}
+
+TEST(ImageLdmTrain, BadVaeWidthsAreAUsageError) {
+  gen::test::TempDir dir;
+  const auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "4", "--heldout", "4", "-q"}).exit_code, 0);
+  for (const char* widths : {"16,32", "12,16,32", "16,x,32"}) {
+    auto r = run_gen({"train", "image_ldm", "-m", "vae", "-o", (dir / "v").string(), "-O", "data=" + data, "-O",
+                      std::string("channels=") + widths});
+    EXPECT_EQ(r.exit_code, 2) << widths << ": " << r.err;
+    EXPECT_EQ(gen::test::nonempty_lines(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("channels"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "v" / "vae"));
+}
+
+}  // namespace
