@@ -25,6 +25,28 @@ TEST(EvalImage, ReportsEveryConfigurationAndWritesJson) {
   EXPECT_EQ(j["runs"][3]["sampler"], "euler");
 }
 
+TEST(EvalImage, BaselinesScoreTheRealImagesAndTheAutoencoderRoundTrip) {
+  gen::test::TempDir dir;
+  auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "3", "--heldout", "3", "-s", "5", "-q"}).exit_code, 0);
+  auto report = (dir / "report.json").string();
+  auto images = dir / "images";
+  auto r = run_gen({"eval", "image", "--data", data, "--count", "3", "--samplers", "ddim", "--steps", "2", "--splits",
+                    "train", "--baselines", "--save-images", images.string(), "-o", report, "-q", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(gen::test::read_text(report));
+  ASSERT_EQ(j["runs"].size(), 3u);
+  EXPECT_EQ(j["runs"][0]["sampler"], "real images");
+  EXPECT_EQ(j["runs"][0]["color_and_shape"], 1.0);  // the analyser reads its own renders
+  EXPECT_EQ(j["runs"][1]["sampler"], "autoencoder");
+  EXPECT_EQ(j["runs"][1]["images"], 3);
+  EXPECT_EQ(j["runs"][2]["sampler"], "ddim");
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(images)) files += e.path().extension() == ".png";
+  EXPECT_EQ(files, 9);
+  EXPECT_TRUE(std::filesystem::exists(images / "train-autoencoder-1-002.png"));
+}
+
 TEST(EvalImage, BadInputIsOneLineWithTheRightExitCode) {
   gen::test::TempDir dir;
   auto r = run_gen({"eval", "image", "-m", "gmm2d", "--data", dir.path().string(), "--count", "2"});

@@ -79,6 +79,7 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   VaeLossWeights weights;
   weights.kl = number(r, "kl_weight", weights.kl, 0, 1);
   weights.edge = number(r, "edge_weight", weights.edge, 0, 100);
+  weights.foreground = number(r, "foreground_weight", weights.foreground, 0, 100);
   auto config = default_vae_config(vae_widths(r));
   VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), weights, config);
   gen::Trainer trainer(task, trainer_config(r, 3000, 1e-3, "custom"), {});

@@ -21,6 +21,7 @@ NamedTensors named(torch::nn::Module& m, const std::string& prefix = "");
 struct VaeLossWeights {
   double kl = 1e-4;
   double edge = 1.0;
+  double foreground = 0.0;  // extra weight of object pixels
 };
 
 class VaeTask : public gen::TrainingTask {
