@@ -71,15 +71,20 @@ torch::Tensor attention_blocked(const torch::Tensor& q, const torch::Tensor& k, 
   return out.reshape({B, heads, N, d}).permute({0, 2, 1, 3}).reshape({B, N, heads * d});
 }
 
+// Score blocks of the training path stay below glibc's largest mmap threshold (32 MiB):
+// bigger blocks are mmapped and unmapped on every step, and the page faults of mapping
+// them afresh took half of the time of a training step of the default model.
+constexpr int64_t kTrainingScoreElements = int64_t(1) << 22;
+
 // Training path: differentiable; as many heads as fit the budget, and if one head does
 // not fit, fewer queries.
 torch::Tensor attention_chunked(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                 const AttentionCall& call, double scale, const torch::Tensor& mask) {
   const int64_t B = q.size(0), N = q.size(1), M = k.size(1), heads = call.heads, d = q.size(2) / heads;
   auto split = [&](const torch::Tensor& t) { return t.reshape({B, t.size(1), heads, d}).permute({0, 2, 1, 3}); };
-  auto qh = split(q), kh = split(k), vh = split(v);
+  auto qh = split(q * scale), kh = split(k), vh = split(v);  // scaling q is cheaper than scaling the scores
   const bool upcast = call.upcast && q.scalar_type() != torch::kFloat32 && q.scalar_type() != torch::kFloat64;
-  const int64_t budget = std::max<int64_t>(call.max_score_elements, 1);
+  const int64_t budget = std::clamp<int64_t>(call.max_score_elements, 1, kTrainingScoreElements);
   const int64_t head_chunk = std::clamp<int64_t>(budget / std::max<int64_t>(B * N * M, 1), 1, heads);
   const int64_t query_chunk = std::clamp<int64_t>(budget / std::max<int64_t>(B * M, 1), 1, N);
   std::vector<torch::Tensor> per_head;
@@ -92,7 +97,7 @@ torch::Tensor attention_chunked(const torch::Tensor& q, const torch::Tensor& k, 
       const int64_t qn = std::min(query_chunk, N - q0);
       auto qb = qh.narrow(1, h0, hn).narrow(2, q0, qn);
       if (upcast) qb = qb.to(torch::kFloat32);
-      auto scores = torch::matmul(qb, kb.transpose(-1, -2)) * scale;  // [B, hn, qn, M]
+      auto scores = torch::matmul(qb, kb.transpose(-1, -2));  // [B, hn, qn, M]
       if (mask.defined()) scores = scores + mask_slice_batched(mask, h0, hn, q0, qn).to(scores.scalar_type());
       per_query.push_back(torch::matmul(torch::softmax(scores, -1).to(vb.scalar_type()), vb));
     }

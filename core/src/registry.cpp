@@ -10,6 +10,7 @@
 
 #include <boost/dll/shared_library.hpp>
 #include <spdlog/spdlog.h>
+#include <ATen/Context.h>
 #include <torch/version.h>
 
 #include <gen/error.h>
@@ -136,6 +137,9 @@ std::shared_ptr<Generator> LoadedPlugin::create_generator(const std::string& mod
 }
 
 void LoadedPlugin::train(const TrainRequest& request, const ProgressCallback& progress) const {
+  // Modules draw their initial weights from torch's global generator: seeding it makes
+  // the same request train the same model.
+  at::manual_seed(static_cast<uint64_t>(request.seed));
   impl_->guarded("train", [&] { impl_->plugin->train(request, progress); });
 }
 

@@ -48,6 +48,25 @@ TEST(ImageLdmTrain, EveryStageExportsAndTheResultGenerates) {
   EXPECT_TRUE(fs::exists(dir / "out.png"));
 }
 
+// The weights' initial values come from torch's global generator; unseeded, two runs of
+// the same command trained different models.
+TEST(ImageLdmTrain, TheSeedDecidesTheTrainedWeights) {
+  gen::test::TempDir dir;
+  const auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "8", "--heldout", "4", "-s", "1", "-q"}).exit_code, 0);
+  auto train = [&](const std::string& name, const std::string& seed) {
+    auto r = run_gen({"train", "image_ldm", "-m", "vae", "-o", (dir / name).string(), "-O", "data=" + data, "-O",
+                      "channels=8,8,16", "-O", "steps=1", "-O", "batch=2", "-O", "checkpoint_every=0", "-s", seed,
+                      "--threads", "1", "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return gen::test::read_text(dir / name / "vae/diffusion_pytorch_model.safetensors");
+  };
+  const auto a = train("a", "5"), again = train("again", "5"), other = train("other", "6");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == again) << "same seed, different weights";
+  EXPECT_FALSE(a == other) << "different seeds, same weights";
+}
+
 TEST(ImageLdmTrain, BadVaeWidthsAreAUsageError) {
   gen::test::TempDir dir;
   const auto data = (dir / "data").string();
