@@ -2,9 +2,7 @@
 # Reproduces the embedded default image model (assets/default-image) from nothing:
 # the shapes dataset, then the VAE, the tiny CLIP and the UNet, each with `gen train`,
 # then copies the F16 parts into assets/. Deterministic for these seeds and thread
-# counts (1 for the VAE and CLIP stages, which are independent and may run side by side:
-#   STAGES=vae scripts/train_default_model.sh & STAGES=clip scripts/train_default_model.sh; wait;
-# 2 for the UNet).
+# counts (2 for the VAE and UNet, 1 for the CLIP; the VAE and CLIP stages are independent).
 # Wall times on the project's 2-core machine are in docs/model-zoo.md.
 #   scripts/train_default_model.sh            # everything (a few hours)
 #   STAGES="unet assemble" scripts/train_default_model.sh   # resume from a stage
@@ -13,17 +11,18 @@ cd "$(dirname "$0")/.."
 GEN=${GEN:-build/bin/gen}
 RUN=${RUN_DIR:-runs/default-image}
 STAGES=${STAGES:-"data vae clip unet assemble"}
-THREADS=(--threads 1 ${EXTRA:-})  # EXTRA="-O steps=3" for a smoke run
+EXTRA=(${EXTRA:-})  # EXTRA="-O steps=3" for a smoke run
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"
   case $stage in
     data) "$GEN" data image -o "$RUN/data" --train 20000 --heldout 2000 -s 1 -q ;;
-    vae) "$GEN" train image_ldm -m vae -o "$RUN/vae" -O data="$RUN/data" -s 11 "${THREADS[@]}" ;;
-    clip) "$GEN" train image_ldm -m clip -o "$RUN/clip" -O data="$RUN/data" -s 12 "${THREADS[@]}" ;;
+    vae) "$GEN" train image_ldm -m vae -o "$RUN/vae" -O data="$RUN/data" -O foreground_weight=4 -O steps=4500 \
+           -s 11 --threads 2 "${EXTRA[@]}" ;;
+    clip) "$GEN" train image_ldm -m clip -o "$RUN/clip" -O data="$RUN/data" -s 12 --threads 1 "${EXTRA[@]}" ;;
     unet) "$GEN" train image_ldm -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$RUN/vae/vae" \
-            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -s 13 \
-            --threads 2 ${EXTRA:-} ;;
+            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -O steps=4500 -O lr=8e-4 \
+            -s 13 --threads 2 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-image}
       rm -rf "$dst" && mkdir -p "$dst"

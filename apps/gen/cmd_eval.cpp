@@ -61,7 +61,7 @@ std::vector<image::Image> generate_all(Generator& generator, const std::vector<i
     r.output = (scratch / "eval.png").string();
     if (!init_dir.empty()) {
       r.options["init_image"] = (init_dir / (std::to_string(i) + ".png")).string();
-      r.options["strength"] = "0.02";
+      r.options["strength"] = "0.001";
     }
     auto result = generator.run(r, {});
     if (result.artifacts.empty()) throw ModelError("the generator wrote no image");
@@ -86,8 +86,9 @@ void report_row(nlohmann::json& report, const EvalArgs& a, const std::string& sp
 }
 
 // Ceilings for the generated rows: the analyser on the dataset's own pixels, and on
-// those pixels passed through the model's autoencoder (img2img at strength 0.02: one
-// nearly noise-free step), which is the best a latent model can reproduce.
+// those pixels passed through the model's autoencoder (img2img at strength 0.001 of
+// 1000 steps: one step from t = 1, where the noise is 3% of the signal), which is the
+// best a latent model can reproduce.
 void report_baselines(Generator& generator, const std::vector<image::EvalCase>& cases, const std::string& split,
                       const EvalArgs& a, const fs::path& scratch, image::ClipScorer* scorer, nlohmann::json& report) {
   std::vector<image::Image> real;
@@ -98,7 +99,7 @@ void report_baselines(Generator& generator, const std::vector<image::EvalCase>& 
     image::write_png(init_dir / (std::to_string(i) + ".png"), cases[i].real);
   }
   report_row(report, a, split, "real images", 0, real, cases, scorer);
-  auto decoded = generate_all(generator, cases, "ddim", 50, a, scratch, init_dir);
+  auto decoded = generate_all(generator, cases, "ddim", 1000, a, scratch, init_dir);
   report_row(report, a, split, "autoencoder", 1, decoded, cases, scorer);
 }
 
