@@ -2,7 +2,7 @@
 # Reproduces the embedded default image model (assets/default-image) from nothing:
 # the shapes dataset, then the VAE, the tiny CLIP and the UNet, each with `gen train`,
 # then copies the F16 parts into assets/. Deterministic for these seeds and thread
-# counts (2 for the VAE and UNet, 1 for the CLIP; the VAE and CLIP stages are independent).
+# counts (2 for the VAE, 1 for the CLIP and the UNet; the VAE and CLIP stages are independent).
 # Wall times on the project's 2-core machine are in docs/model-zoo.md.
 #   scripts/train_default_model.sh            # everything (a few hours)
 #   STAGES="unet assemble" scripts/train_default_model.sh   # resume from a stage
@@ -21,8 +21,8 @@ for stage in $STAGES; do
            -s 11 --threads 2 "${EXTRA[@]}" ;;
     clip) "$GEN" train image_ldm -m clip -o "$RUN/clip" -O data="$RUN/data" -s 12 --threads 1 "${EXTRA[@]}" ;;
     unet) "$GEN" train image_ldm -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$RUN/vae/vae" \
-            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -O steps=4500 -O lr=8e-4 \
-            -s 13 --threads 2 "${EXTRA[@]}" ;;
+            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -O steps=3600 -O lr=8e-4 \
+            -s 13 --threads 1 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-image}
       rm -rf "$dst" && mkdir -p "$dst"
