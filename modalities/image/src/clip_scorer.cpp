@@ -1,5 +1,7 @@
 #include <gen/image/clip_scorer.h>
 
+#include <algorithm>
+
 #include <torch/nn/functional/normalization.h>
 #include <torch/nn/functional/upsampling.h>
 #include <torch/nn/modules/activation.h>
@@ -114,7 +116,8 @@ double frechet_distance(const torch::Tensor& a_in, const torch::Tensor& b_in) {
   };
   auto root_a = sqrt_psd(s_a);
   auto middle = sqrt_psd(root_a.matmul(s_b).matmul(root_a));
-  return ((mu_a - mu_b).pow(2).sum() + (s_a + s_b - 2 * middle).trace()).item<double>();
+  // A distance; identical sets come out a rounding error below zero.
+  return std::max(0.0, ((mu_a - mu_b).pow(2).sum() + (s_a + s_b - 2 * middle).trace()).item<double>());
 }
 
 }  // namespace gen::image
