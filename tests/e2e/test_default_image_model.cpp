@@ -21,16 +21,19 @@ using gen::test::run_gen;
 
 const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-image";
 
-nlohmann::json evaluate(const gen::test::TempDir& dir, const std::string& split) {
+// The report's rows for 40 prompts of one split; `how` picks samplers, steps, baselines.
+nlohmann::json evaluate(const gen::test::TempDir& dir, const std::string& split, std::vector<std::string> how = {}) {
   const auto data = (dir / "data").string();
   if (!fs::exists(data))
     EXPECT_EQ(run_gen({"data", "image", "-o", data, "--train", "40", "--heldout", "40", "-s", "7", "-q"}).exit_code, 0);
   const auto report = (dir / (split + ".json")).string();
-  auto r = run_gen({"eval", "image", "-m", kModel.string(), "--data", data, "--splits", split, "--samplers",
-                    "dpmpp_2m", "--steps", "25", "--count", "40", "--cfg-scale", "5", "--threads", "1", "-o", report,
-                    "-q"});
+  if (how.empty()) how = {"--samplers", "dpmpp_2m", "--steps", "25", "--cfg-scale", "5"};
+  std::vector<std::string> args = {"eval", "image", "-m", kModel.string(), "--data", data, "--splits", split,
+                                   "--count", "40", "--threads", "1", "-o", report, "-q"};
+  args.insert(args.end(), how.begin(), how.end());
+  auto r = run_gen(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(gen::test::read_text(report))["runs"].at(0);
+  return nlohmann::json::parse(gen::test::read_text(report))["runs"];
 }
 
 TEST(DefaultImageModel, IsShipped) {
@@ -40,7 +43,7 @@ TEST(DefaultImageModel, IsShipped) {
 TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
   gen::test::TempDir dir;
-  const auto train = evaluate(dir, "train");
+  const auto train = evaluate(dir, "train").at(0);
   EXPECT_GE(train["color"].get<double>(), 0.75) << train.dump();
   EXPECT_GE(train["color_and_shape"].get<double>(), 0.45) << train.dump();
   EXPECT_GE(train["position"].get<double>(), 0.9) << train.dump();
@@ -52,13 +55,7 @@ TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
 TEST(DefaultImageModel, AutoencoderKeepsColourAndShape) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
   gen::test::TempDir dir;
-  const auto data = (dir / "data").string();
-  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "40", "--heldout", "4", "-s", "7", "-q"}).exit_code, 0);
-  const auto report = (dir / "report.json").string();
-  auto r = run_gen({"eval", "image", "-m", kModel.string(), "--data", data, "--splits", "train", "--baselines",
-                    "--samplers", "ddim", "--steps", "1", "--count", "40", "--threads", "1", "-o", report, "-q"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto runs = nlohmann::json::parse(gen::test::read_text(report))["runs"];
+  const auto runs = evaluate(dir, "train", {"--baselines", "--samplers", "ddim", "--steps", "1"});
   ASSERT_EQ(runs.at(1)["sampler"], "autoencoder");
   EXPECT_GE(runs.at(1)["color_and_shape"].get<double>(), 0.90) << runs.at(1).dump();
   EXPECT_GE(runs.at(1)["count"].get<double>(), 0.90) << runs.at(1).dump();
@@ -67,7 +64,7 @@ TEST(DefaultImageModel, AutoencoderKeepsColourAndShape) {
 TEST(DefaultImageModel, ComposesColourShapePairsItNeverSaw) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
   gen::test::TempDir dir;
-  const auto heldout = evaluate(dir, "heldout");
+  const auto heldout = evaluate(dir, "heldout").at(0);
   EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.40) << heldout.dump();
   EXPECT_GE(heldout["position"].get<double>(), 0.9) << heldout.dump();
 }

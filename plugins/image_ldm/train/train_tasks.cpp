@@ -48,7 +48,8 @@ torch::Tensor VaeTask::custom_loss(const gen::TrainingBatch& batch, at::Generato
   auto reconstruction = vae->decode(posterior.sample(generator));
   // Objects cover a few percent of an image: without extra weight their colour and
   // outline are cheap to get wrong, yet they are what the prompt asked for.
-  auto diff = (reconstruction - batch.x0) * (1 + weights_.foreground * foreground_mask(batch.x0));
+  auto diff = reconstruction - batch.x0;
+  if (weights_.foreground > 0) diff = diff * (1 + weights_.foreground * foreground_mask(batch.x0));
   auto kl = 0.5 * (posterior.mean.pow(2) + posterior.std.pow(2) - 1 - posterior.logvar).mean();
   // Differences of neighbouring pixels' errors = error of the image gradients.
   auto edge = (diff.slice(3, 1) - diff.slice(3, 0, -1)).abs().mean() + (diff.slice(2, 1) - diff.slice(2, 0, -1)).abs().mean();
