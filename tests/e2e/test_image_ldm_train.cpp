@@ -42,6 +42,10 @@ TEST(ImageLdmTrain, EveryStageExportsAndTheResultGenerates) {
   for (const char* part : {"model_index.json", "scheduler/scheduler_config.json", "unet/config.json",
                            "vae/config.json", "text_encoder/model.safetensors", "tokenizer/vocab.json"})
     EXPECT_TRUE(fs::exists(dir / "run/unet" / part)) << part;
+  // The schedule it trained with (DDPM's linear betas, no signal left at the last step).
+  const auto scheduler = nlohmann::json::parse(gen::test::read_text(dir / "run/unet/scheduler/scheduler_config.json"));
+  EXPECT_EQ(scheduler["beta_schedule"], "linear");
+  EXPECT_EQ(scheduler["timestep_spacing"], "trailing");
   auto image = run_gen({"image", "-m", run + "/unet", "-p", "a red circle", "--steps", "2", "-q", "-o",
                         (dir / "out.png").string()});
   ASSERT_EQ(image.exit_code, 0) << image.err;
@@ -79,6 +83,20 @@ TEST(ImageLdmTrain, BadVaeWidthsAreAUsageError) {
     EXPECT_NE(r.err.find("channels"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "v" / "vae"));
+}
+
+TEST(ImageLdmTrain, AnUnknownBetaScheduleIsAUsageError) {
+  gen::test::TempDir dir;
+  const auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "4", "--heldout", "4", "-q"}).exit_code, 0);
+  const auto assets = std::filesystem::path(GEN_SOURCE_DIR) / "assets" / "default-image";
+  auto r = run_gen({"train", "image_ldm", "-m", "unet", "-o", (dir / "u").string(), "-O", "data=" + data, "-O",
+                    "vae=" + (assets / "vae").string(), "-O", "text_encoder=" + (assets / "text_encoder").string(),
+                    "-O", "tokenizer=" + (assets / "tokenizer").string(), "-O", "beta_schedule=cosine"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(gen::test::nonempty_lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("beta_schedule"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "u" / "unet"));
 }
 
 }  // namespace

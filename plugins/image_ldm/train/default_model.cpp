@@ -1,5 +1,7 @@
 #include "default_model.h"
 
+#include <gen/error.h>
+
 namespace image_ldm {
 
 nlohmann::json default_vae_config(const std::vector<int64_t>& block_out_channels) {
@@ -52,16 +54,19 @@ nlohmann::json default_unet_config(int64_t cross_attention_dim) {
           {"act_fn", "silu"}};
 }
 
-nlohmann::json default_scheduler_config() {
+nlohmann::json default_scheduler_config(const std::string& beta_schedule) {
+  const bool linear = beta_schedule == "linear";
+  if (!linear && beta_schedule != "scaled_linear")
+    throw gen::UsageError("beta_schedule: linear or scaled_linear, not '" + beta_schedule + "'");
   return {{"_class_name", "DPMSolverMultistepScheduler"},
           {"num_train_timesteps", 1000},
-          {"beta_schedule", "scaled_linear"},
-          {"beta_start", 0.00085},
-          {"beta_end", 0.012},
+          {"beta_schedule", beta_schedule},
+          {"beta_start", linear ? 0.0001 : 0.00085},
+          {"beta_end", linear ? 0.02 : 0.012},
           {"prediction_type", "epsilon"},
-          {"steps_offset", 1},
+          {"steps_offset", linear ? 0 : 1},
           {"set_alpha_to_one", false},
-          {"timestep_spacing", "leading"},
+          {"timestep_spacing", linear ? "trailing" : "leading"},
           {"algorithm_type", "dpmsolver++"},
           {"solver_order", 2}};
 }

@@ -118,11 +118,12 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto vae = gen::nn::load_diffusers_vae(required_dir(r, "vae", "the vae/ folder of a trained VAE run"));
   auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
+  const auto scheduler_config = default_scheduler_config(option(r, "beta_schedule", "linear"));
   UnetTask task(data, vae, text, tokenizer, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)), progress);
   auto config = trainer_config(r, 3000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
-  auto schedule = gen::SchedulerConfig::from_json(default_scheduler_config());
+  auto schedule = gen::SchedulerConfig::from_json(scheduler_config);
   auto abar = gen::make_alphas_cumprod(schedule);
   gen::Trainer trainer(task, config, torch::tensor(abar));
   trainer.run(progress);
@@ -134,7 +135,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   unet_config["sample_size"] = task.unet->config().sample_size;
   gen::nn::save_diffusers_part(out / "unet", unet_config, *task.unet, "diffusion_pytorch_model.safetensors");
   fs::create_directories(out / "scheduler");
-  gen::write_file_atomic(out / "scheduler" / "scheduler_config.json", default_scheduler_config().dump(2) + "\n");
+  gen::write_file_atomic(out / "scheduler" / "scheduler_config.json", scheduler_config.dump(2) + "\n");
   const auto copy = fs::copy_options::recursive | fs::copy_options::overwrite_existing;
   fs::copy(option(r, "vae"), out / "vae", copy);
   fs::copy(option(r, "text_encoder"), out / "text_encoder", copy);
