@@ -1,4 +1,6 @@
 // End-to-end: run the built `gen` and check files, exit codes and error lines.
+#include <cstdlib>
+
 #include <gen/image/image_io.h>
 
 #include "test_util.h"
@@ -220,6 +222,18 @@ TEST(Cli, BenchSgemmReportsRate) {
   auto r = run_gen({"bench", "sgemm", "--size", "128", "--repeats", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos);
+}
+
+// OpenBLAS 0.3.21 takes CPUs newer than itself (e.g. Xeon model 207) for a Prescott and
+// runs SSE3 kernels at half speed; gen re-runs itself with the right OPENBLAS_CORETYPE.
+TEST(Cli, OpenBlasRunsTheKernelsOfThisCpu) {
+  if (std::getenv("OPENBLAS_CORETYPE")) GTEST_SKIP() << "the caller chose OPENBLAS_CORETYPE";
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "no AVX2: Prescott may be the right choice";
+  auto r = run_gen({"--version"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(r.out.find("OpenBLAS"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Prescott"), std::string::npos) << r.out;
 }
 
 TEST(Cli, BenchTxt2imgMeasuresAWholeRunPlainAndLowMemory) {

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gen/safetensors.h>
+
 #include "test_util.h"
 
 namespace {
@@ -37,12 +39,12 @@ TEST(ImageLdmTrain, EveryStageExportsAndTheResultGenerates) {
   ASSERT_EQ(clip.exit_code, 0) << clip.err;
   EXPECT_TRUE(fs::exists(dir / "run/clip/clip_vision/model.safetensors"));
   auto unet = train("unet", {"-O", "vae=" + run + "/vae/vae", "-O", "text_encoder=" + run + "/clip/text_encoder", "-O",
-                             "tokenizer=" + run + "/clip/tokenizer"});
+                             "tokenizer=" + run + "/clip/tokenizer", "-O", "beta_schedule=linear"});
   ASSERT_EQ(unet.exit_code, 0) << unet.err;
   for (const char* part : {"model_index.json", "scheduler/scheduler_config.json", "unet/config.json",
                            "vae/config.json", "text_encoder/model.safetensors", "tokenizer/vocab.json"})
     EXPECT_TRUE(fs::exists(dir / "run/unet" / part)) << part;
-  // The schedule it trained with (DDPM's linear betas, no signal left at the last step).
+  // The schedule it trained with, for the samplers.
   const auto scheduler = nlohmann::json::parse(gen::test::read_text(dir / "run/unet/scheduler/scheduler_config.json"));
   EXPECT_EQ(scheduler["beta_schedule"], "linear");
   EXPECT_EQ(scheduler["timestep_spacing"], "trailing");
@@ -83,6 +85,39 @@ TEST(ImageLdmTrain, BadVaeWidthsAreAUsageError) {
     EXPECT_NE(r.err.find("channels"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "v" / "vae"));
+}
+
+// -O init=DIR fine-tunes: training starts from that UNet's weights, not a random draw.
+TEST(ImageLdmTrain, InitStartsFromAnotherUnetsWeights) {
+  gen::test::TempDir dir;
+  const auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "8", "--heldout", "4", "-q"}).exit_code, 0);
+  const auto assets = std::filesystem::path(GEN_SOURCE_DIR) / "assets" / "default-image";
+  auto train = [&](const std::string& name, const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"train", "image_ldm", "-m", "unet", "-o", (dir / name).string(), "-O",
+                                     "data=" + data, "-O", "vae=" + (assets / "vae").string(), "-O",
+                                     "text_encoder=" + (assets / "text_encoder").string(), "-O",
+                                     "tokenizer=" + (assets / "tokenizer").string(), "-O", "steps=1", "-O", "lr=1e-7",
+                                     "-O", "ema=0", "-O", "batch=2", "-O", "checkpoint_every=0", "--threads", "1", "-q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_gen(args);
+  };
+  auto tuned = train("tuned", {"-O", "init=" + (assets / "unet").string()});
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+  auto fresh = train("fresh", {});
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  const auto weight = [](const fs::path& unet) {
+    return gen::load_safetensors(unet / "diffusion_pytorch_model.safetensors").at("conv_in.weight").to(torch::kFloat32);
+  };
+  const auto shipped = weight(assets / "unet");
+  EXPECT_LT((weight(dir / "tuned/unet") - shipped).abs().max().item<double>(), 1e-3);
+  EXPECT_GT((weight(dir / "fresh/unet") - shipped).abs().max().item<double>(), 1e-2);
+
+  auto wrong = train("wrong", {"-O", "init=" + (assets / "vae").string()});
+  EXPECT_EQ(wrong.exit_code, 3) << wrong.err;
+  EXPECT_EQ(gen::test::nonempty_lines(wrong.err).size(), 1u) << wrong.err;
+  EXPECT_NE(wrong.err.find("init"), std::string::npos) << wrong.err;
+  EXPECT_FALSE(fs::exists(dir / "wrong" / "unet"));
 }
 
 TEST(ImageLdmTrain, AnUnknownBetaScheduleIsAUsageError) {

@@ -122,6 +122,35 @@ TEST(Trainer, NanLossIsReportedWithTheStep) {
   }
 }
 
+// Predicts 0 for [B, 2, 8, 8] data, so the epsilon loss is the mean square of the noise:
+// 1 for N(0, I), 1 + offset^2 with offset noise.
+class ZeroPredictor : public gen::TrainingTask {
+ public:
+  std::vector<std::pair<std::string, torch::Tensor>> parameters() override { return {{"w", w}}; }
+  gen::TrainingBatch next_batch(int64_t, at::Generator&) override {
+    gen::TrainingBatch b;
+    b.x0 = torch::zeros({256, 2, 8, 8});
+    return b;
+  }
+  torch::Tensor predict(const torch::Tensor& x, const torch::Tensor&, const gen::Conditioning&) override {
+    return torch::zeros_like(x) + 0 * w.sum();
+  }
+  torch::Tensor w = torch::zeros({1}).requires_grad_(true);
+};
+
+TEST(Trainer, OffsetNoiseAddsAPerChannelMean) {
+  auto loss_with = [](double offset) {
+    auto config = small_config();
+    config.cond_dropout = 0;
+    config.offset_noise = offset;
+    ZeroPredictor task;
+    gen::Trainer trainer(task, config, alphas());
+    return trainer.train_step();
+  };
+  EXPECT_NEAR(loss_with(0.0), 1.0, 0.05);
+  EXPECT_NEAR(loss_with(1.0), 2.0, 0.25);  // 512 per-channel draws: std of the mean 0.06
+}
+
 TEST(TrainParts, AdamWMatchesLibTorch) {
   torch::manual_seed(3);
   auto w_ours = torch::randn({4, 3}).requires_grad_(true);
@@ -176,6 +205,9 @@ TEST(TrainerConfig, JsonRoundTripAndValidation) {
   EXPECT_EQ(back.prediction_type, gen::PredictionType::v_prediction);
   EXPECT_DOUBLE_EQ(back.optimizer.lr, 3e-3);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"cond_dropout", 2.0}}), gen::UsageError);
+  EXPECT_THROW(gen::TrainerConfig::from_json({{"offset_noise", -0.1}}), gen::UsageError);
+  c.offset_noise = 0.1;
+  EXPECT_DOUBLE_EQ(gen::TrainerConfig::from_json(c.to_json()).offset_noise, 0.1);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"steps", "many"}}), gen::UsageError);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"prediction_type", "banana"}}), gen::UsageError);
 }

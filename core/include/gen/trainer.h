@@ -29,6 +29,7 @@ struct GEN_API TrainerConfig {
   double ema_decay = 0.999;        // 0 disables EMA
   double cond_dropout = 0.1;       // probability of training a sample unconditioned (for CFG)
   double min_snr_gamma = 0.0;      // 0 disables min-SNR weighting; 5 is the paper's choice
+  double offset_noise = 0.0;       // adds offset * N(0, 1) per sample and channel to the noise
   PredictionType prediction_type = PredictionType::epsilon;
   std::string process = "vp";      // "vp" (alphas_cumprod), "flow" (x_t = (1-s) x0 + s eps) or
                                    // "custom" (the task's own custom_loss, no noise process)

@@ -34,6 +34,7 @@ nlohmann::json TrainerConfig::to_json() const {
           {"ema_decay", ema_decay},
           {"cond_dropout", cond_dropout},
           {"min_snr_gamma", min_snr_gamma},
+          {"offset_noise", offset_noise},
           {"prediction_type", prediction_type_name(prediction_type)},
           {"process", process},
           {"checkpoint_every", checkpoint_every},
@@ -57,6 +58,7 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
     c.ema_decay = j.value("ema_decay", c.ema_decay);
     c.cond_dropout = j.value("cond_dropout", c.cond_dropout);
     c.min_snr_gamma = j.value("min_snr_gamma", c.min_snr_gamma);
+    c.offset_noise = j.value("offset_noise", c.offset_noise);
     c.prediction_type = parse_prediction_type(j.value("prediction_type", std::string("epsilon")));
     c.process = j.value("process", c.process);
     c.checkpoint_every = j.value("checkpoint_every", c.checkpoint_every);
@@ -69,6 +71,7 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
   if (!(c.optimizer.lr > 0) || !std::isfinite(c.optimizer.lr)) throw UsageError("learning_rate must be > 0");
   if (!(c.cond_dropout >= 0 && c.cond_dropout <= 1)) throw UsageError("cond_dropout must be in [0, 1]");
   if (!(c.ema_decay >= 0 && c.ema_decay < 1)) throw UsageError("ema_decay must be in [0, 1)");
+  if (!(c.offset_noise >= 0 && c.offset_noise <= 1)) throw UsageError("offset_noise must be in [0, 1]");
   if (c.process != "vp" && c.process != "flow" && c.process != "custom")
     throw UsageError("process must be vp, flow or custom");
   return c;
@@ -142,6 +145,15 @@ torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
   const auto& x0 = batch.x0;
   const int64_t n = x0.size(0);
   auto eps = torch::randn(x0.sizes(), generator_, x0.scalar_type());
+  if (config_.offset_noise > 0 && x0.dim() > 2) {
+    // Noise with a random mean per channel: the noise schedule leaves a little of the
+    // image's mean in x_T, so without this the model takes an image's overall colour
+    // from the starting noise rather than from the condition (Guttenberg 2023).
+    std::vector<int64_t> shape(x0.dim(), 1);
+    shape[0] = n;
+    shape[1] = x0.size(1);
+    eps = eps + config_.offset_noise * torch::randn(shape, generator_, x0.scalar_type());
+  }
   torch::Tensor a, s, t;
   if (config_.process == "vp") {
     auto idx = torch::randint(0, alphas_cumprod_.size(0), {n}, generator_, torch::kLong);

@@ -17,12 +17,12 @@ namespace image_ldm {
 nlohmann::json default_vae_config(const std::vector<int64_t>& block_out_channels = {32, 64, 64});
 nlohmann::json default_text_config(int64_t vocab_size);
 nlohmann::json default_unet_config(int64_t cross_attention_dim);
-// "linear" (DDPM's 1e-4..0.02, trailing timesteps) or "scaled_linear" (SD's 0.00085..0.012,
-// leading). SD's schedule keeps sqrt(abar_T) = 0.068 of the image at the last step: on
-// 16x16 latents that is as large as the random per-channel mean of the noise (1/16), so
-// a model trained on it reads the background colour off the starting noise instead of
-// the prompt. DDPM's keeps 0.0066.
-nlohmann::json default_scheduler_config(const std::string& beta_schedule = "linear");
+// "scaled_linear" (SD's betas 0.00085..0.012, leading timesteps; the shipped model's) or
+// "linear" (DDPM's 1e-4..0.02, trailing). SD's leaves sqrt(abar_T) = 0.068 of the image
+// in x_T, as large as the random per-channel mean of 16x16 noise; DDPM's leaves 0.0064
+// but spends 45% of the training steps at SNR < 0.05, and at equal steps learned far
+// less (docs/model-zoo.md). The offset noise option attacks the leak instead.
+nlohmann::json default_scheduler_config(const std::string& beta_schedule = "scaled_linear");
 constexpr int64_t kClipEmbedDim = 128;
 
 // CLIP's image tower for the shapes; also `gen eval`'s CLIP score (modalities/image).

@@ -1,5 +1,7 @@
 #include "train_default_model.h"
 
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -113,16 +115,53 @@ void train_clip(const gen::TrainRequest& r, const gen::ProgressCallback& progres
              vision, "model.safetensors");
 }
 
+// -O init=DIR: start from the weights of a trained unet/ folder (fine-tuning) instead of
+// a random initialisation. Checked before the latents are encoded.
+std::optional<gen::nn::UNet2DConditionModel> initial_unet(const gen::TrainRequest& r, int64_t cross_attention_dim) {
+  if (option(r, "init").empty()) return std::nullopt;
+  const auto dir = required_dir(r, "init", "the unet/ folder of a trained UNet");
+  gen::nn::UNet2DConditionModel unet{nullptr};
+  try {
+    unet = gen::nn::load_diffusers_unet(dir);
+  } catch (const std::exception& e) {
+    throw gen::InputError("init: " + dir.string() + ": " + e.what());
+  }
+  auto expected = default_unet_config(cross_attention_dim);
+  expected["sample_size"] = unet->config().sample_size;
+  const auto shapes = [](torch::nn::Module& m) {
+    std::map<std::string, std::vector<int64_t>> out;
+    for (const auto& p : m.named_parameters()) out[p.key()] = p.value().sizes().vec();
+    return out;
+  };
+  gen::nn::UNet2DConditionModel fresh(gen::nn::UNet2DConditionConfig::from_json(expected));
+  if (shapes(*fresh) != shapes(*unet))
+    throw gen::InputError("init: " + option(r, "init") + " is not a UNet of the default model's architecture");
+  return unet;
+}
+
+void copy_weights(torch::nn::Module& from, torch::nn::Module& to) {
+  torch::NoGradGuard no_grad;
+  auto source = from.named_parameters();
+  for (auto& p : to.named_parameters()) {
+    const auto& w = source[p.key()];
+    if (!w.sizes().equals(p.value().sizes())) throw gen::InputError("init: weight " + p.key() + " has another shape");
+    p.value().copy_(w);
+  }
+}
+
 void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
   auto vae = gen::nn::load_diffusers_vae(required_dir(r, "vae", "the vae/ folder of a trained VAE run"));
   auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
-  const auto scheduler_config = default_scheduler_config(option(r, "beta_schedule", "linear"));
+  const auto scheduler_config = default_scheduler_config(option(r, "beta_schedule", "scaled_linear"));
+  auto init = initial_unet(r, text->config().hidden_size);
   UnetTask task(data, vae, text, tokenizer, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)), progress);
+  if (init) copy_weights(**init, *task.unet);
   auto config = trainer_config(r, 3000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
+  config.offset_noise = number(r, "offset_noise", 0.0, 0, 1);
   auto schedule = gen::SchedulerConfig::from_json(scheduler_config);
   auto abar = gen::make_alphas_cumprod(schedule);
   gen::Trainer trainer(task, config, torch::tensor(abar));
