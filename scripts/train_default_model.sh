@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Reproduces the embedded default image model (assets/default-image) from nothing:
 # the shapes dataset, then the VAE, the tiny CLIP and the UNet, each with `gen train`,
-# then copies the F16 parts into assets/. Deterministic for these seeds and thread
+# then a fine-tune of the UNet with offset noise, then copies the F16 parts into assets/. Deterministic for these seeds and thread
 # counts (2 for the VAE, 1 for the CLIP and the UNet; the VAE and CLIP stages are independent).
 # Wall times on the project's 2-core machine are in docs/model-zoo.md.
 #   scripts/train_default_model.sh            # everything (a few hours)
-#   STAGES="unet assemble" scripts/train_default_model.sh   # resume from a stage
+#   STAGES="unet finetune assemble" scripts/train_default_model.sh   # resume from a stage
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GEN=${GEN:-build/bin/gen}
 RUN=${RUN_DIR:-runs/default-image}
-STAGES=${STAGES:-"data vae clip unet assemble"}
+STAGES=${STAGES:-"data vae clip unet finetune assemble"}
 EXTRA=(${EXTRA:-})  # EXTRA="-O steps=3" for a smoke run
 
 for stage in $STAGES; do
@@ -23,10 +23,13 @@ for stage in $STAGES; do
     unet) "$GEN" train image_ldm -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$RUN/vae/vae" \
             -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -O steps=3600 -O lr=8e-4 \
             -s 13 --threads 1 "${EXTRA[@]}" ;;
+    finetune) "$GEN" train image_ldm -m unet -o "$RUN/finetune" -O data="$RUN/data" -O vae="$RUN/vae/vae" \
+            -O text_encoder="$RUN/clip/text_encoder" -O tokenizer="$RUN/clip/tokenizer" -O init="$RUN/unet/unet" \
+            -O offset_noise=0.1 -O steps=1200 -O lr=2e-4 -O warmup=100 -s 14 --threads 1 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-image}
       rm -rf "$dst" && mkdir -p "$dst"
-      cp -r "$RUN/unet/"{model_index.json,scheduler,unet,vae,text_encoder,tokenizer} "$dst/"
+      cp -r "$RUN/finetune/"{model_index.json,scheduler,unet,vae,text_encoder,tokenizer} "$dst/"
       cp -r "$RUN/clip/clip_vision" "$dst/"
       du -sh "$dst" ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
