@@ -12,15 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-// Every failure is exactly one line on stderr, starting with "gen: error:".
-void expect_one_error_line(const gen::test::CommandResult& r, int code, const std::string& needle) {
-  EXPECT_EQ(r.exit_code, code) << r.err;
-  auto lines = gen::test::nonempty_lines(r.err);
-  ASSERT_EQ(lines.size(), 1u) << r.err;
-  EXPECT_EQ(lines[0].rfind("gen: error: ", 0), 0u) << lines[0];
-  EXPECT_NE(lines[0].find(needle), std::string::npos) << lines[0];
-}
-
 std::vector<std::string> template_args(const fs::path& out, const std::string& seed = "42") {
   return {"image", "-m", "gmm2d", "-p", "a ring", "--steps", "12", "-s", seed, "-o", out.string(),
           "-W", "64", "-H", "64", "-O", "points=300", "-q"};
@@ -143,31 +134,31 @@ TEST(Cli, ConfigFileSuppliesOptionsAndCommandLineWins) {
 TEST(Cli, UsageErrorsExitTwo) {
   TempDir dir;
   auto out = (dir / "x.png").string();
-  expect_one_error_line(run_gen({"image", "--steps", "-1", "-o", out}), 2, "--steps");
-  expect_one_error_line(run_gen({"image", "--cfg-scale", "nan", "-o", out}), 2, "cfg-scale");
-  expect_one_error_line(run_gen({"image", "--no-such-flag"}), 2, "no-such-flag");
-  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "layout=hexagon", "-o", out}), 2, "layout");
-  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "points=abc", "-o", out}), 2, "points");
-  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "novalue", "-o", out}), 2, "key=value");
-  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "--sampler", "warp_drive", "-o", out}), 2, "dpmpp_2m");
-  expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-o", (dir / "missing-dir" / "x.png").string()}), 2,
+  gen::test::expect_one_error_line(run_gen({"image", "--steps", "-1", "-o", out}), 2, "--steps");
+  gen::test::expect_one_error_line(run_gen({"image", "--cfg-scale", "nan", "-o", out}), 2, "cfg-scale");
+  gen::test::expect_one_error_line(run_gen({"image", "--no-such-flag"}), 2, "no-such-flag");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "layout=hexagon", "-o", out}), 2, "layout");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "points=abc", "-o", out}), 2, "points");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "novalue", "-o", out}), 2, "key=value");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "--sampler", "warp_drive", "-o", out}), 2, "dpmpp_2m");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-o", (dir / "missing-dir" / "x.png").string()}), 2,
                         "does not exist");
-  expect_one_error_line(run_gen({}), 2, "");
+  gen::test::expect_one_error_line(run_gen({}), 2, "");
   EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, BadInputFilesExitThree) {
   TempDir dir;
-  expect_one_error_line(run_gen({"image", "--config", (dir / "missing.yaml").string()}), 3, "missing.yaml");
+  gen::test::expect_one_error_line(run_gen({"image", "--config", (dir / "missing.yaml").string()}), 3, "missing.yaml");
   gen::test::write_text(dir / "bad.yaml", "steps: [1, 2\n");
-  expect_one_error_line(run_gen({"image", "--config", (dir / "bad.yaml").string()}), 3, "JSON/YAML");
+  gen::test::expect_one_error_line(run_gen({"image", "--config", (dir / "bad.yaml").string()}), 3, "JSON/YAML");
 }
 
 TEST(Cli, ModelAndPluginErrorsExitFour) {
   TempDir dir;
-  expect_one_error_line(run_gen({"image", "-m", "no-such-model", "-o", (dir / "x.png").string()}), 4, "gmm2d");
-  expect_one_error_line(run_gen({"video", "-p", "x"}), 4, "installed: ");
-  expect_one_error_line(run_gen({"train", "template", "-o", (dir / "ck").string()}), 2, "cannot train");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "no-such-model", "-o", (dir / "x.png").string()}), 4, "gmm2d");
+  gen::test::expect_one_error_line(run_gen({"video", "-p", "x"}), 4, "installed: ");
+  gen::test::expect_one_error_line(run_gen({"train", "template", "-o", (dir / "ck").string()}), 2, "cannot train");
 }
 
 TEST(Cli, BrokenPluginsGiveOneLineAndExitFour) {
@@ -184,7 +175,7 @@ TEST(Cli, BrokenPluginsGiveOneLineAndExitFour) {
       {"libfactory_throws.so", "cannot find my resources"}};
   for (const auto& [file, reason] : cases) {
     auto r = run_gen({"plugins", "--check", (dir / file).string()}, env);
-    expect_one_error_line(r, 4, reason);
+    gen::test::expect_one_error_line(r, 4, reason);
     EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
   }
   // The listing still works and names each failed file separately.
@@ -194,11 +185,11 @@ TEST(Cli, BrokenPluginsGiveOneLineAndExitFour) {
   EXPECT_EQ(j["failed"].size(), 5u) << list.out;
   // Good plugins still run next to broken ones; a throwing generator is one line, exit 4.
   EXPECT_EQ(run_gen({"plugins", "--check", (dir / "libgenerator_throws.so").string()}, env).exit_code, 0);
-  expect_one_error_line(run_gen({"motion", "-m", "generator_throws:run", "-q", "-o", (dir / "m.bvh").string()}, env),
+  gen::test::expect_one_error_line(run_gen({"motion", "-m", "generator_throws:run", "-q", "-o", (dir / "m.bvh").string()}, env),
                         4, "plugin 'generator_throws'");
-  expect_one_error_line(run_gen({"motion", "-m", "load", "-o", (dir / "m.bvh").string()}, env), 4,
+  gen::test::expect_one_error_line(run_gen({"motion", "-m", "load", "-o", (dir / "m.bvh").string()}, env), 4,
                         "weights file is corrupt");
-  expect_one_error_line(run_gen({"motion", "-m", "input", "-q", "-o", (dir / "m.bvh").string()}, env), 3,
+  gen::test::expect_one_error_line(run_gen({"motion", "-m", "input", "-q", "-o", (dir / "m.bvh").string()}, env), 3,
                         "truncated");
   EXPECT_FALSE(fs::exists(dir / "m.bvh"));
   auto image = run_gen(template_args(dir / "ok.png"), env);

@@ -189,14 +189,6 @@ void write_mask(const fs::path& path, int w, int h, int from) {
   gen::image::write_png(path, {m});
 }
 
-void expect_one_error_line(const gen::test::CommandResult& r, int code, const std::string& needle) {
-  EXPECT_EQ(r.exit_code, code) << r.err;
-  auto lines = gen::test::nonempty_lines(r.err);
-  ASSERT_EQ(lines.size(), 1u) << r.err;
-  EXPECT_EQ(lines[0].rfind("gen: error: ", 0), 0u) << lines[0];
-  EXPECT_NE(lines[0].find(needle), std::string::npos) << lines[0];
-}
-
 int regular_files(const fs::path& dir) {
   int n = 0;
   for (const auto& e : fs::directory_iterator(dir)) n += e.is_regular_file();
@@ -461,7 +453,7 @@ TEST(ImageLdm, ErrorsAreOneLineWithTheirExitCode) {
   const std::string init = (dir / "init.png").string();
   auto err = [&](const fs::path& model, const Args& more, int code, const std::string& needle) {
     SCOPED_TRACE(needle);
-    expect_one_error_line(run_gen(with(base_args(model, out), more)), code, needle);
+    gen::test::expect_one_error_line(run_gen(with(base_args(model, out), more)), code, needle);
   };
   err(m.folder, {"-W", "33"}, 2, "multiples of 2");
   err(m.folder, {"-i", (dir / "odd.png").string()}, 3, "multiples of 2");

@@ -100,6 +100,14 @@ void write_text(const std::filesystem::path& p, const std::string& text) {
   f << text;
 }
 
+void expect_one_error_line(const CommandResult& r, int code, const std::string& needle) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  auto lines = nonempty_lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("gen: error: ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(needle), std::string::npos) << lines[0];
+}
+
 std::vector<std::string> nonempty_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream ss(text);

@@ -46,4 +46,7 @@ void write_text(const std::filesystem::path& p, const std::string& text);
 // Lines of `text` that are not empty.
 std::vector<std::string> nonempty_lines(const std::string& text);
 
+// A failed run: exit `code` and exactly one line on stderr, "gen: error: ..." holding `needle`.
+void expect_one_error_line(const CommandResult& r, int code, const std::string& needle);
+
 }  // namespace gen::test
