@@ -94,7 +94,8 @@ TEST(ImageLdmTrain, BadVaeWidthsAreAUsageError) {
 }
 
 // -O init=DIR fine-tunes: training starts from that UNet's weights, not a random draw.
-TEST(ImageLdmTrain, InitStartsFromAnotherUnetsWeights) {
+// A folder that is not such a UNet, or an unknown beta schedule, is one error line.
+TEST(ImageLdmTrain, UnetStageStartsFromInitAndRejectsBadOptions) {
   gen::test::TempDir dir;
   const auto data = (dir / "data").string();
   ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "8", "--heldout", "4", "-q"}).exit_code, 0);
@@ -119,18 +120,8 @@ TEST(ImageLdmTrain, InitStartsFromAnotherUnetsWeights) {
   auto wrong = train("wrong", {"-O", "init=" + (kAssets / "vae").string()});
   gen::test::expect_one_error_line(wrong, 3, "init");
   EXPECT_FALSE(fs::exists(dir / "wrong" / "unet"));
-}
-
-TEST(ImageLdmTrain, AnUnknownBetaScheduleIsAUsageError) {
-  gen::test::TempDir dir;
-  const auto data = (dir / "data").string();
-  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "4", "--heldout", "4", "-q"}).exit_code, 0);
-  std::vector<std::string> args = {"train", "image_ldm", "-m", "unet", "-o", (dir / "u").string(), "-O",
-                                   "data=" + data, "-O", "beta_schedule=cosine"};
-  for (const auto& a : shipped_frozen_parts()) args.push_back(a);
-  auto r = run_gen(args);
-  gen::test::expect_one_error_line(r, 2, "beta_schedule");
-  EXPECT_FALSE(fs::exists(dir / "u" / "unet"));
+  gen::test::expect_one_error_line(train("schedule", {"-O", "beta_schedule=cosine"}), 2, "beta_schedule");
+  EXPECT_FALSE(fs::exists(dir / "schedule" / "unet"));
 }
 
 }  // namespace
