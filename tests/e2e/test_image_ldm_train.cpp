@@ -47,11 +47,14 @@ TEST(ImageLdmTrain, EveryStageExportsAndTheResultGenerates) {
   ASSERT_EQ(clip.exit_code, 0) << clip.err;
   EXPECT_TRUE(fs::exists(dir / "run/clip/clip_vision/model.safetensors"));
   auto unet = train("unet", {"-O", "vae=" + run + "/vae/vae", "-O", "text_encoder=" + run + "/clip/text_encoder", "-O",
-                             "tokenizer=" + run + "/clip/tokenizer", "-O", "beta_schedule=linear"});
+                             "tokenizer=" + run + "/clip/tokenizer", "-O", "beta_schedule=linear", "-O",
+                             "channels=16,32,32", "-O", "precision=bf16"});
   ASSERT_EQ(unet.exit_code, 0) << unet.err;
   for (const char* part : {"model_index.json", "scheduler/scheduler_config.json", "unet/config.json",
                            "vae/config.json", "text_encoder/model.safetensors", "tokenizer/vocab.json"})
     EXPECT_TRUE(fs::exists(dir / "run/unet" / part)) << part;
+  const auto unet_config = nlohmann::json::parse(gen::test::read_text(dir / "run/unet/unet/config.json"));
+  EXPECT_EQ(unet_config["block_out_channels"], nlohmann::json({16, 32, 32}));
   // The schedule it trained with, for the samplers.
   const auto scheduler = nlohmann::json::parse(gen::test::read_text(dir / "run/unet/scheduler/scheduler_config.json"));
   EXPECT_EQ(scheduler["beta_schedule"], "linear");
@@ -94,7 +97,8 @@ TEST(ImageLdmTrain, BadVaeWidthsAreAUsageError) {
 }
 
 // -O init=DIR fine-tunes: training starts from that UNet's weights, not a random draw.
-// A folder that is not such a UNet, or an unknown beta schedule, is one error line.
+// A folder that is not such a UNet (or not of the -O channels asked for), an unknown beta
+// schedule or precision, or widths the group norms cannot split, is one error line.
 TEST(ImageLdmTrain, UnetStageStartsFromInitAndRejectsBadOptions) {
   gen::test::TempDir dir;
   const auto data = (dir / "data").string();
@@ -120,8 +124,12 @@ TEST(ImageLdmTrain, UnetStageStartsFromInitAndRejectsBadOptions) {
   auto wrong = train("wrong", {"-O", "init=" + (kAssets / "vae").string()});
   gen::test::expect_one_error_line(wrong, 3, "init");
   EXPECT_FALSE(fs::exists(dir / "wrong" / "unet"));
+  auto narrower = train("narrower", {"-O", "init=" + (kAssets / "unet").string(), "-O", "channels=16,32,64"});
+  gen::test::expect_one_error_line(narrower, 3, "init");
   gen::test::expect_one_error_line(train("schedule", {"-O", "beta_schedule=cosine"}), 2, "beta_schedule");
   EXPECT_FALSE(fs::exists(dir / "schedule" / "unet"));
+  gen::test::expect_one_error_line(train("precision", {"-O", "precision=fp16"}), 2, "precision");
+  gen::test::expect_one_error_line(train("odd", {"-O", "channels=24,32,64"}), 2, "channels");
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 // behaves, an interrupted run resumes bit-identically, and the parts match their
 // reference formulas (AdamW against LibTorch's own).
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
 #include <torch/optim/adamw.h>
 
 #include <gen/error.h>
@@ -151,6 +154,55 @@ TEST(Trainer, OffsetNoiseAddsAPerChannelMean) {
   EXPECT_NEAR(loss_with(1.0), 2.0, 0.25);  // 512 per-channel draws: std of the mean 0.06
 }
 
+// A conv -> group norm -> linear -> layer norm network on [B, 2, 8, 8] data that
+// records the type its convolution computed in.
+class ConvNormTask : public gen::TrainingTask {
+ public:
+  ConvNormTask() {
+    torch::manual_seed(2);
+    conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 8, 3).padding(1));
+    norm = torch::nn::GroupNorm(4, 8);
+    linear = torch::nn::Linear(8, 2);
+    layer_norm = torch::nn::LayerNorm(torch::nn::LayerNormOptions({2}));
+  }
+  std::vector<std::pair<std::string, torch::Tensor>> parameters() override {
+    return {{"conv.weight", conv->weight}, {"norm.weight", norm->weight}, {"linear.weight", linear->weight}};
+  }
+  gen::TrainingBatch next_batch(int64_t, at::Generator& g) override {
+    gen::TrainingBatch b;
+    b.x0 = torch::randn({16, 2, 8, 8}, g, torch::kFloat32);
+    return b;
+  }
+  torch::Tensor predict(const torch::Tensor& x, const torch::Tensor&, const gen::Conditioning&) override {
+    auto h = conv(x);
+    computed_in = h.scalar_type();
+    h = torch::silu(norm(h)).permute({0, 2, 3, 1});
+    return layer_norm(linear(h)).permute({0, 3, 1, 2});
+  }
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::GroupNorm norm{nullptr};
+  torch::nn::Linear linear{nullptr};
+  torch::nn::LayerNorm layer_norm{nullptr};
+  torch::ScalarType computed_in = torch::kFloat64;
+};
+
+TEST(Trainer, Bfloat16PrecisionRunsTheNetworkInBfloat16AndKeepsFloat32Weights) {
+  for (const std::string precision : {"fp32", "bf16"}) {
+    auto config = small_config();
+    config.cond_dropout = 0;
+    config.precision = precision;
+    ConvNormTask task;
+    const auto before = task.conv->weight.detach().clone();
+    gen::Trainer trainer(task, config, alphas());
+    // Norms after a bfloat16 convolution need the float32 policy of bfloat16_autocast.cpp.
+    EXPECT_TRUE(std::isfinite(trainer.train_step())) << precision;
+    EXPECT_EQ(task.computed_in, precision == "bf16" ? torch::kBFloat16 : torch::kFloat32);
+    EXPECT_EQ(task.conv->weight.scalar_type(), torch::kFloat32);
+    EXPECT_FALSE(torch::equal(before, task.conv->weight)) << precision;
+    EXPECT_FALSE(at::autocast::is_cpu_enabled()) << "autocast must end with the forward pass";
+  }
+}
+
 TEST(TrainParts, AdamWMatchesLibTorch) {
   torch::manual_seed(3);
   auto w_ours = torch::randn({4, 3}).requires_grad_(true);
@@ -208,6 +260,9 @@ TEST(TrainerConfig, JsonRoundTripAndValidation) {
   EXPECT_THROW(gen::TrainerConfig::from_json({{"offset_noise", -0.1}}), gen::UsageError);
   c.offset_noise = 0.1;
   EXPECT_DOUBLE_EQ(gen::TrainerConfig::from_json(c.to_json()).offset_noise, 0.1);
+  c.precision = "bf16";
+  EXPECT_EQ(gen::TrainerConfig::from_json(c.to_json()).precision, "bf16");
+  EXPECT_THROW(gen::TrainerConfig::from_json({{"precision", "fp8"}}), gen::UsageError);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"steps", "many"}}), gen::UsageError);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"prediction_type", "banana"}}), gen::UsageError);
 }

@@ -13,6 +13,8 @@
 #include <gen/error.h>
 #include <gen/safetensors.h>
 
+#include "train/bfloat16_autocast.h"
+
 namespace gen {
 
 namespace fs = std::filesystem;
@@ -36,6 +38,7 @@ nlohmann::json TrainerConfig::to_json() const {
           {"min_snr_gamma", min_snr_gamma},
           {"offset_noise", offset_noise},
           {"prediction_type", prediction_type_name(prediction_type)},
+          {"precision", precision},
           {"process", process},
           {"checkpoint_every", checkpoint_every},
           {"seed", seed}};
@@ -60,6 +63,7 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
     c.min_snr_gamma = j.value("min_snr_gamma", c.min_snr_gamma);
     c.offset_noise = j.value("offset_noise", c.offset_noise);
     c.prediction_type = parse_prediction_type(j.value("prediction_type", std::string("epsilon")));
+    c.precision = j.value("precision", c.precision);
     c.process = j.value("process", c.process);
     c.checkpoint_every = j.value("checkpoint_every", c.checkpoint_every);
     c.seed = j.value("seed", c.seed);
@@ -72,6 +76,7 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
   if (!(c.cond_dropout >= 0 && c.cond_dropout <= 1)) throw UsageError("cond_dropout must be in [0, 1]");
   if (!(c.ema_decay >= 0 && c.ema_decay < 1)) throw UsageError("ema_decay must be in [0, 1)");
   if (!(c.offset_noise >= 0 && c.offset_noise <= 1)) throw UsageError("offset_noise must be in [0, 1]");
+  if (c.precision != "fp32" && c.precision != "bf16") throw UsageError("precision must be fp32 or bf16");
   if (c.process != "vp" && c.process != "flow" && c.process != "custom")
     throw UsageError("process must be vp, flow or custom");
   return c;
@@ -140,8 +145,19 @@ torch::Tensor TrainingTask::predict(const torch::Tensor&, const torch::Tensor&, 
 
 torch::Tensor TrainingTask::custom_loss(const TrainingBatch&, at::Generator&) { return {}; }
 
+torch::Tensor Trainer::predict(const torch::Tensor& x_t, const torch::Tensor& t, const Conditioning& cond) {
+  BFloat16Autocast autocast(config_.precision == "bf16");
+  return task_.predict(x_t, t, cond).to(x_t.scalar_type());
+}
+
+torch::Tensor Trainer::custom_loss(const TrainingBatch& batch) {
+  BFloat16Autocast autocast(config_.precision == "bf16");
+  auto loss = task_.custom_loss(batch, generator_);
+  return loss.defined() && loss.scalar_type() == torch::kBFloat16 ? loss.to(torch::kFloat32) : loss;
+}
+
 torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
-  if (auto loss = task_.custom_loss(batch, generator_); loss.defined()) return loss;
+  if (auto loss = custom_loss(batch); loss.defined()) return loss;
   const auto& x0 = batch.x0;
   const int64_t n = x0.size(0);
   auto eps = torch::randn(x0.sizes(), generator_, x0.scalar_type());
@@ -170,7 +186,7 @@ torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
   auto drop = torch::rand({n}, generator_, torch::kFloat32) < config_.cond_dropout;
   auto cond = config_.cond_dropout > 0 ? drop_conditioning(batch, drop) : batch.cond;
   auto x_t = a * x0 + s * eps;
-  auto prediction = task_.predict(x_t, t, cond);
+  auto prediction = predict(x_t, t, cond);
   auto target = training_target(config_.prediction_type, x0, eps, a, s);
   std::vector<int64_t> dims;
   for (int64_t d = 1; d < x0.dim(); ++d) dims.push_back(d);

@@ -35,14 +35,14 @@ nlohmann::json default_text_config(int64_t vocab_size) {
           {"projection_dim", kClipEmbedDim}};
 }
 
-nlohmann::json default_unet_config(int64_t cross_attention_dim) {
+nlohmann::json default_unet_config(int64_t cross_attention_dim, const std::vector<int64_t>& block_out_channels) {
   return {{"_class_name", "UNet2DConditionModel"},
           {"sample_size", 16},
           {"in_channels", 4},
           {"out_channels", 4},
           {"down_block_types", {"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"}},
           {"up_block_types", {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"}},
-          {"block_out_channels", {32, 64, 128}},
+          {"block_out_channels", block_out_channels},
           {"layers_per_block", 1},
           {"attention_head_dim", 4},
           {"cross_attention_dim", cross_attention_dim},

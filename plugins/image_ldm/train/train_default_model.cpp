@@ -50,21 +50,25 @@ gen::TrainerConfig trainer_config(const gen::TrainRequest& r, int64_t steps, dou
   c.grad_accumulation = static_cast<int>(number(r, "grad_accumulation", 1, 1, 1024));
   c.checkpoint_every = static_cast<int64_t>(number(r, "checkpoint_every", 500, 0, 1e7));
   c.process = process;
+  c.precision = option(r, "precision", "fp32");
+  if (c.precision != "fp32" && c.precision != "bf16") throw gen::UsageError("precision: fp32 or bf16, not '" + c.precision + "'");
   c.output_dir = r.output;
   c.seed = static_cast<uint64_t>(r.seed);
   return c;
 }
 
-// -O channels=32,64,64: the widths of the VAE's three levels.
-std::vector<int64_t> vae_widths(const gen::TrainRequest& r) {
-  const auto text = option(r, "channels", "32,64,64");
+// -O channels=A,B,C: the widths of a network's three levels, each a multiple of
+// `multiple` (the group-norm groups, and for the UNet also its attention heads).
+std::vector<int64_t> level_widths(const gen::TrainRequest& r, const std::string& fallback, int64_t multiple) {
+  const auto text = option(r, "channels", fallback);
   std::vector<int64_t> widths;
   std::stringstream in(text);
   for (std::string item; std::getline(in, item, ',');)
-    widths.push_back(gen::parse_integer("channels", item, 8, 1024));
-  if (widths.size() != 3) throw gen::UsageError("channels: three comma-separated widths, e.g. 32,64,64");
+    widths.push_back(gen::parse_integer("channels", item, multiple, 1024));
+  if (widths.size() != 3) throw gen::UsageError("channels: three comma-separated widths, e.g. " + fallback);
   for (auto w : widths)
-    if (w % 8 != 0) throw gen::UsageError("channels: every width must be a multiple of 8 (the group-norm groups)");
+    if (w % multiple != 0)
+      throw gen::UsageError("channels: every width must be a multiple of " + std::to_string(multiple));
   return widths;
 }
 
@@ -82,7 +86,7 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   weights.kl = number(r, "kl_weight", weights.kl, 0, 1);
   weights.edge = number(r, "edge_weight", weights.edge, 0, 100);
   weights.foreground = number(r, "foreground_weight", weights.foreground, 0, 100);
-  auto config = default_vae_config(vae_widths(r));
+  auto config = default_vae_config(level_widths(r, "32,64,64", 8));
   VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), weights, config);
   gen::Trainer trainer(task, trainer_config(r, 3000, 1e-3, "custom"), {});
   trainer.run(progress);
@@ -117,7 +121,7 @@ void train_clip(const gen::TrainRequest& r, const gen::ProgressCallback& progres
 
 // -O init=DIR: start from the weights of a trained unet/ folder (fine-tuning) instead of
 // a random initialisation. Checked before the latents are encoded.
-std::optional<gen::nn::UNet2DConditionModel> initial_unet(const gen::TrainRequest& r, int64_t cross_attention_dim) {
+std::optional<gen::nn::UNet2DConditionModel> initial_unet(const gen::TrainRequest& r, nlohmann::json expected) {
   if (option(r, "init").empty()) return std::nullopt;
   const auto dir = required_dir(r, "init", "the unet/ folder of a trained UNet");
   gen::nn::UNet2DConditionModel unet{nullptr};
@@ -126,7 +130,6 @@ std::optional<gen::nn::UNet2DConditionModel> initial_unet(const gen::TrainReques
   } catch (const std::exception& e) {
     throw gen::InputError("init: " + dir.string() + ": " + e.what());
   }
-  auto expected = default_unet_config(cross_attention_dim);
   expected["sample_size"] = unet->config().sample_size;
   const auto shapes = [](torch::nn::Module& m) {
     std::map<std::string, std::vector<int64_t>> out;
@@ -135,7 +138,7 @@ std::optional<gen::nn::UNet2DConditionModel> initial_unet(const gen::TrainReques
   };
   gen::nn::UNet2DConditionModel fresh(gen::nn::UNet2DConditionConfig::from_json(expected));
   if (shapes(*fresh) != shapes(*unet))
-    throw gen::InputError("init: " + option(r, "init") + " is not a UNet of the default model's architecture");
+    throw gen::InputError("init: " + option(r, "init") + " is not a UNet of this architecture (its -O channels must match)");
   return unet;
 }
 
@@ -152,8 +155,10 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
   const auto scheduler_config = default_scheduler_config(option(r, "beta_schedule", "scaled_linear"));
-  auto init = initial_unet(r, text->config().hidden_size);
-  UnetTask task(data, vae, text, tokenizer, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)), progress);
+  nlohmann::json unet_config = default_unet_config(text->config().hidden_size, level_widths(r, "32,64,128", 16));
+  auto init = initial_unet(r, unet_config);
+  UnetTask task(data, vae, text, tokenizer, unet_config, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)),
+                progress);
   if (init) copy_weights(**init, *task.unet);
   auto config = trainer_config(r, 3000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
@@ -167,7 +172,6 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   // The run directory becomes a complete diffusers folder: the trained UNet, the
   // schedule it was trained with, and the frozen parts it was trained against.
   const fs::path out(r.output);
-  nlohmann::json unet_config = default_unet_config(text->config().hidden_size);
   unet_config["sample_size"] = task.unet->config().sample_size;
   gen::nn::save_diffusers_part(out / "unet", unet_config, *task.unet, "diffusion_pytorch_model.safetensors");
   fs::create_directories(out / "scheduler");

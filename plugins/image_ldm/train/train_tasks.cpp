@@ -103,7 +103,8 @@ torch::Tensor ClipTask::custom_loss(const gen::TrainingBatch& batch, at::Generat
 // ---- UNet -------------------------------------------------------------------
 
 UnetTask::UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTextModel text,
-                   gen::nn::ClipTokenizer tokenizer, int64_t batch, const gen::ProgressCallback& progress)
+                   gen::nn::ClipTokenizer tokenizer, nlohmann::json unet_config, int64_t batch,
+                   const gen::ProgressCallback& progress)
     : data_(std::move(data)), text_(std::move(text)), tokenizer_(std::move(tokenizer)), batch_(batch) {
   torch::NoGradGuard no_grad;
   vae->eval();
@@ -123,9 +124,8 @@ UnetTask::UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTex
   latent_mean_ = torch::cat(means);
   latent_std_ = torch::cat(stds);
   null_context_ = encode_text({""});
-  nlohmann::json config = default_unet_config(text_->config().hidden_size);
-  config["sample_size"] = latent_mean_.size(2);
-  unet = gen::nn::UNet2DConditionModel(gen::nn::UNet2DConditionConfig::from_json(config));
+  unet_config["sample_size"] = latent_mean_.size(2);
+  unet = gen::nn::UNet2DConditionModel(gen::nn::UNet2DConditionConfig::from_json(unet_config));
 }
 
 torch::Tensor UnetTask::encode_text(const std::vector<std::string>& captions) {

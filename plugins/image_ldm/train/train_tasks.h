@@ -62,8 +62,10 @@ class ClipTask : public gen::TrainingTask {
 // Noise prediction on VAE latents, conditioned on the frozen text encoder's states.
 class UnetTask : public gen::TrainingTask {
  public:
+  // unet_config: a diffusers UNet config; its sample_size is set to the latents' size.
   UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTextModel text,
-           gen::nn::ClipTokenizer tokenizer, int64_t batch, const gen::ProgressCallback& progress);
+           gen::nn::ClipTokenizer tokenizer, nlohmann::json unet_config, int64_t batch,
+           const gen::ProgressCallback& progress);
   NamedTensors parameters() override { return named(*unet); }
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
