@@ -1,12 +1,12 @@
 // The shipped default image model (assets/default-image) draws what its prompts ask
 // for. Scenes from a dataset seed the model never saw (7; training used 1), DPM++ 2M at
 // 25 steps, CFG 5, one thread (so the run is bit-reproducible); the pixel analyser reads
-// colour, shape, position and background back. The bounds sit under version 3's
-// accuracies here (train: colour 1.0, colour+shape 0.675, background 1.0; held out:
-// colour+shape 0.675, background 1.0; position 1.0), above version 2's (colour 0.825,
-// colour+shape 0.525 / 0.50, background ~0.4), so a retrained model that is worse fails.
-// They are not the targets (0.90 / 0.70, docs/model-zoo.md): raise them as
-// better models ship.
+// colour, shape, position and background back. The bounds sit under version 4's
+// accuracies here (train: colour 0.975, colour+shape 0.825, background 1.0; held out:
+// colour+shape 0.90, background 1.0; position 1.0), above version 3's (colour+shape
+// 0.675 on both splits) and version 2's (colour 0.825, background ~0.4), so a retrained
+// model that is worse fails. Raise them as better models ship; the targets
+// (0.90 / 0.70 on 50 prompts) are docs/model-zoo.md's business.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -46,7 +46,8 @@ TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
   gen::test::TempDir dir;
   const auto train = evaluate(dir, "train").at(0);
   EXPECT_GE(train["color"].get<double>(), 0.95) << train.dump();
-  EXPECT_GE(train["color_and_shape"].get<double>(), 0.60) << train.dump();
+  // Version 4 measured 0.825 here (1 thread); version 3's 0.675 fails.
+  EXPECT_GE(train["color_and_shape"].get<double>(), 0.75) << train.dump();
   EXPECT_GE(train["position"].get<double>(), 0.9) << train.dump();
   EXPECT_GE(train["background"].get<double>(), 0.95) << train.dump();
 }
@@ -67,7 +68,8 @@ TEST(DefaultImageModel, ComposesColourShapePairsItNeverSaw) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
   gen::test::TempDir dir;
   const auto heldout = evaluate(dir, "heldout").at(0);
-  EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.55) << heldout.dump();
+  // Version 4 measured 0.90 here (1 thread); version 3's 0.675 fails.
+  EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.75) << heldout.dump();
   EXPECT_GE(heldout["position"].get<double>(), 0.9) << heldout.dump();
   EXPECT_GE(heldout["background"].get<double>(), 0.95) << heldout.dump();
 }
