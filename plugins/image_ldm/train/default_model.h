@@ -16,9 +16,10 @@ namespace image_ldm {
 // Widths of the three VAE levels; the first run used {16, 32, 64} and blurred small stars.
 nlohmann::json default_vae_config(const std::vector<int64_t>& block_out_channels = {32, 64, 64});
 nlohmann::json default_text_config(int64_t vocab_size);
-// Widths of the three UNet levels (16x16, 8x8, 4x4 latents); versions 1-3 use {32, 64, 128}.
+// Widths of the three UNet levels (16x16, 8x8, 4x4 latents): version 4's by default;
+// versions 1-3 had {32, 64, 128}.
 nlohmann::json default_unet_config(int64_t cross_attention_dim,
-                                   const std::vector<int64_t>& block_out_channels = {32, 64, 128});
+                                   const std::vector<int64_t>& block_out_channels = {64, 128, 128});
 // "scaled_linear" (SD's betas 0.00085..0.012, leading timesteps; the shipped model's) or
 // "linear" (DDPM's 1e-4..0.02, trailing). SD's leaves sqrt(abar_T) = 0.068 of the image
 // in x_T, as large as the random per-channel mean of 16x16 noise; DDPM's leaves 0.0064

@@ -155,7 +155,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto text = gen::nn::load_diffusers_text_encoder(required_dir(r, "text_encoder", "text_encoder/ of a CLIP run"));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(required_dir(r, "tokenizer", "tokenizer/ of a CLIP run"));
   const auto scheduler_config = default_scheduler_config(option(r, "beta_schedule", "scaled_linear"));
-  nlohmann::json unet_config = default_unet_config(text->config().hidden_size, level_widths(r, "32,64,128", 16));
+  nlohmann::json unet_config = default_unet_config(text->config().hidden_size, level_widths(r, "64,128,128", 16));
   auto init = initial_unet(r, unet_config);
   UnetTask task(data, vae, text, tokenizer, unet_config, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)),
                 progress);
