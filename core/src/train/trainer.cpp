@@ -70,16 +70,20 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
   } catch (const nlohmann::json::exception& e) {
     throw UsageError(std::string("bad trainer config: ") + e.what());
   }
-  if (c.steps < 1) throw UsageError("trainer steps must be >= 1");
-  if (c.grad_accumulation < 1) throw UsageError("grad_accumulation must be >= 1");
-  if (!(c.optimizer.lr > 0) || !std::isfinite(c.optimizer.lr)) throw UsageError("learning_rate must be > 0");
-  if (!(c.cond_dropout >= 0 && c.cond_dropout <= 1)) throw UsageError("cond_dropout must be in [0, 1]");
-  if (!(c.ema_decay >= 0 && c.ema_decay < 1)) throw UsageError("ema_decay must be in [0, 1)");
-  if (!(c.offset_noise >= 0 && c.offset_noise <= 1)) throw UsageError("offset_noise must be in [0, 1]");
-  if (c.precision != "fp32" && c.precision != "bf16") throw UsageError("precision must be fp32 or bf16");
-  if (c.process != "vp" && c.process != "flow" && c.process != "custom")
-    throw UsageError("process must be vp, flow or custom");
+  c.validate();
   return c;
+}
+
+void TrainerConfig::validate() const {
+  if (steps < 1) throw UsageError("trainer steps must be >= 1");
+  if (grad_accumulation < 1) throw UsageError("grad_accumulation must be >= 1");
+  if (!(optimizer.lr > 0) || !std::isfinite(optimizer.lr)) throw UsageError("learning_rate must be > 0");
+  if (!(cond_dropout >= 0 && cond_dropout <= 1)) throw UsageError("cond_dropout must be in [0, 1]");
+  if (!(ema_decay >= 0 && ema_decay < 1)) throw UsageError("ema_decay must be in [0, 1)");
+  if (!(offset_noise >= 0 && offset_noise <= 1)) throw UsageError("offset_noise must be in [0, 1]");
+  if (precision != "fp32" && precision != "bf16") throw UsageError("precision must be fp32 or bf16, not '" + precision + "'");
+  if (process != "vp" && process != "flow" && process != "custom")
+    throw UsageError("process must be vp, flow or custom");
 }
 
 // ---- helpers ----------------------------------------------------------------

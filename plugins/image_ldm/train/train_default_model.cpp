@@ -51,9 +51,9 @@ gen::TrainerConfig trainer_config(const gen::TrainRequest& r, int64_t steps, dou
   c.checkpoint_every = static_cast<int64_t>(number(r, "checkpoint_every", 500, 0, 1e7));
   c.process = process;
   c.precision = option(r, "precision", "fp32");
-  if (c.precision != "fp32" && c.precision != "bf16") throw gen::UsageError("precision: fp32 or bf16, not '" + c.precision + "'");
   c.output_dir = r.output;
   c.seed = static_cast<uint64_t>(r.seed);
+  c.validate();
   return c;
 }
 
@@ -157,13 +157,14 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   const auto scheduler_config = default_scheduler_config(option(r, "beta_schedule", "scaled_linear"));
   nlohmann::json unet_config = default_unet_config(text->config().hidden_size, level_widths(r, "64,128,128", 16));
   auto init = initial_unet(r, unet_config);
-  UnetTask task(data, vae, text, tokenizer, unet_config, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)),
-                progress);
-  if (init) copy_weights(**init, *task.unet);
+  // Every option is checked before the minutes of latent encoding.
   auto config = trainer_config(r, 3000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
   config.offset_noise = number(r, "offset_noise", 0.0, 0, 1);
+  UnetTask task(data, vae, text, tokenizer, unet_config, static_cast<int64_t>(number(r, "batch", 48, 1, 4096)),
+                progress);
+  if (init) copy_weights(**init, *task.unet);
   auto schedule = gen::SchedulerConfig::from_json(scheduler_config);
   auto abar = gen::make_alphas_cumprod(schedule);
   gen::Trainer trainer(task, config, torch::tensor(abar));
