@@ -4,10 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include <gen/error.h>
@@ -21,28 +18,6 @@ namespace {
 int report_error(const std::string& message, int code) {
   std::fprintf(stderr, "gen: error: %s\n", message.c_str());
   return code;
-}
-
-// libgomp reads OMP_WAIT_POLICY once, when it is loaded, before main. Its default
-// spins after every parallel region, stealing the core that OpenBLAS's own threads
-// need next: on 2 cores an SD-1.5 UNet step takes 13.3 s instead of 7.9 s and the CLIP
-// ViT-L text encoder 2.9 s instead of 0.33 s (docs/benchmarks.md). So unless the user
-// chose a policy, run again once with passive waiting (~0.3 s of start-up). The same
-// re-run makes OpenBLAS use the kernels of this CPU where it did not recognise it
-// (gen::blas_core_override: 2x faster training on a Xeon it takes for a Prescott).
-void prepare_environment(char** argv) {
-  bool changed = false;
-  if (!std::getenv("OMP_WAIT_POLICY")) {
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    changed = true;
-  }
-  if (!std::getenv("OPENBLAS_CORETYPE")) {
-    if (const auto core = gen::blas_core_override(); !core.empty()) {
-      ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
-      changed = true;
-    }
-  }
-  if (changed) ::execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
 }
 
 void setup_logging() {
@@ -95,8 +70,8 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  prepare_environment(argv);
+// Called by the `gen` launcher (launcher.cpp) once the thread-pool environment is set.
+extern "C" __attribute__((visibility("default"))) int gen_cli_main(int argc, char** argv) {
   setup_logging();
   try {
     return run(argc, argv);

@@ -44,18 +44,6 @@ std::string blas_warning() {
          "`update-alternatives --display libblas.so.3-x86_64-linux-gnu`).";
 }
 
-std::string blas_core_override() {
-  using Fn = const char* (*)();
-  auto corename = reinterpret_cast<Fn>(::dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-  if (!corename || std::string(corename()) != "Prescott") return {};
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("avx512dq"))
-    return "SkylakeX";
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
-  return {};
-}
-
 std::string version_string() {
   std::string s = "gen " GEN_VERSION " (LibTorch " TORCH_VERSION;
   if (const char* blas = openblas_config()) s += std::string(", ") + blas;

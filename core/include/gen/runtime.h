@@ -14,13 +14,6 @@ GEN_API int num_threads();
 // loud explanation of how to fix it (the reference BLAS is ~40x slower).
 GEN_API std::string blas_warning();
 
-// The OpenBLAS kernel set this CPU should use when OpenBLAS did not recognise it and
-// fell back to its generic SSE3 kernels ("Prescott"): "SkylakeX" with AVX-512, "Haswell"
-// with AVX2, else empty. OpenBLAS 0.3.21 (Debian 12) knows no CPU newer than Sapphire
-// Rapids, and its fallback halves the speed of every matrix product. OpenBLAS reads its
-// choice (OPENBLAS_CORETYPE) once, when it is loaded: only a new process can apply it.
-GEN_API std::string blas_core_override();
-
 // "gen 0.1.0 (LibTorch 1.13.0, OpenBLAS ...)".
 GEN_API std::string version_string();
 
