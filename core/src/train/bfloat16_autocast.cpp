@@ -29,6 +29,11 @@ TORCH_LIBRARY_IMPL(aten, AutocastCPU, m) {
 
 }  // namespace
 
+bool cpu_has_bfloat16() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("amx-bf16") || __builtin_cpu_supports("avx512bf16");
+}
+
 BFloat16Autocast::BFloat16Autocast(bool enabled) : enabled_(enabled) {
   if (!enabled_) return;
   at::autocast::set_autocast_cpu_dtype(at::kBFloat16);

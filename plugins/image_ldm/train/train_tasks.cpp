@@ -1,5 +1,6 @@
 #include "train_tasks.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <torch/nn/functional/loss.h>
@@ -133,13 +134,36 @@ torch::Tensor UnetTask::encode_text(const std::vector<std::string>& captions) {
   return text_->forward(gen::image::caption_ids(tokenizer_, captions)).last_hidden_state;
 }
 
+// The text encoder is frozen, so a caption's states never change; each caption comes
+// back many times (a scene is drawn ~7 times in a default run, in one of 4 phrasings).
+// Caching them saves the encoder's ~12% of a step (session 6's breakdown), at 39 KB per
+// distinct caption; past kMaxCachedCaptions (~2.5 GB) new captions are encoded every time.
+torch::Tensor UnetTask::cached_text_states(const std::vector<std::string>& captions) {
+  constexpr size_t kMaxCachedCaptions = 65536;
+  std::vector<std::string> missing;
+  for (const auto& c : captions)
+    if (!text_states_.count(c) && std::find(missing.begin(), missing.end(), c) == missing.end()) missing.push_back(c);
+  std::unordered_map<std::string, torch::Tensor> uncached;
+  if (!missing.empty()) {
+    auto states = encode_text(missing);
+    for (size_t i = 0; i < missing.size(); ++i) {
+      auto& table = text_states_.size() < kMaxCachedCaptions ? text_states_ : uncached;
+      table[missing[i]] = states[static_cast<int64_t>(i)];
+    }
+  }
+  std::vector<torch::Tensor> rows;
+  rows.reserve(captions.size());
+  for (const auto& c : captions) rows.push_back(text_states_.count(c) ? text_states_.at(c) : uncached.at(c));
+  return torch::stack(rows);
+}
+
 gen::TrainingBatch UnetTask::next_batch(int64_t, at::Generator& generator) {
   auto idx = data_.draw(batch_, generator);
   auto noise = torch::randn({batch_, latent_mean_.size(1), latent_mean_.size(2), latent_mean_.size(3)}, generator,
                             torch::kFloat32);
   gen::TrainingBatch b;
   b.x0 = (latent_mean_.index({idx}) + latent_std_.index({idx}) * noise) * scaling_factor_;
-  b.cond.context = encode_text(data_.captions(idx, generator));
+  b.cond.context = cached_text_states(data_.captions(idx, generator));
   b.null_cond.context = null_context_;
   return b;
 }

@@ -1,6 +1,8 @@
 // The three training tasks of the default model, each a gen::TrainingTask.
 #pragma once
+
 #include <memory>
+#include <unordered_map>
 
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
@@ -73,6 +75,7 @@ class UnetTask : public gen::TrainingTask {
 
  private:
   torch::Tensor encode_text(const std::vector<std::string>& captions);
+  torch::Tensor cached_text_states(const std::vector<std::string>& captions);
   ShapesData data_;
   gen::nn::ClipTextModel text_;
   gen::nn::ClipTokenizer tokenizer_;
@@ -80,6 +83,7 @@ class UnetTask : public gen::TrainingTask {
   double scaling_factor_;
   torch::Tensor latent_mean_, latent_std_;  // [N, 4, h, w] posterior of every image
   torch::Tensor null_context_;              // the empty prompt's states [1, 77, D]
+  std::unordered_map<std::string, torch::Tensor> text_states_;  // caption -> [77, D]
 };
 
 }  // namespace image_ldm
