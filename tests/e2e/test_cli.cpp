@@ -227,6 +227,23 @@ TEST(Cli, OpenBlasRunsTheKernelsOfThisCpu) {
   EXPECT_EQ(r.out.find("Prescott"), std::string::npos) << r.out;
 }
 
+// libgomp and OpenBLAS read their environment when they load. The `gen` launcher sets it
+// and then loads LibTorch; if it ever links LibTorch (or libgomp) itself again, the
+// settings come too late and every command pays for loading LibTorch twice.
+TEST(Cli, TheLauncherLinksNeitherLibTorchNorOpenMp) {
+  auto r = gen::test::run_program({"/usr/bin/readelf", "-d", GEN_EXE});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string needed;  // the NEEDED lines only: the RUNPATH holds the build's path
+  for (const auto& line : gen::test::nonempty_lines(r.out))
+    if (line.find("(NEEDED)") != std::string::npos) needed += line + "\n";
+  ASSERT_NE(needed.find("libc.so"), std::string::npos) << r.out;
+  for (const char* lib : {"torch", "c10", "gomp", "blas", "gen_core"})
+    EXPECT_EQ(needed.find(lib), std::string::npos) << lib << " in\n" << needed;
+  auto version = run_gen({"--version"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_NE(version.out.find("LibTorch"), std::string::npos) << version.out;
+}
+
 TEST(Cli, BenchTxt2imgMeasuresAWholeRunPlainAndLowMemory) {
   auto r = run_gen({"bench", "txt2img", "--arch", "tiny", "--size", "64", "--steps", "2", "--threads", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
