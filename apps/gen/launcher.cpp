@@ -13,9 +13,9 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace {
+#include <gen/error.h>  // exit codes only: the launcher links no gen library
 
-constexpr int kExitFailure = 1;
+namespace {
 
 // The OpenBLAS kernel set this CPU should use when OpenBLAS did not recognise it and
 // fell back to its generic SSE3 kernels ("Prescott"): "SkylakeX" with AVX-512,
@@ -57,13 +57,13 @@ int main(int argc, char** argv) {
   void* cli = ::dlopen("libgen_cli.so", RTLD_NOW | RTLD_GLOBAL);
   if (!cli) {
     std::fprintf(stderr, "gen: error: cannot load the gen runtime: %s\n", ::dlerror());
-    return kExitFailure;
+    return gen::kExitFailure;
   }
   using Main = int (*)(int, char**);
   auto gen_cli_main = reinterpret_cast<Main>(::dlsym(cli, "gen_cli_main"));
   if (!gen_cli_main) {
     std::fprintf(stderr, "gen: error: libgen_cli.so has no gen_cli_main: %s\n", ::dlerror());
-    return kExitFailure;
+    return gen::kExitFailure;
   }
   return gen_cli_main(argc, argv);
 }

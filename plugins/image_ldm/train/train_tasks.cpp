@@ -1,6 +1,5 @@
 #include "train_tasks.h"
 
-#include <algorithm>
 #include <chrono>
 
 #include <torch/nn/functional/loss.h>
@@ -140,20 +139,22 @@ torch::Tensor UnetTask::encode_text(const std::vector<std::string>& captions) {
 // distinct caption; past kMaxCachedCaptions (~2.5 GB) new captions are encoded every time.
 torch::Tensor UnetTask::cached_text_states(const std::vector<std::string>& captions) {
   constexpr size_t kMaxCachedCaptions = 65536;
+  std::unordered_map<std::string, torch::Tensor> fresh;  // this batch's new captions
   std::vector<std::string> missing;
   for (const auto& c : captions)
-    if (!text_states_.count(c) && std::find(missing.begin(), missing.end(), c) == missing.end()) missing.push_back(c);
-  std::unordered_map<std::string, torch::Tensor> uncached;
+    if (!text_states_.count(c) && fresh.emplace(c, torch::Tensor()).second) missing.push_back(c);
   if (!missing.empty()) {
     auto states = encode_text(missing);
-    for (size_t i = 0; i < missing.size(); ++i) {
-      auto& table = text_states_.size() < kMaxCachedCaptions ? text_states_ : uncached;
-      table[missing[i]] = states[static_cast<int64_t>(i)];
-    }
+    for (size_t i = 0; i < missing.size(); ++i) fresh[missing[i]] = states[static_cast<int64_t>(i)];
   }
   std::vector<torch::Tensor> rows;
   rows.reserve(captions.size());
-  for (const auto& c : captions) rows.push_back(text_states_.count(c) ? text_states_.at(c) : uncached.at(c));
+  for (const auto& c : captions) {
+    auto cached = text_states_.find(c);
+    rows.push_back(cached != text_states_.end() ? cached->second : fresh.at(c));
+  }
+  for (auto& [caption, states] : fresh)
+    if (text_states_.size() < kMaxCachedCaptions) text_states_.emplace(caption, states);
   return torch::stack(rows);
 }
 
