@@ -28,9 +28,19 @@ TEST(PromptAdherence, RealImagesAdhereToTheirOwnPrompts) {
   EXPECT_DOUBLE_EQ(r.color_and_shape, 1.0);
   EXPECT_DOUBLE_EQ(r.count, 1.0);
   EXPECT_FALSE(r.clip_score.has_value());
+  EXPECT_TRUE(r.to_json()["failures"].empty());
   // Shifted by one, images mostly belong to other prompts.
   std::rotate(images.begin(), images.begin() + 1, images.end());
-  EXPECT_LT(gen::image::score_generated(images, cases, nullptr).color_and_shape, 0.5);
+  auto shifted = gen::image::score_generated(images, cases, nullptr);
+  EXPECT_LT(shifted.color_and_shape, 0.5);
+  // The report names each failing image, its prompt and what was read instead.
+  auto failures = shifted.to_json()["failures"];
+  ASSERT_FALSE(failures.empty());
+  const auto& f = failures.front();
+  const size_t i = f["index"];
+  EXPECT_EQ(f["prompt"], cases[i].prompt);
+  EXPECT_FALSE(f["missed"].empty());
+  EXPECT_EQ(f["found"]["objects"].size(), static_cast<size_t>(cases[(i + 1) % cases.size()].scene.count));
 }
 
 TEST(PromptAdherence, TooManyCasesIsAUsageError) {

@@ -1,5 +1,10 @@
 #include <gen/image/image.h>
 
+#include <torch/nn/functional/conv.h>
+#include <torch/nn/functional/padding.h>
+
+#include <cmath>
+
 #include <gen/error.h>
 
 namespace gen::image {
@@ -26,6 +31,21 @@ Image with_channels(const Image& image, int channels) {
     return {torch::cat({rgb, alpha}, 2).contiguous()};
   }
   throw UsageError("unsupported channel count " + std::to_string(channels));
+}
+
+Image gaussian_blur(const Image& image, double sigma) {
+  if (sigma <= 0) return image;
+  namespace F = torch::nn::functional;
+  const int radius = static_cast<int>(std::ceil(3 * sigma));
+  const auto c = image.channels();
+  auto x = torch::arange(-radius, radius + 1, torch::kFloat32);
+  auto k1 = torch::exp(-x * x / (2 * sigma * sigma));
+  k1 /= k1.sum();
+  auto kernel = (k1.unsqueeze(1) * k1.unsqueeze(0)).expand({c, 1, 2 * radius + 1, 2 * radius + 1}).contiguous();
+  auto chw = image.pixels.to(torch::kFloat32).permute({2, 0, 1}).unsqueeze(0);
+  chw = F::pad(chw, F::PadFuncOptions({radius, radius, radius, radius}).mode(torch::kReplicate));
+  auto out = F::conv2d(chw, kernel, F::Conv2dFuncOptions().groups(c));
+  return {out.squeeze(0).permute({1, 2, 0}).round().clamp(0, 255).to(torch::kUInt8).contiguous()};
 }
 
 }  // namespace gen::image

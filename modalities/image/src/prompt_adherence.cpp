@@ -18,12 +18,32 @@ std::vector<EvalCase> eval_cases(const std::filesystem::path& data_dir, const st
   return cases;
 }
 
+namespace {
+
+nlohmann::json verdict_json(const ImageVerdict& v) {
+  nlohmann::json missed = nlohmann::json::array();
+  for (auto [ok, name] : {std::pair{v.check.color, "color"}, {v.check.shape, "shape"}, {v.check.count, "count"},
+                          {v.check.position, "position"}, {v.check.background, "background"}})
+    if (!ok) missed.push_back(name);
+  nlohmann::json objects = nlohmann::json::array();
+  for (const auto& o : v.found.objects)
+    objects.push_back({{"shape", o.shape}, {"color", o.color}, {"cx", o.cx}, {"cy", o.cy}, {"area", o.area}});
+  return {{"prompt", v.prompt},
+          {"missed", missed},
+          {"found", {{"background", v.found.background}, {"position", v.found.position}, {"objects", objects}}}};
+}
+
+}  // namespace
+
 nlohmann::json AdherenceReport::to_json() const {
   nlohmann::json j = {{"images", images},   {"color", color},       {"shape", shape},
                       {"color_and_shape", color_and_shape},         {"count", count},
                       {"position", position}, {"background", background}};
   if (clip_score) j["clip_score"] = *clip_score;
   if (frechet) j["frechet_clip"] = *frechet;
+  j["failures"] = nlohmann::json::array();
+  for (size_t i = 0; i < verdicts.size(); ++i)
+    if (auto f = verdict_json(verdicts[i]); !f["missed"].empty()) f["index"] = i, j["failures"].push_back(f);
   return j;
 }
 
@@ -34,7 +54,9 @@ AdherenceReport score_generated(const std::vector<Image>& generated, const std::
   AdherenceReport r;
   r.images = static_cast<int>(generated.size());
   for (size_t i = 0; i < generated.size(); ++i) {
-    auto c = check_adherence(analyse_scene(generated[i]), cases[i].scene);
+    auto found = analyse_scene(generated[i]);
+    auto c = check_adherence(found, cases[i].scene);
+    r.verdicts.push_back({cases[i].prompt, c, std::move(found)});
     r.color += c.color, r.shape += c.shape, r.color_and_shape += c.color_and_shape();
     r.count += c.count, r.position += c.position, r.background += c.background;
   }

@@ -87,8 +87,18 @@ std::vector<Component> components(const std::vector<bool>& fg) {
 }
 
 // Scale-free shape features: fill of the bounding box, enclosed hole, vertical
-// centroid offset, aspect ratio, boundary length relative to sqrt(area).
-using Features = std::array<double, 5>;
+// centroid offset, aspect ratio, boundary length relative to sqrt(area), and overlap
+// with the upside-down copy (stars and triangles point up; crosses, squares, circles
+// and rings are the same both ways — the one cue left when blur rounds a cross's corners).
+using Features = std::array<double, 6>;
+
+double up_down_overlap(const Component& c) {
+  std::vector<bool> own(kSize * kSize, false);
+  for (int p : c.pixels) own[p] = true;
+  double same = 0;
+  for (int p : c.pixels) same += own[(c.y0 + c.y1 - p / kSize) * kSize + p % kSize];
+  return same / static_cast<double>(c.pixels.size());
+}
 
 Features features(const Component& c, const std::vector<bool>& fg) {
   const int w = c.x1 - c.x0 + 1, h = c.y1 - c.y0 + 1;
@@ -128,8 +138,8 @@ Features features(const Component& c, const std::vector<bool>& fg) {
   double holes = 0;
   for (int by = 1; by <= h; ++by)
     for (int bx = 1; bx <= w; ++bx) holes += !outside[static_cast<size_t>(by * (w + 2) + bx)] && !inside_fg(bx, by);
-  return {area / (w * h), holes / area, (cy - (c.y0 + c.y1) / 2.0) / h, static_cast<double>(w) / h,
-          boundary / std::sqrt(area)};
+  return {area / (w * h),       holes / area, (cy - (c.y0 + c.y1) / 2.0) / h, static_cast<double>(w) / h,
+          boundary / std::sqrt(area), up_down_overlap(c)};
 }
 
 struct Analysed {
@@ -138,54 +148,48 @@ struct Analysed {
   std::vector<Component> parts;
 };
 
-Analysed segment(const std::vector<Rgb>& px) {
-  Analysed a;
-  a.background = border_color(px);
-  a.fg.resize(px.size());
-  for (size_t i = 0; i < px.size(); ++i) a.fg[i] = distance(px[i], a.background) > 60;
-  a.parts = components(a.fg);
-  std::sort(a.parts.begin(), a.parts.end(), [](auto& l, auto& r) { return l.pixels.size() > r.pixels.size(); });
-  // Specks (noise, anti-aliasing debris) are not objects.
-  const size_t largest = a.parts.empty() ? 0 : a.parts[0].pixels.size();
-  a.parts.erase(std::remove_if(a.parts.begin(), a.parts.end(),
-                               [&](auto& c) { return c.pixels.size() < 6 || c.pixels.size() * 4 < largest; }),
-                a.parts.end());
-  return a;
-}
-
-// Reference features of every shape, from the dataset's own renderer at random sizes.
-const std::vector<std::pair<Features, std::string>>& prototypes() {
-  static std::vector<std::pair<Features, std::string>> refs;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    std::mt19937_64 rng(12345);
-    for (const auto& shape : shape_names())
-      for (int i = 0; i < 40; ++i) {
-        ShapeScene s;
-        s.shape = shape, s.color = "white", s.background = "black", s.count = 1;
-        s.radius = 0.09 + 0.16 * std::uniform_real_distribution<double>(0, 1)(rng);
-        s.centres = {{0.5 + std::uniform_real_distribution<double>(-0.1, 0.1)(rng),
-                      0.5 + std::uniform_real_distribution<double>(-0.1, 0.1)(rng)}};
-        auto a = segment(pixels_at_analysis_size(render_scene(s, kSize)));
-        if (!a.parts.empty()) refs.emplace_back(features(a.parts[0], a.fg), shape);
-      }
-  });
-  return refs;
-}
-
-std::string classify_shape(const Features& f) {
-  static const Features scale{0.1, 0.1, 0.05, 0.15, 0.5};  // typical spread of each feature
-  std::vector<std::pair<double, std::string>> d;
-  for (const auto& [g, name] : prototypes()) {
-    double s = 0;
-    for (size_t k = 0; k < f.size(); ++k) s += std::pow((f[k] - g[k]) / scale[k], 2);
-    d.emplace_back(s, name);
+Component component_of(const std::vector<int>& pixels) {
+  Component c;
+  c.pixels = pixels;
+  for (int p : pixels) {
+    int x = p % kSize, y = p / kSize;
+    c.x0 = std::min(c.x0, x), c.x1 = std::max(c.x1, x), c.y0 = std::min(c.y0, y), c.y1 = std::max(c.y1, y);
   }
-  const size_t k = std::min<size_t>(5, d.size());
-  std::partial_sort(d.begin(), d.begin() + static_cast<long>(k), d.end());
-  std::map<std::string, int> votes;
-  for (size_t i = 0; i < k; ++i) ++votes[d[i].second];
-  return std::max_element(votes.begin(), votes.end(), [](auto& l, auto& r) { return l.second < r.second; })->first;
+  return c;
+}
+
+// Objects of a group stand in a row (horizontal or vertical), so objects that touch form
+// one component about k times as long as it is wide. It is cut into k where it
+// narrows: near each of the k-1 evenly spaced cut lines, at the thinnest slice across
+// the row, if that is at most 60% of the widest slice. A single elongated blob has no
+// such neck and stays whole.
+std::vector<Component> split_touching(const Component& c) {
+  const int w = c.x1 - c.x0 + 1, h = c.y1 - c.y0 + 1;
+  const bool across_x = w >= h;
+  const int length = across_x ? w : h, breadth = across_x ? h : w;
+  const int k = static_cast<int>(std::lround(static_cast<double>(length) / breadth));
+  if (k < 2 || k > 3) return {c};
+  std::vector<int> profile(static_cast<size_t>(length), 0);  // pixels per slice across the row
+  for (int p : c.pixels) ++profile[static_cast<size_t>(across_x ? p % kSize - c.x0 : p / kSize - c.y0)];
+  const int widest = *std::max_element(profile.begin(), profile.end());
+  std::vector<int> cuts;
+  for (int i = 1; i < k; ++i) {
+    const int centre = i * length / k, reach = std::max(1, length / (4 * k));
+    int best = centre;
+    for (int t = std::max(0, centre - reach); t <= std::min(length - 1, centre + reach); ++t)
+      if (profile[static_cast<size_t>(t)] < profile[static_cast<size_t>(best)]) best = t;
+    if (profile[static_cast<size_t>(best)] > 0.6 * widest) return {c};
+    cuts.push_back(best);
+  }
+  std::vector<std::vector<int>> parts(static_cast<size_t>(k));
+  for (int p : c.pixels) {
+    const int t = across_x ? p % kSize - c.x0 : p / kSize - c.y0;
+    parts[static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), t - 1) - cuts.begin())].push_back(p);
+  }
+  std::vector<Component> out;
+  for (const auto& part : parts)
+    if (!part.empty()) out.push_back(component_of(part));
+  return out;
 }
 
 // Colour of an object: its pixels far from the background (not anti-aliased edges).
@@ -201,6 +205,67 @@ Rgb core_color(const Component& c, const std::vector<Rgb>& px, const Rgb& bg) {
     }
   for (auto& v : sum) v /= static_cast<float>(std::max(n, 1));
   return sum;
+}
+
+Analysed segment(const std::vector<Rgb>& px) {
+  Analysed a;
+  a.background = border_color(px);
+  a.fg.resize(px.size());
+  for (size_t i = 0; i < px.size(); ++i) a.fg[i] = distance(px[i], a.background) > 60;
+  // A soft (blurred or anti-aliased) edge is cut half-way between background and
+  // object colour, so an object's outline does not depend on its contrast.
+  for (const auto& c : components(a.fg)) {
+    const double cut = std::max(60.0, 0.5 * distance(core_color(c, px, a.background), a.background));
+    for (int p : c.pixels) a.fg[p] = distance(px[p], a.background) > cut;
+  }
+  for (const auto& c : components(a.fg))
+    for (auto& part : split_touching(c)) a.parts.push_back(std::move(part));
+  std::sort(a.parts.begin(), a.parts.end(), [](auto& l, auto& r) { return l.pixels.size() > r.pixels.size(); });
+  // Specks (noise, anti-aliasing debris) are not objects.
+  const size_t largest = a.parts.empty() ? 0 : a.parts[0].pixels.size();
+  a.parts.erase(std::remove_if(a.parts.begin(), a.parts.end(),
+                               [&](auto& c) { return c.pixels.size() < 6 || c.pixels.size() * 4 < largest; }),
+                a.parts.end());
+  return a;
+}
+
+// Reference features of every shape, from the dataset's own renderer at random sizes,
+// sharp and softened by a blur (as any decoder softens small shapes).
+const std::vector<std::pair<Features, std::string>>& prototypes() {
+  static std::vector<std::pair<Features, std::string>> refs;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    std::mt19937_64 rng(12345);
+    for (const auto& shape : shape_names())
+      for (int i = 0; i < 40; ++i) {
+        ShapeScene s;
+        s.shape = shape, s.color = "white", s.background = "black", s.count = 1;
+        s.radius = 0.09 + 0.16 * std::uniform_real_distribution<double>(0, 1)(rng);
+        s.centres = {{0.5 + std::uniform_real_distribution<double>(-0.1, 0.1)(rng),
+                      0.5 + std::uniform_real_distribution<double>(-0.1, 0.1)(rng)}};
+        const auto sharp = render_scene(s, kSize);
+        for (double sigma : {0.0, 0.6, 1.0}) {
+          auto a = segment(pixels_at_analysis_size(gaussian_blur(sharp, sigma)));
+          if (!a.parts.empty()) refs.emplace_back(features(a.parts[0], a.fg), shape);
+        }
+      }
+  });
+  return refs;
+}
+
+std::string classify_shape(const Features& f) {
+  static const Features scale{0.1, 0.1, 0.05, 0.15, 0.5, 0.1};  // typical spread of each feature
+  std::vector<std::pair<double, std::string>> d;
+  for (const auto& [g, name] : prototypes()) {
+    double s = 0;
+    for (size_t k = 0; k < f.size(); ++k) s += std::pow((f[k] - g[k]) / scale[k], 2);
+    d.emplace_back(s, name);
+  }
+  const size_t k = std::min<size_t>(5, d.size());
+  std::partial_sort(d.begin(), d.begin() + static_cast<long>(k), d.end());
+  std::map<std::string, int> votes;
+  for (size_t i = 0; i < k; ++i) ++votes[d[i].second];
+  return std::max_element(votes.begin(), votes.end(), [](auto& l, auto& r) { return l.second < r.second; })->first;
 }
 
 std::string nearest_position(double x, double y) {

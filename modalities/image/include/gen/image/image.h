@@ -21,5 +21,8 @@ GEN_API Image from_signed_float(const torch::Tensor& chw);
 GEN_API torch::Tensor to_signed_float(const Image& image);
 // Image with `channels` channels (drops alpha, expands gray).
 GEN_API Image with_channels(const Image& image, int channels);
+// Gaussian blur of standard deviation `sigma` pixels (edges replicated); sigma <= 0
+// returns the image unchanged.
+GEN_API Image gaussian_blur(const Image& image, double sigma);
 
 }  // namespace gen::image

@@ -11,6 +11,7 @@
 
 #include <gen/export.h>
 #include <gen/image/clip_scorer.h>
+#include <gen/image/shape_analysis.h>
 #include <gen/image/shapes_dataset.h>
 
 namespace gen::image {
@@ -24,11 +25,20 @@ struct EvalCase {
 // The first n scenes of a dataset split.
 GEN_API std::vector<EvalCase> eval_cases(const std::filesystem::path& data_dir, const std::string& split, int n);
 
+// What the analyser read in one generated image, next to what its prompt asked for.
+struct ImageVerdict {
+  std::string prompt;
+  AdherenceCheck check;
+  SceneAnalysis found;
+};
+
 struct GEN_API AdherenceReport {
   int images = 0;
   double color = 0, shape = 0, color_and_shape = 0, count = 0, position = 0, background = 0;  // fractions
   std::optional<double> clip_score;  // mean 100 * cos(image, prompt)
   std::optional<double> frechet;     // generated vs real images, CLIP image features
+  std::vector<ImageVerdict> verdicts;  // one per image, in order
+  // The fractions, and under "failures" every image that missed an attribute.
   nlohmann::json to_json() const;
 };
 
