@@ -1,7 +1,10 @@
 // Reads a shapes-dataset scene back from pixels — background, objects, their colour,
 // shape, count and position — without any learned model, so prompt adherence of a
 // generator can be measured by something that shares nothing with it. Shapes are
-// recognised by nearest neighbours among features of freshly rendered reference shapes.
+// recognised by nearest neighbours among features of freshly rendered reference shapes
+// (sharp and blurred); edges are cut half-way between background and object colour, and
+// objects that touch are cut apart where their row narrows, so a decoder's softening
+// does not count as a wrong shape or count (tests/unit/test_shape_analysis.cpp).
 #pragma once
 #include <string>
 #include <vector>
