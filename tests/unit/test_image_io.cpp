@@ -1,4 +1,4 @@
-// modalities/image: PNG round trip with text chunks, conversions, bad files.
+// modalities/image: PNG round trip with text chunks, conversions, blur, bad files.
 #include <gen/error.h>
 #include <gen/image/image_io.h>
 
@@ -31,6 +31,20 @@ TEST(ImageIo, SignedFloatConversionRoundTrips) {
   EXPECT_LE(f.max().item<float>(), 1.0f);
   EXPECT_GE(f.min().item<float>(), -1.0f);
   EXPECT_TRUE(torch::equal(gen::image::from_signed_float(f).pixels, pixels));
+}
+
+TEST(ImageIo, GaussianBlurSpreadsAPointAndKeepsFlatAreas) {
+  auto pixels = torch::full({15, 15, 3}, 40, torch::kUInt8);
+  pixels.index_put_({7, 7}, 240);
+  auto out = gen::image::gaussian_blur({pixels}, 1.0).pixels.to(torch::kInt32);
+  EXPECT_EQ(out.sizes(), pixels.sizes());
+  EXPECT_EQ(out[0][0][0].item<int>(), 40);  // far from the point: unchanged
+  // The point's excess (200) spreads as a unit Gaussian: 200 / (2 pi) ~ 32 at the centre,
+  // 32 exp(-1/2) ~ 19 one pixel away, symmetric in both directions.
+  EXPECT_NEAR(out[7][7][0].item<int>(), 40 + 32, 2);
+  EXPECT_NEAR(out[7][8][1].item<int>(), 40 + 19, 2);
+  EXPECT_EQ(out[7][6][2].item<int>(), out[6][7][2].item<int>());
+  EXPECT_TRUE(torch::equal(gen::image::gaussian_blur({pixels}, 0).pixels, pixels));
 }
 
 TEST(ImageIo, BadFilesAreInputErrors) {

@@ -138,8 +138,12 @@ Features features(const Component& c, const std::vector<bool>& fg) {
   double holes = 0;
   for (int by = 1; by <= h; ++by)
     for (int bx = 1; bx <= w; ++bx) holes += !outside[static_cast<size_t>(by * (w + 2) + bx)] && !inside_fg(bx, by);
-  return {area / (w * h),       holes / area, (cy - (c.y0 + c.y1) / 2.0) / h, static_cast<double>(w) / h,
-          boundary / std::sqrt(area), up_down_overlap(c)};
+  return {area / (w * h),
+          holes / area,
+          (cy - (c.y0 + c.y1) / 2.0) / h,
+          static_cast<double>(w) / h,
+          boundary / std::sqrt(area),
+          up_down_overlap(c)};
 }
 
 struct Analysed {
@@ -181,10 +185,10 @@ std::vector<Component> split_touching(const Component& c) {
     if (profile[static_cast<size_t>(best)] > 0.6 * widest) return {c};
     cuts.push_back(best);
   }
-  std::vector<std::vector<int>> parts(static_cast<size_t>(k));
+  std::vector<std::vector<int>> parts(static_cast<size_t>(k));  // a cut slice goes to the part before it
   for (int p : c.pixels) {
     const int t = across_x ? p % kSize - c.x0 : p / kSize - c.y0;
-    parts[static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), t - 1) - cuts.begin())].push_back(p);
+    parts[static_cast<size_t>(std::lower_bound(cuts.begin(), cuts.end(), t) - cuts.begin())].push_back(p);
   }
   std::vector<Component> out;
   for (const auto& part : parts)
