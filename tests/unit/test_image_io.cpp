@@ -45,6 +45,7 @@ TEST(ImageIo, GaussianBlurSpreadsAPointAndKeepsFlatAreas) {
   EXPECT_NEAR(out[7][8][1].item<int>(), 40 + 19, 2);
   EXPECT_EQ(out[7][6][2].item<int>(), out[6][7][2].item<int>());
   EXPECT_TRUE(torch::equal(gen::image::gaussian_blur({pixels}, 0).pixels, pixels));
+  EXPECT_THROW(gen::image::gaussian_blur({pixels}, std::nan("")), gen::UsageError);
 }
 
 TEST(ImageIo, BadFilesAreInputErrors) {

@@ -34,6 +34,7 @@ Image with_channels(const Image& image, int channels) {
 }
 
 Image gaussian_blur(const Image& image, double sigma) {
+  if (!std::isfinite(sigma) || sigma > 100) throw UsageError("blur sigma must be a finite number of pixels <= 100");
   if (sigma <= 0) return image;
   namespace F = torch::nn::functional;
   const int radius = static_cast<int>(std::ceil(3 * sigma));

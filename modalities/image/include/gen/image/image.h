@@ -22,7 +22,7 @@ GEN_API torch::Tensor to_signed_float(const Image& image);
 // Image with `channels` channels (drops alpha, expands gray).
 GEN_API Image with_channels(const Image& image, int channels);
 // Gaussian blur of standard deviation `sigma` pixels (edges replicated); sigma <= 0
-// returns the image unchanged.
+// returns the image unchanged, a non-finite sigma or one over 100 is a UsageError.
 GEN_API Image gaussian_blur(const Image& image, double sigma);
 
 }  // namespace gen::image
