@@ -59,20 +59,30 @@ struct Component {
   int x0 = kSize, y0 = kSize, x1 = -1, y1 = -1;
 };
 
+// A component of these pixels, with their bounding box.
+Component component_of(const std::vector<int>& pixels) {
+  Component c;
+  c.pixels = pixels;
+  for (int p : pixels) {
+    int x = p % kSize, y = p / kSize;
+    c.x0 = std::min(c.x0, x), c.x1 = std::max(c.x1, x), c.y0 = std::min(c.y0, y), c.y1 = std::max(c.y1, y);
+  }
+  return c;
+}
+
 std::vector<Component> components(const std::vector<bool>& fg) {
   std::vector<int> label(fg.size(), -1);
   std::vector<Component> out;
   for (int start = 0; start < kSize * kSize; ++start) {
     if (!fg[start] || label[start] >= 0) continue;
-    Component c;
+    std::vector<int> pixels;
     std::deque<int> queue{start};
     label[start] = static_cast<int>(out.size());
     while (!queue.empty()) {
       int p = queue.front();
       queue.pop_front();
-      c.pixels.push_back(p);
+      pixels.push_back(p);
       int x = p % kSize, y = p / kSize;
-      c.x0 = std::min(c.x0, x), c.x1 = std::max(c.x1, x), c.y0 = std::min(c.y0, y), c.y1 = std::max(c.y1, y);
       for (int dy = -1; dy <= 1; ++dy)
         for (int dx = -1; dx <= 1; ++dx) {
           int nx = x + dx, ny = y + dy, q = ny * kSize + nx;
@@ -81,7 +91,7 @@ std::vector<Component> components(const std::vector<bool>& fg) {
           queue.push_back(q);
         }
     }
-    out.push_back(std::move(c));
+    out.push_back(component_of(pixels));
   }
   return out;
 }
@@ -151,16 +161,6 @@ struct Analysed {
   std::vector<bool> fg;
   std::vector<Component> parts;
 };
-
-Component component_of(const std::vector<int>& pixels) {
-  Component c;
-  c.pixels = pixels;
-  for (int p : pixels) {
-    int x = p % kSize, y = p / kSize;
-    c.x0 = std::min(c.x0, x), c.x1 = std::max(c.x1, x), c.y0 = std::min(c.y0, y), c.y1 = std::max(c.y1, y);
-  }
-  return c;
-}
 
 // Objects of a group stand in a row (horizontal or vertical), so objects that touch form
 // one component about k times as long as it is wide. It is cut into k where it
