@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs every build dependency from Debian 12 packages (idempotent, non-interactive)
-# and configures + builds gen in Release mode.
-#   scripts/setup.sh            install deps, configure, build
+# and configures + builds gen in Release mode: the CLI, the libraries and the plugins
+# only, so a first image does not wait for the test suite (scripts/test.sh adds it).
+#   scripts/setup.sh            install deps, configure, build gen
 #   scripts/setup.sh --deps     install deps only
+#   GEN_BUILD_TESTS=ON scripts/setup.sh   also build the test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +41,5 @@ esac
 [ "${1:-}" = "--deps" ] && exit 0
 
 BUILD_DIR=${GEN_BUILD_DIR:-build}
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release ${GEN_CMAKE_ARGS:-}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGEN_BUILD_TESTS="${GEN_BUILD_TESTS:-OFF}" ${GEN_CMAKE_ARGS:-}
 cmake --build "$BUILD_DIR"

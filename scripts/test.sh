@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-scripts/setup.sh
+GEN_BUILD_TESTS=ON scripts/setup.sh
 built=$(date +%s)
 echo "test.sh: setup + build took $((built - start)) s"
 if [ "${GEN_SKIP_FUZZ:-0}" != 1 ]; then

@@ -8,6 +8,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/generation.h>
 #include <gen/image/image_io.h>
 #include <gen/image/prompt_adherence.h>
 
@@ -46,26 +47,29 @@ void save_images(const std::vector<image::Image>& images, const EvalArgs& a, con
     image::write_png(fs::path(a.save_images) / fmt::format("{}-{}-{}-{:03d}.png", split, tag, steps, i), images[i]);
 }
 
-std::vector<image::Image> generate_all(Generator& generator, const std::vector<image::EvalCase>& cases,
+bool reads(const GenerationSession& session, const std::string& field) {
+  const auto& inputs = session.plugin->info().inputs;
+  return std::find(inputs.begin(), inputs.end(), field) != inputs.end();
+}
+
+std::vector<image::Image> generate_all(GenerationSession& session, const std::vector<image::EvalCase>& cases,
                                        const std::string& sampler, int steps, const EvalArgs& a,
-                                       const fs::path& scratch, const fs::path& init_dir = {}) {
+                                       const fs::path& init_dir = {}) {
   std::vector<image::Image> out;
   for (size_t i = 0; i < cases.size(); ++i) {
     Request r;
+    r.modality = Modality::image;
     r.prompt = cases[i].prompt;
     r.sampler = sampler;
     r.steps = steps;
-    r.cfg_scale = a.cfg_scale;
+    if (reads(session, "cfg-scale")) r.cfg_scale = a.cfg_scale;
     r.seed = a.seed + static_cast<int64_t>(i);
-    r.width = r.height = static_cast<int>(cases[i].real.width());
-    r.output = (scratch / "eval.png").string();
+    r.image.width = r.image.height = static_cast<int>(cases[i].real.width());
     if (!init_dir.empty()) {
-      r.options["init_image"] = (init_dir / (std::to_string(i) + ".png")).string();
-      r.options["strength"] = "0.001";
+      r.image.init_image = (init_dir / (std::to_string(i) + ".png")).string();
+      r.image.strength = 0.001;
     }
-    auto result = generator.run(r, {});
-    if (result.artifacts.empty()) throw ModelError("the generator wrote no image");
-    out.push_back(image::read_image(result.artifacts.front().path));
+    out.push_back(image::Image{generate(session, r).front().data});
   }
   return out;
 }
@@ -89,7 +93,7 @@ void report_row(nlohmann::json& report, const EvalArgs& a, const std::string& sp
 // those pixels passed through the model's autoencoder (img2img at strength 0.001 of
 // 1000 steps: one step from t = 1, where the noise is 3% of the signal), which is the
 // best a latent model can reproduce.
-void report_baselines(Generator& generator, const std::vector<image::EvalCase>& cases, const std::string& split,
+void report_baselines(GenerationSession& session, const std::vector<image::EvalCase>& cases, const std::string& split,
                       const EvalArgs& a, const fs::path& scratch, image::ClipScorer* scorer, nlohmann::json& report) {
   std::vector<image::Image> real;
   const fs::path init_dir = scratch / "real";
@@ -99,29 +103,31 @@ void report_baselines(Generator& generator, const std::vector<image::EvalCase>& 
     image::write_png(init_dir / (std::to_string(i) + ".png"), cases[i].real);
   }
   report_row(report, a, split, "real images", 0, real, cases, scorer);
-  auto decoded = generate_all(generator, cases, "ddim", 1000, a, scratch, init_dir);
+  auto decoded = generate_all(session, cases, "ddim", 1000, a, init_dir);
   report_row(report, a, split, "autoencoder", 1, decoded, cases, scorer);
 }
 
 int run_eval(const EvalArgs& a, const CommonFlags& flags) {
   apply_common_flags(flags, true);
   auto registry = discover_plugins();
-  auto target = registry.resolve(Modality::image, a.model);
-  auto generator = target.plugin->create_generator(target.model, {});
+  Request request;
+  request.modality = Modality::image;
+  request.model = a.model;
+  auto session = open_session(registry, request);
   std::optional<image::ClipScorer> scorer;
   if (!a.clip.empty()) scorer.emplace(a.clip);
   const fs::path scratch = fs::temp_directory_path() / ("gen-eval-" + std::to_string(::getpid()));
   fs::create_directories(scratch);
-  nlohmann::json report = {{"model", target.model}, {"plugin", target.plugin->info().name}, {"cfg_scale", a.cfg_scale},
+  nlohmann::json report = {{"model", session.model}, {"plugin", session.plugin->info().name}, {"cfg_scale", a.cfg_scale},
                            {"count", a.count}, {"seed", a.seed}, {"runs", nlohmann::json::array()}};
   std::printf("| split | sampler | steps | colour | shape | colour+shape | count | position | background | CLIP score | FD (CLIP) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& split : a.splits) {
     auto cases = image::eval_cases(a.data, split, a.count);
-    if (a.baselines) report_baselines(*generator, cases, split, a, scratch, scorer ? &*scorer : nullptr, report);
+    if (a.baselines) report_baselines(session, cases, split, a, scratch, scorer ? &*scorer : nullptr, report);
     for (const auto& sampler : a.samplers)
       for (int steps : a.steps) {
-        auto images = generate_all(*generator, cases, sampler, steps, a, scratch);
+        auto images = generate_all(session, cases, sampler, steps, a);
         report_row(report, a, split, sampler, steps, images, cases, scorer ? &*scorer : nullptr);
       }
   }

@@ -1,14 +1,15 @@
-// gen image|video|audio|3d|motion: parse a Request, pick the plugin, run it, report.
+// gen image|video|audio|3d|motion: parse a Request and hand it to the generation
+// host (gen/generation.h), which picks the plugin, validates, runs and writes.
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <filesystem>
 
 #include <gen/error.h>
-#include <gen/output.h>
-#include <gen/registry.h>
+#include <gen/generation.h>
 
 #include "commands.h"
+#include "output_formats.h"
 #include "plugin_host.h"
 #include "progress_bar.h"
 
@@ -18,6 +19,7 @@ namespace {
 
 struct GenerateArgs {
   Request request;
+  std::string output;
   std::vector<std::string> options;  // key=value
 };
 
@@ -44,42 +46,21 @@ void add_request_options(CLI::App& cmd, GenerateArgs& a) {
   cmd.add_option("--scheduler", r.scheduler, "Sigma schedule (e.g. karras, exponential; default: model's)");
   cmd.add_option("-s,--seed", r.seed, "Random seed (-1 = random; batch item i uses seed+i)")
       ->check(CLI::Range(int64_t{-1}, int64_t{0x7fffffffffffffff}));
-  cmd.add_option("-W,--width", r.width, "Width in pixels (0 = model default)")->check(CLI::Range(0, 16384));
-  cmd.add_option("-H,--height", r.height, "Height in pixels (0 = model default)")->check(CLI::Range(0, 16384));
   cmd.add_option("-b,--batch-count", r.batch_count, "How many outputs (numbered files)")
       ->check(CLI::Range(1, 10000));
   cmd.add_option("--device", r.device, "Compute device")->check(CLI::IsMember({"cpu"}));
   cmd.add_option("-O,--option", a.options, "Plugin option key=value (see `gen plugins`)");
 }
 
+// The modality's parameter block, flag by flag, from core's declaration of it.
 void add_modality_options(CLI::App& cmd, Modality modality, GenerateArgs& a) {
-  auto& o = a.request.options;
-  auto opt = [&](const std::string& flags, const std::string& key, const std::string& help) {
-    return cmd.add_option_function<std::string>(flags, [&o, key](const std::string& v) { o[key] = v; }, help);
-  };
-  if (modality == Modality::image) {
-    opt("-i,--init-image", "init_image", "Start from this image (img2img)")->check(CLI::ExistingFile);
-    opt("--strength", "strength", "img2img strength in (0, 1]")->check(kFinite)->check(CLI::Range(0.0, 1.0));
-    opt("--mask", "mask", "Inpainting mask (white = repaint)")->check(CLI::ExistingFile);
-    opt("--pad", "pad", "Outpaint by L,T,R,B pixels around the init image");
-    opt("--preview-every", "preview_every", "Write a cheap preview every k steps")->check(CLI::Range(0, 10000));
-  } else if (modality == Modality::video || modality == Modality::motion) {
-    opt("--frames", "frames", "Number of frames")->check(CLI::Range(1, 100000));
-    opt("--fps", "fps", "Frames per second")->check(CLI::Range(1, 1000));
-  } else if (modality == Modality::audio) {
-    opt("--duration", "duration", "Length in seconds")->check(kFinite)->check(CLI::Range(0.1, 3600.0));
+  for (const auto& field : request_fields(modality)) {
+    const auto flags = (field.short_flag.empty() ? "" : field.short_flag + ",") + "--" + field.name;
+    auto* opt = cmd.add_option_function<std::string>(
+        flags, [&a, &field](const std::string& v) { field.set(a.request, v); }, field.help);
+    if (field.existing_file) opt->check(CLI::ExistingFile);
+    if (field.type == OptionType::number) opt->check(kFinite);
   }
-}
-
-std::string default_output(Modality m) {
-  switch (m) {
-    case Modality::image: return "output.png";
-    case Modality::video: return "output.mp4";
-    case Modality::audio: return "output.wav";
-    case Modality::shape3d: return "output.ply";
-    case Modality::motion: return "output.bvh";
-  }
-  return "output";
 }
 
 void parse_plugin_options(GenerateArgs& a) {
@@ -91,33 +72,25 @@ void parse_plugin_options(GenerateArgs& a) {
   }
 }
 
-int run_generate(Modality modality, GenerateArgs& a, const CommonFlags& flags) {
+int run_generate(GenerateArgs& a, const CommonFlags& flags) {
   apply_common_flags(flags, true);
   parse_plugin_options(a);
-  Request& r = a.request;
-  if (r.output.empty()) r.output = default_output(modality);
-  r.threads = flags.threads;
-  r.seed = resolve_seed(r.seed);
-  if (auto dir = std::filesystem::path(r.output).parent_path(); !dir.empty() && !std::filesystem::is_directory(dir))
-    throw UsageError("output directory does not exist: " + dir.string());
-
+  a.request.threads = flags.threads;
   auto registry = discover_plugins();
-  PluginRegistry::Resolved target;
+  OutputFormats formats;
+  add_output_formats(formats);
+  install_interrupt_handler();
+  ProgressBar bar(ProgressBar::detect(flags.quiet));
+  std::vector<WrittenFile> written;
   try {
-    target = registry.resolve(modality, r.model);
+    written = generate_files(registry, a.request, a.output, formats, bar.callback());
+  } catch (const PluginError&) {
+    throw;
   } catch (const ModelError& e) {
     throw ModelError(e.what() + failure_hint(registry));
   }
-  r.model = target.model;
-  spdlog::debug("using plugin {} ({}) model '{}' seed {}", target.plugin->info().name,
-                target.plugin->path(), r.model, r.seed);
-
-  install_interrupt_handler();
-  ProgressBar bar(ProgressBar::detect(flags.quiet));
-  auto generator = target.plugin->create_generator(r.model, bar.callback());
-  Result result = generator->run(r, bar.callback());
   bar.finish();
-  for (const auto& artifact : result.artifacts) std::printf("%s\n", artifact.path.c_str());
+  for (const auto& file : written) std::printf("%s\n", file.path.c_str());
   return kExitOk;
 }
 
@@ -127,13 +100,14 @@ Runner add_generate_command(CLI::App& app, Modality modality, const std::string&
                             CommonFlags& flags) {
   auto* cmd = app.add_subcommand(modality_name(modality), description);
   auto args = std::make_shared<GenerateArgs>();
+  args->request.modality = modality;
   add_request_options(*cmd, *args);
   add_modality_options(*cmd, modality, *args);
-  cmd->add_option("-o,--output", args->request.output,
-                  "Output file (default " + default_output(modality) + "; a batch adds _N)");
+  cmd->add_option("-o,--output", args->output,
+                  std::string("Output file (default output") + default_extension(modality) + "; a batch adds _N)");
   add_common_flags(*cmd, flags);
   cmd->add_option("--config", "Read options from a JSON or YAML file (the command line wins)");
-  return [modality, args, &flags] { return run_generate(modality, *args, flags); };
+  return [args, &flags] { return run_generate(*args, flags); };
 }
 
 }  // namespace gen::cli

@@ -1,6 +1,7 @@
 // gen plugins [--json] [--check FILE]: what was found, and what failed and why.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include <gen/error.h>
@@ -11,6 +12,14 @@
 namespace gen::cli {
 
 namespace {
+
+nlohmann::ordered_json option_json(const OptionSpec& o) {
+  nlohmann::ordered_json j{{"name", o.name}, {"type", option_type_name(o.type)}, {"default", o.default_value},
+                           {"help", o.help}, {"choices", o.choices}};
+  if (std::isfinite(o.min)) j["min"] = o.min;
+  if (std::isfinite(o.max)) j["max"] = o.max;
+  return j;
+}
 
 nlohmann::ordered_json plugin_json(const LoadedPlugin& p) {
   const auto& info = p.info();
@@ -25,9 +34,14 @@ nlohmann::ordered_json plugin_json(const LoadedPlugin& p) {
   for (const auto& m : info.models)
     j["models"].push_back({{"name", m.name}, {"description", m.description}, {"default", m.is_default}});
   j["options"] = nlohmann::ordered_json::array();
-  for (const auto& o : info.options)
-    j["options"].push_back({{"name", o.name}, {"type", o.type}, {"default", o.default_value},
-                            {"help", o.help}, {"choices", o.choices}});
+  for (const auto& o : info.options) j["options"].push_back(option_json(o));
+  j["inputs"] = info.inputs;
+  j["training"] = nlohmann::ordered_json::array();
+  for (const auto& stage : info.training) {
+    nlohmann::ordered_json options = nlohmann::ordered_json::array();
+    for (const auto& o : stage.options) options.push_back(option_json(o));
+    j["training"].push_back({{"name", stage.name}, {"help", stage.help}, {"options", options}});
+  }
   return j;
 }
 
@@ -38,16 +52,17 @@ void print_plugin_text(const LoadedPlugin& p) {
   std::printf("  file: %s\n", p.path().c_str());
   for (const auto& m : info.models)
     std::printf("  model %s%s  %s\n", m.name.c_str(), m.is_default ? " (default)" : "", m.description.c_str());
-  for (const auto& o : info.options) {
-    std::printf("  --option %s=<%s>  %s (default: %s", o.name.c_str(), o.type.c_str(), o.help.c_str(),
-                o.default_value.c_str());
-    if (!o.choices.empty()) {
-      std::string c;
-      for (const auto& s : o.choices) c += (c.empty() ? "" : "|") + s;
-      std::printf("; one of %s", c.c_str());
-    }
-    std::printf(")\n");
+  for (const auto& o : info.options)
+    std::printf("  -O %s=<%s>  %s%s\n", o.name.c_str(), o.describe().c_str(), o.help.c_str(),
+                o.default_value.empty() ? "" : (" (default: " + o.default_value + ")").c_str());
+  if (!info.inputs.empty()) {
+    std::string flags;
+    for (const auto& f : info.inputs) flags += " --" + f;
+    std::printf("  reads:%s\n", flags.c_str());
   }
+  for (const auto& stage : info.training)
+    std::printf("  train -m %s  %s (`gen train %s --help`)\n", stage.name.c_str(), stage.help.c_str(),
+                info.name.c_str());
 }
 
 int list_plugins(bool as_json) {

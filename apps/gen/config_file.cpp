@@ -22,14 +22,19 @@ std::string scalar(const YAML::Node& node, const std::string& key) {
 }
 
 std::vector<std::string> config_args(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw InputError("config file not found: " + path);
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw InputError("config file not found: " + path);
+  if (!std::filesystem::is_regular_file(status))
+    throw InputError("config file " + path + " is not a regular file (a JSON or YAML file is expected)");
+  if (std::filesystem::file_size(path, ec) == 0) throw InputError("config file " + path + " is empty");
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::Exception& e) {
     throw InputError("config file " + path + " is not valid JSON/YAML: " + e.msg);
   }
-  if (root.IsNull()) return {};
+  if (root.IsNull()) throw InputError("config file " + path + " holds no options");
   if (!root.IsMap()) throw InputError("config file " + path + " must map option names to values");
   std::vector<std::string> args;
   for (const auto& kv : root) {

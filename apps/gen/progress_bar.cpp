@@ -66,6 +66,7 @@ ProgressMode ProgressBar::detect(bool quiet) {
 }
 
 ProgressAction ProgressBar::report(const Progress& p) {
+  if (p.preview) return interrupt_requested() ? ProgressAction::stop : ProgressAction::proceed;  // the host wrote it
   if (mode_ == ProgressMode::bar) {
     if (p.stage != stage_) finish();
     std::fprintf(stderr, "\r\033[K%s", format_line(p, true).c_str());

@@ -17,8 +17,9 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   if (!dir.empty() && !std::filesystem::is_directory(dir))
     throw UsageError("output directory does not exist: " + dir.string());
   std::random_device rd;
-  temp_ = target_;
-  temp_ += ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(rd() & 0xffffff);
+  // The extension stays last: writers that pick a container by extension (FFmpeg) see it.
+  const auto tag = ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(rd() & 0xffffff);
+  temp_ = target_.parent_path() / (target_.stem().string() + tag + target_.extension().string());
 }
 
 AtomicFile::~AtomicFile() {

@@ -9,6 +9,46 @@
 
 namespace gen {
 
+namespace {
+// The request's parameter block for its modality, flat beside the shared fields.
+void add_block(nlohmann::json& j, const Request& r) {
+  switch (r.modality) {
+    case Modality::image:
+      j["width"] = r.image.width;
+      j["height"] = r.image.height;
+      if (!r.image.init_image.empty()) j["init_image"] = r.image.init_image;
+      if (!r.image.mask.empty()) j["mask"] = r.image.mask;
+      if (!r.image.pad.empty()) j["pad"] = r.image.pad;
+      if (r.image.strength >= 0) j["strength"] = r.image.strength;
+      break;
+    case Modality::video:
+      j["width"] = r.video.width;
+      j["height"] = r.video.height;
+      j["frames"] = r.video.frames;
+      j["fps"] = r.video.fps;
+      if (!r.video.init.empty()) j["init"] = r.video.init;
+      if (r.video.strength >= 0) j["strength"] = r.video.strength;
+      break;
+    case Modality::audio:
+      j["duration"] = r.audio.duration;
+      j["sample_rate"] = r.audio.sample_rate;
+      if (!r.audio.init.empty()) j["init"] = r.audio.init;
+      if (r.audio.strength >= 0) j["strength"] = r.audio.strength;
+      break;
+    case Modality::shape3d:
+      j["points"] = r.shape3d.points;
+      if (!r.shape3d.mesh.empty()) j["mesh"] = r.shape3d.mesh;
+      j["views"] = r.shape3d.views;
+      break;
+    case Modality::motion:
+      j["frames"] = r.motion.frames;
+      j["fps"] = r.motion.fps;
+      j["skeleton"] = r.motion.skeleton;
+      break;
+  }
+}
+}  // namespace
+
 std::filesystem::path numbered_output(const std::filesystem::path& base, int index, int count) {
   if (count <= 1) return base;
   auto name = base.stem().string() + "_" + std::to_string(index) + base.extension().string();
@@ -39,8 +79,8 @@ nlohmann::json request_metadata(const Request& r, int64_t seed) {
   j["sampler"] = r.sampler;
   j["scheduler"] = r.scheduler;
   j["seed"] = seed;
-  j["width"] = r.width;
-  j["height"] = r.height;
+  j["modality"] = modality_name(r.modality);
+  add_block(j, r);
   j["batch_count"] = r.batch_count;
   j["threads"] = num_threads();
   j["device"] = r.device;

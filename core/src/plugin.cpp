@@ -4,16 +4,8 @@
 
 namespace gen {
 
-namespace {
-constexpr const char* kModalityNames[] = {"image", "video", "audio", "3d", "motion"};
-}
-
-const char* modality_name(Modality m) { return kModalityNames[static_cast<int>(m)]; }
-
-Modality parse_modality(const std::string& name) {
-  for (int i = 0; i < 5; ++i)
-    if (name == kModalityNames[i]) return static_cast<Modality>(i);
-  throw UsageError("unknown modality '" + name + "' (expected image, video, audio, 3d or motion)");
+std::shared_ptr<DiffusionPrior> Plugin::prior(const std::string&, const PartSource&) {
+  throw ModelError("plugin '" + info().name + "' provides no parts for other plugins");
 }
 
 void Plugin::train(const TrainRequest&, const ProgressCallback&) {

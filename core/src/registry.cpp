@@ -77,14 +77,42 @@ class GuardedGenerator : public Generator {
       spdlog::warn("plugin '{}': generator destructor threw", owner_->info.name);
     }
   }
-  Result run(const Request& request, const ProgressCallback& progress) override {
-    return owner_->guarded("run", [&] { return inner_->run(request, progress); });
+  Sample generate(const Request& request, const ProgressCallback& progress) override {
+    return owner_->guarded("generate", [&] { return inner_->generate(request, progress); });
   }
 
  private:
   std::shared_ptr<LoadedPluginImpl> owner_;  // declared first: destroyed last
   std::unique_ptr<Generator> inner_;
 };
+
+// A part whose code lives in the plugin: releasing it releases the part first, then
+// the library handle it keeps (the aliasing deleter holds both).
+template <class T>
+std::shared_ptr<T> keep_loaded(std::shared_ptr<T> part, std::shared_ptr<LoadedPluginImpl> owner) {
+  if (!part) return part;
+  T* raw = part.get();
+  return std::shared_ptr<T>(raw, [part = std::move(part), owner = std::move(owner)](T*) mutable {
+    part.reset();
+    owner.reset();
+  });
+}
+
+const TrainStage& train_stage(const PluginInfo& info, const std::string& name) {
+  const std::string who = "plugin '" + info.name + "'";
+  if (info.training.empty()) throw UsageError(who + " cannot train models");
+  if (name.empty() && info.training.size() == 1) return info.training.front();
+  std::vector<std::string> names;
+  for (const auto& stage : info.training) {
+    if (stage.name == name) return stage;
+    names.push_back(stage.name);
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  const auto near = nearest_name(name, names);
+  throw UsageError(who + (name.empty() ? " needs -m STAGE" : " has no training stage '" + name + "'") +
+                   (near.empty() || name.empty() ? "" : "; did you mean '" + near + "'?") + " (stages: " + list + ")");
+}
 
 std::string torch_version_string() { return TORCH_VERSION; }
 
@@ -128,19 +156,34 @@ bool LoadedPlugin::accepts_model(const std::string& model) const {
   return impl_->guarded("accepts_model", [&] { return impl_->plugin->accepts_model(model); });
 }
 
-std::shared_ptr<Generator> LoadedPlugin::create_generator(const std::string& model,
+std::shared_ptr<Generator> LoadedPlugin::create_generator(const std::string& model, const PartSource& parts,
                                                           const ProgressCallback& progress) const {
   auto inner = impl_->guarded("create_generator",
-                              [&] { return impl_->plugin->create_generator(model, progress); });
+                              [&] { return impl_->plugin->create_generator(model, parts, progress); });
   if (!inner) throw PluginError("plugin '" + impl_->info.name + "' returned no generator");
   return std::make_shared<GuardedGenerator>(impl_, std::move(inner));
 }
 
+std::shared_ptr<DiffusionPrior> LoadedPlugin::prior(const std::string& model, const PartSource& parts) const {
+  auto inner = impl_->guarded("prior", [&] { return impl_->plugin->prior(model, parts); });
+  if (!inner) throw PluginError("plugin '" + impl_->info.name + "' returned no parts");
+  auto prior = std::make_shared<DiffusionPrior>(*inner);
+  prior->encoder = keep_loaded(inner->encoder, impl_);
+  prior->codec = keep_loaded(inner->codec, impl_);
+  prior->denoiser = keep_loaded(inner->denoiser, impl_);
+  if (prior->name.empty()) prior->name = impl_->info.name + ":" + model;
+  return keep_loaded(prior, impl_);
+}
+
 void LoadedPlugin::train(const TrainRequest& request, const ProgressCallback& progress) const {
+  const auto& stage = train_stage(impl_->info, request.model);
+  validate_options(request.options, stage.options, "training stage '" + stage.name + "' of plugin '" + impl_->info.name + "'");
   // Modules draw their initial weights from torch's global generator: seeding it makes
   // the same request train the same model.
   at::manual_seed(static_cast<uint64_t>(request.seed));
-  impl_->guarded("train", [&] { impl_->plugin->train(request, progress); });
+  TrainRequest staged = request;
+  staged.model = stage.name;
+  impl_->guarded("train", [&] { impl_->plugin->train(staged, progress); });
 }
 
 std::vector<std::filesystem::path> PluginRegistry::default_search_dirs() {
@@ -198,7 +241,12 @@ bool PluginRegistry::load(const std::filesystem::path& file) {
   } catch (...) {
     return fail("the plugin entry threw");
   }
-  if (auto why = check_descriptor(impl->descriptor); !why.empty()) return fail(why);
+  if (auto why = check_descriptor(impl->descriptor); !why.empty()) {
+    // The name is read only where the plugin's descriptor is long enough to hold it.
+    const auto* d = impl->descriptor;
+    const bool named = d && d->struct_size >= offsetof(GenPluginDescriptor, name) + sizeof(d->name) && d->name;
+    return fail(named ? "plugin '" + std::string(d->name) + "': " + why : why);
+  }
   try {
     impl->plugin = impl->descriptor->create();
     if (!impl->plugin) return fail("the plugin factory returned nothing");
@@ -269,6 +317,15 @@ PluginRegistry::Resolved PluginRegistry::resolve(Modality m, const std::string& 
     for (const auto& spec : p->info().models) names += (names.empty() ? "" : ", ") + spec.name;
   throw ModelError("no " + std::string(modality_name(m)) + " plugin accepts model '" + model +
                    "'; available: " + (names.empty() ? "(none)" : names));
+}
+
+std::shared_ptr<DiffusionPrior> PluginRegistry::prior(const std::string& spec) const {
+  const auto colon = spec.find(':');
+  const std::string name = spec.substr(0, colon);
+  const std::string model = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  const LoadedPlugin* plugin = find(name);
+  if (!plugin) throw ModelError("no plugin named '" + name + "' to take parts from ('" + spec + "'); " + installed_summary(*this));
+  return plugin->prior(model, *this);
 }
 
 }  // namespace gen

@@ -7,7 +7,7 @@
 
 namespace image_ldm {
 
-std::filesystem::path default_model_dir() {
+std::vector<std::filesystem::path> default_model_candidates() {
   std::vector<std::filesystem::path> roots;
   if (const char* env = std::getenv("GEN_ASSETS_DIR"); env && *env) {
     roots.emplace_back(env);
@@ -15,8 +15,13 @@ std::filesystem::path default_model_dir() {
     roots.emplace_back(GEN_ASSETS_INSTALL_DIR);
     roots.emplace_back(GEN_ASSETS_SOURCE_DIR);
   }
-  for (const auto& root : roots)
-    if (std::filesystem::exists(root / "default-image" / "model_index.json")) return root / "default-image";
+  for (auto& root : roots) root /= "default-image";
+  return roots;
+}
+
+std::filesystem::path default_model_dir() {
+  for (const auto& dir : default_model_candidates())
+    if (std::filesystem::exists(dir / "model_index.json")) return dir;
   return {};
 }
 

@@ -18,14 +18,14 @@
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_tokenizer.h>
 #include <gen/nn/unet2d_condition.h>
-#include <gen/plugin.h>
+#include <gen/request.h>
 #include <gen/sampler.h>
 
 namespace image_ldm {
 
 class Checkpoint;
 
-// ---- request_options.cpp: plugin options and the CLI's image flags, validated.
+// ---- request_options.cpp: the declared options and request fields, read into LdmOptions.
 struct LdmOptions {
   std::string init_image;   // img2img / inpainting / outpainting source
   std::string mask;         // white = repaint
@@ -40,12 +40,14 @@ struct LdmOptions {
   std::string tokenizer;    // folder with vocab.json + merges.txt
 };
 
-// Throws gen::UsageError naming the option and what it accepts.
+// Throws gen::UsageError for combinations the host cannot see (a mask without an image).
 LdmOptions parse_options(const gen::Request& request);
 std::vector<gen::OptionSpec> option_specs();
+std::vector<std::string> request_inputs();  // the request fields this plugin reads
 
 // ---- default_model.cpp: the embedded default model's folder, or empty if not installed.
 std::filesystem::path default_model_dir();
+std::vector<std::filesystem::path> default_model_candidates();  // where it is looked for, in order
 constexpr const char* kDefaultModelName = "default";
 
 // ---- outpaint.cpp: the --pad border.
@@ -100,12 +102,12 @@ class UNetDenoiser : public gen::Denoiser {
 };
 
 // ---- sampler_choice.cpp: --sampler/--scheduler on the checkpoint's training schedule.
+gen::SchedulerConfig training_schedule(const Checkpoint& checkpoint);  // throws gen::ModelError
 std::unique_ptr<gen::Sampler> make_ldm_sampler(const Checkpoint& checkpoint, const gen::Request& request,
                                                const LdmOptions& options);
 
 // ---- latent_preview.cpp: a cheap RGB view of a latent, no VAE involved.
 gen::image::Image latent_preview(const torch::Tensor& latent, int64_t upscale);
-std::filesystem::path preview_path(const std::filesystem::path& output);  // out.png -> out.preview.png
 
 // ---- parameters.cpp: what is recorded with every image.
 struct ImageRecord {
@@ -124,7 +126,7 @@ struct ImageRecord {
 };
 // The A1111 "parameters" text other tools read ("<prompt>\nNegative prompt: ...\nSteps: ...").
 std::string a1111_parameters(const ImageRecord& record);
-// The JSON sidecar: the request's common metadata plus what this plugin resolved.
-nlohmann::json sidecar_metadata(const gen::Request& request, const ImageRecord& record, const Checkpoint& checkpoint);
+// What this plugin resolved, for the JSON sidecar (the host adds the request's fields).
+nlohmann::json image_metadata(const ImageRecord& record, const Checkpoint& checkpoint);
 
 }  // namespace image_ldm

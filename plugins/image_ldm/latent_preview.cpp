@@ -20,8 +20,4 @@ gen::image::Image latent_preview(const torch::Tensor& latent, int64_t upscale) {
   return gen::image::from_signed_float(rgb);
 }
 
-std::filesystem::path preview_path(const std::filesystem::path& output) {
-  return output.parent_path() / (output.stem().string() + ".preview.png");
-}
-
 }  // namespace image_ldm

@@ -1,13 +1,12 @@
 // The generator behind `gen image -m CHECKPOINT`: validates the request before any
 // weights are read, loads networks as the stages need them (keeping them for the next
-// run, or dropping each after use with low_memory), and writes PNG + sidecar per image.
+// run, or dropping each after use with low_memory), and returns the image and its record.
 #include "ldm_generator.h"
 
 #include <spdlog/spdlog.h>
 
 #include <gen/error.h>
-#include <gen/image/image_io.h>
-#include <gen/output.h>
+#include <gen/image/image.h>
 
 namespace image_ldm {
 namespace {
@@ -27,8 +26,8 @@ std::pair<int64_t, int64_t> output_size(const gen::Request& r, const Canvas& can
   const auto size = [](int64_t w, int64_t h) { return std::to_string(w) + "x" + std::to_string(h); };
   if (canvas.has_image()) {
     const int64_t w = canvas.width(), h = canvas.height();
-    if ((r.width > 0 && r.width != w) || (r.height > 0 && r.height != h))
-      throw gen::UsageError("-W/-H ask for " + size(r.width > 0 ? r.width : w, r.height > 0 ? r.height : h) +
+    if ((r.image.width > 0 && r.image.width != w) || (r.image.height > 0 && r.image.height != h))
+      throw gen::UsageError("-W/-H ask for " + size(r.image.width > 0 ? r.image.width : w, r.image.height > 0 ? r.image.height : h) +
                             " but the init canvas is " + size(w, h) +
                             "; the output keeps the init image's size, so leave -W/-H out or resize the image");
     if (w % f || h % f)
@@ -37,7 +36,7 @@ std::pair<int64_t, int64_t> output_size(const gen::Request& r, const Canvas& can
     return {w, h};
   }
   const int64_t native = checkpoint.unet_config().sample_size * f;
-  const int64_t w = r.width > 0 ? r.width : native, h = r.height > 0 ? r.height : native;
+  const int64_t w = r.image.width > 0 ? r.image.width : native, h = r.image.height > 0 ? r.image.height : native;
   if (w % f || h % f)
     throw gen::UsageError("width and height must be multiples of " + std::to_string(f) +
                           " for this model (its VAE downsamples by " + std::to_string(f) + "), got " + size(w, h));
@@ -95,7 +94,19 @@ void LdmGenerator::hold(int parts, bool low_memory) {
   if ((parts & kVae) && m.vae.is_empty()) m.vae = checkpoint_.load_vae();
 }
 
-gen::Result LdmGenerator::run(const gen::Request& r, const gen::ProgressCallback& progress) {
+const PromptEncoding& LdmGenerator::prompt_states(const gen::Request& r, const LdmOptions& o, bool with_uncond) {
+  const auto key = r.prompt + '\0' + r.negative_prompt + '\0' + std::to_string(o.clip_skip) + '\0' +
+                   std::to_string(with_uncond) + '\0' + tokenizer_dir_.string();
+  if (key != prompt_key_ || !prompt_.cond.defined()) {
+    prompt_key_.clear();  // stays invalid if encoding throws
+    hold(kTextEncoder, o.low_memory);
+    prompt_ = pipeline_->encode_prompt(r.prompt, r.negative_prompt, o.clip_skip, with_uncond);
+    prompt_key_ = key;
+  }
+  return prompt_;
+}
+
+gen::Sample LdmGenerator::generate(const gen::Request& r, const gen::ProgressCallback& progress) {
   torch::NoGradGuard no_grad;
   // Everything that can be wrong with the request is found before weights are read.
   const auto o = parse_options(r);
@@ -108,39 +119,29 @@ gen::Result LdmGenerator::run(const gen::Request& r, const gen::ProgressCallback
   record.width = width;
   record.height = height;
   record.model_name = checkpoint_.name();
+  record.seed = r.seed;
 
-  hold(kTextEncoder, o.low_memory);
-  const auto prompt = pipe.encode_prompt(r.prompt, r.negative_prompt, o.clip_skip, record.cfg_scale != 1.0);
+  const auto& prompt = prompt_states(r, o, record.cfg_scale != 1.0);
   CanvasLatents latents;
   if (canvas.has_image() || pipe.inpainting_unet()) {
     hold(kVae, o.low_memory);
     latents = pipe.encode_canvas(canvas, height, width);
   }
   hold(kUNet, o.low_memory);
+  auto latent = pipe.sample(prompt, latents, *sampler, height, width, record.seed,
+                            settings(record, o, progress, r.batch_index, r.batch_count));
+  hold(kVae, o.low_memory);
+  const auto decoded = pipe.decode(latent);
+  const auto pixels = o.composite ? composite_kept(decoded, canvas) : decoded;
 
-  gen::Result result;
-  std::vector<std::pair<ImageRecord, torch::Tensor>> pending;  // low_memory: decoded once the UNet is gone
-  for (int b = 0; b < r.batch_count; ++b) {
-    record.seed = gen::item_seed(r.seed, b);
-    const auto path = gen::numbered_output(r.output, b, r.batch_count);
-    auto latent = pipe.sample(prompt, latents, *sampler, height, width, record.seed,
-                              settings(record, o, path, progress, b, r.batch_count));
-    if (o.low_memory) {
-      pending.emplace_back(record, latent);
-      continue;
-    }
-    hold(kVae, false);
-    result.artifacts.push_back(write_image(r, record, pipe.decode(latent), canvas, o, path));
-  }
-  if (!pending.empty()) hold(kVae, true);
-  for (size_t i = 0; i < pending.size(); ++i) {
-    const auto path = gen::numbered_output(r.output, static_cast<int>(i), r.batch_count);
-    result.artifacts.push_back(write_image(r, pending[i].first, pipe.decode(pending[i].second), canvas, o, path));
-  }
-  return result;
+  gen::Sample sample;
+  sample.data = gen::image::from_signed_float(pixels[0]).pixels;
+  sample.metadata = image_metadata(record, checkpoint_);
+  sample.text["parameters"] = a1111_parameters(record);
+  return sample;
 }
 
-SampleSettings LdmGenerator::settings(const ImageRecord& record, const LdmOptions& o, const std::filesystem::path& out,
+SampleSettings LdmGenerator::settings(const ImageRecord& record, const LdmOptions& o,
                                       const gen::ProgressCallback& progress, int index, int count) const {
   SampleSettings s;
   s.steps = record.steps;
@@ -149,24 +150,18 @@ SampleSettings LdmGenerator::settings(const ImageRecord& record, const LdmOption
   s.strength = record.strength.value_or(1.0);
   s.progress = progress;
   if (count > 1) s.stage = "sampling (image " + std::to_string(index + 1) + " of " + std::to_string(count) + ")";
-  if (o.preview_every > 0) {
+  if (o.preview_every > 0 && progress) {
     s.preview_every = o.preview_every;
     const int64_t factor = checkpoint_.vae_factor();
-    s.on_preview = [path = preview_path(out), factor](const torch::Tensor& x0) {
-      gen::image::write_png(path, latent_preview(x0, factor));  // atomic: viewers never see half a file
+    s.on_preview = [progress, factor](const torch::Tensor& x0) {
+      const auto pixels = latent_preview(x0, factor).pixels;
+      gen::Progress report;
+      report.stage = "preview";
+      report.preview = &pixels;
+      if (progress(report) == gen::ProgressAction::stop) throw gen::Cancelled();
     };
   }
   return s;
-}
-
-gen::Artifact LdmGenerator::write_image(const gen::Request& r, const ImageRecord& record, const torch::Tensor& decoded,
-                                        const Canvas& canvas, const LdmOptions& o,
-                                        const std::filesystem::path& path) const {
-  const auto pixels = o.composite ? composite_kept(decoded, canvas) : decoded;
-  const auto meta = sidecar_metadata(r, record, checkpoint_);
-  gen::image::write_png(path, gen::image::from_signed_float(pixels[0]), {{"parameters", a1111_parameters(record)}});
-  gen::write_sidecar(path, meta);
-  return {path.string(), "image/png", record.seed, meta.dump()};
 }
 
 }  // namespace image_ldm

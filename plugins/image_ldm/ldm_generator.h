@@ -2,6 +2,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include <gen/plugin.h>
 
@@ -13,7 +14,7 @@ namespace image_ldm {
 class LdmGenerator : public gen::Generator {
  public:
   explicit LdmGenerator(Checkpoint checkpoint);
-  gen::Result run(const gen::Request& request, const gen::ProgressCallback& progress) override;
+  gen::Sample generate(const gen::Request& request, const gen::ProgressCallback& progress) override;
 
  private:
   enum Part { kTextEncoder = 1, kUNet = 2, kVae = 4 };
@@ -21,14 +22,16 @@ class LdmGenerator : public gen::Generator {
   StableDiffusionPipeline& pipeline(const LdmOptions& options);
   // Loads the `parts` not yet loaded; with low_memory first drops every other part.
   void hold(int parts, bool low_memory);
-  SampleSettings settings(const ImageRecord& record, const LdmOptions& options, const std::filesystem::path& output,
-                          const gen::ProgressCallback& progress, int index, int count) const;
-  gen::Artifact write_image(const gen::Request& request, const ImageRecord& record, const torch::Tensor& decoded,
-                            const Canvas& canvas, const LdmOptions& options, const std::filesystem::path& path) const;
+  SampleSettings settings(const ImageRecord& record, const LdmOptions& options, const gen::ProgressCallback& progress,
+                          int index, int count) const;
+  // The prompt's text states, encoded once for every item of a batch.
+  const PromptEncoding& prompt_states(const gen::Request& request, const LdmOptions& options, bool with_uncond);
 
   Checkpoint checkpoint_;
   std::unique_ptr<StableDiffusionPipeline> pipeline_;
   std::filesystem::path tokenizer_dir_;
+  std::string prompt_key_;
+  PromptEncoding prompt_;
 };
 
 }  // namespace image_ldm

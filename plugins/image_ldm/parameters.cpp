@@ -2,8 +2,6 @@
 // ComfyUI, civitai and image viewers) and gen's JSON sidecar with every setting.
 #include <cstdio>
 
-#include <gen/output.h>
-
 #include "checkpoint.h"
 #include "image_ldm.h"
 
@@ -39,9 +37,8 @@ std::string a1111_parameters(const ImageRecord& r) {
   return text;
 }
 
-nlohmann::json sidecar_metadata(const gen::Request& request, const ImageRecord& r, const Checkpoint& checkpoint) {
-  auto j = gen::request_metadata(request, r.seed);
-  j["plugin"] = "image_ldm";
+nlohmann::json image_metadata(const ImageRecord& r, const Checkpoint& checkpoint) {
+  nlohmann::json j;
   j["model_name"] = r.model_name;
   j["checkpoint_format"] = checkpoint.single_file() ? "single_file" : "diffusers";
   j["sd_version"] = checkpoint.sd_version();

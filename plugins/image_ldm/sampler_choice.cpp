@@ -16,6 +16,8 @@ namespace {
   throw gen::ModelError((checkpoint.path() / "scheduler" / "scheduler_config.json").string() + ": " + e.what() + hint);
 }
 
+}  // namespace
+
 gen::SchedulerConfig training_schedule(const Checkpoint& checkpoint) {
   const auto& json = checkpoint.scheduler_config();
   if (json.is_null()) return gen::SchedulerConfig::stable_diffusion();
@@ -25,8 +27,6 @@ gen::SchedulerConfig training_schedule(const Checkpoint& checkpoint) {
     bad_scheduler(checkpoint, e, "");
   }
 }
-
-}  // namespace
 
 std::unique_ptr<gen::Sampler> make_ldm_sampler(const Checkpoint& checkpoint, const gen::Request& r,
                                                const LdmOptions& o) {

@@ -50,7 +50,7 @@ TEST(Cli, PluginsListsTheTemplate) {
       found = true;
       EXPECT_EQ(p["modality"], "image");
       EXPECT_EQ(p["models"][0]["name"], "gmm2d");
-      EXPECT_TRUE(p["models"][0]["default"].get<bool>());
+      EXPECT_FALSE(p["models"][0]["default"].get<bool>());  // `gen image` never falls back to it
       EXPECT_FALSE(p["options"].empty());
     }
   EXPECT_TRUE(found) << r.out;
@@ -113,7 +113,7 @@ TEST(Cli, BatchWritesNumberedFilesWithDerivedSeeds) {
 TEST(Cli, ConfigFileSuppliesOptionsAndCommandLineWins) {
   TempDir dir;
   gen::test::write_text(dir / "c.yaml", "steps: 7\nseed: 5\noptions:\n  points: 50\n  layout: grid\n");
-  gen::test::write_text(dir / "c.json", R"({"steps": 9, "seed": 11, "cfg_scale": 3})");
+  gen::test::write_text(dir / "c.json", R"({"steps": 9, "seed": 11, "sampling_method": "euler"})");
   auto r = run_gen({"image", "-m", "gmm2d", "--config", (dir / "c.yaml").string(), "-o", (dir / "y.png").string(),
                     "-W", "32", "-H", "32", "-q", "-s", "6"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -128,7 +128,7 @@ TEST(Cli, ConfigFileSuppliesOptionsAndCommandLineWins) {
   meta = json::parse(gen::test::read_text(dir / "j.png.json"));
   EXPECT_EQ(meta["steps"], 9);
   EXPECT_EQ(meta["seed"], 11);
-  EXPECT_DOUBLE_EQ(meta["cfg_scale"].get<double>(), 3.0);
+  EXPECT_EQ(meta["sampler"], "euler");
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
@@ -147,8 +147,42 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST(Cli, FlagsAndOptionsAPluginDoesNotDeclareAreRefused) {
+  TempDir dir;
+  const auto out = (dir / "x.png").string();
+  gen::test::write_text(dir / "m.png", "not read");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "--mask", (dir / "m.png").string(), "-o", out}), 2,
+                                   "does not use --mask");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-n", "blurry", "-o", out}), 2, "--negative-prompt");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "pionts=5", "-o", out}), 2,
+                                   "did you mean 'points'");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-O", "spread=5", "-o", out}), 2, "spread");
+  EXPECT_TRUE(fs::is_empty(dir.path()) || !fs::exists(out));
+}
+
+TEST(Cli, OutputThatIsADirectoryIsAUsageError) {
+  TempDir dir;
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-o", dir.path().string()}), 2, "directory");
+  gen::test::expect_one_error_line(run_gen({"image", "-m", "gmm2d", "-o", (dir / "x.mp4").string()}), 2, ".png");
+}
+
+TEST(Cli, TrainHelpListsThePluginsStages) {
+  auto r = run_gen({"train", "image_ldm", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* text : {"vae", "clip", "unet", "-O kl_weight=", "-O min_snr_gamma="})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << " missing from:\n" << r.out;
+  TempDir dir;
+  gen::test::expect_one_error_line(run_gen({"train", "image_ldm", "-m", "vea", "-o", (dir / "r").string()}), 2,
+                                   "did you mean 'vae'");
+  gen::test::expect_one_error_line(
+      run_gen({"train", "image_ldm", "-m", "vae", "-O", "lr=5", "-o", (dir / "r").string()}), 2, "lr");
+}
+
 TEST(Cli, BadInputFilesExitThree) {
   TempDir dir;
+  gen::test::expect_one_error_line(run_gen({"image", "--config", "/dev/null"}), 3, "not a regular file");
+  gen::test::write_text(dir / "empty.yaml", "");
+  gen::test::expect_one_error_line(run_gen({"image", "--config", (dir / "empty.yaml").string()}), 3, "empty");
   gen::test::expect_one_error_line(run_gen({"image", "--config", (dir / "missing.yaml").string()}), 3, "missing.yaml");
   gen::test::write_text(dir / "bad.yaml", "steps: [1, 2\n");
   gen::test::expect_one_error_line(run_gen({"image", "--config", (dir / "bad.yaml").string()}), 3, "JSON/YAML");
@@ -185,13 +219,13 @@ TEST(Cli, BrokenPluginsGiveOneLineAndExitFour) {
   EXPECT_EQ(j["failed"].size(), 5u) << list.out;
   // Good plugins still run next to broken ones; a throwing generator is one line, exit 4.
   EXPECT_EQ(run_gen({"plugins", "--check", (dir / "libgenerator_throws.so").string()}, env).exit_code, 0);
-  gen::test::expect_one_error_line(run_gen({"motion", "-m", "generator_throws:run", "-q", "-o", (dir / "m.bvh").string()}, env),
+  gen::test::expect_one_error_line(run_gen({"motion", "-m", "generator_throws:run", "-q", "-o", (dir / "m.safetensors").string()}, env),
                         4, "plugin 'generator_throws'");
-  gen::test::expect_one_error_line(run_gen({"motion", "-m", "load", "-o", (dir / "m.bvh").string()}, env), 4,
+  gen::test::expect_one_error_line(run_gen({"motion", "-m", "load", "-o", (dir / "m.safetensors").string()}, env), 4,
                         "weights file is corrupt");
-  gen::test::expect_one_error_line(run_gen({"motion", "-m", "input", "-q", "-o", (dir / "m.bvh").string()}, env), 3,
+  gen::test::expect_one_error_line(run_gen({"motion", "-m", "input", "-q", "-o", (dir / "m.safetensors").string()}, env), 3,
                         "truncated");
-  EXPECT_FALSE(fs::exists(dir / "m.bvh"));
+  EXPECT_FALSE(fs::exists(dir / "m.safetensors"));
   auto image = run_gen(template_args(dir / "ok.png"), env);
   EXPECT_EQ(image.exit_code, 0) << image.err;
 }

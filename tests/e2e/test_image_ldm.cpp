@@ -213,14 +213,13 @@ std::vector<json> listed_models(const std::filesystem::path& assets) {
   return {};
 }
 
-TEST(ImageLdm, WithoutDefaultAssetsTheTemplateStaysTheDefault) {
+TEST(ImageLdm, WithoutDefaultAssetsGenImageSaysWhereItLookedAndNeverFallsBack) {
   TempDir assets;
-  for (const auto& m : listed_models(assets.path())) EXPECT_FALSE(m["default"].get<bool>());
   TempDir dir;
-  auto r = run_gen({"image", "-p", "x", "-W", "32", "-H", "32", "-O", "points=10", "-q", "-o", (dir / "t.png").string()},
-                   {"GEN_ASSETS_DIR=" + assets.path().string()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(sidecar(dir / "t.png")["model"], "gmm2d");
+  // The template plugin is installed too: it must not answer `gen image` with a scatter plot.
+  auto r = run_gen({"image", "-p", "x", "-q", "-o", (dir / "t.png").string()}, {"GEN_ASSETS_DIR=" + assets.path().string()});
+  gen::test::expect_one_error_line(r, 4, (assets / "default-image").string());
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 TEST(ImageLdm, WithDefaultAssetsGenImageUsesTheDefaultModel) {

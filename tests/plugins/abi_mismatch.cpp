@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 GEN_PLUGIN_EXPORT const GenPluginDescriptor* gen_plugin_descriptor() {
-  static const GenPluginDescriptor d{gen::kPluginAbiVersion + 998, sizeof(GenPluginDescriptor),
+  static const GenPluginDescriptor d{999, sizeof(GenPluginDescriptor),
                                      TORCH_VERSION, _GLIBCXX_USE_CXX11_ABI, "abi_mismatch",
                                      []() -> gen::Plugin* { std::abort(); },  // must never run
                                      [](gen::Plugin*) {}};

@@ -8,7 +8,8 @@ class FactoryThrows : public gen::Plugin {
   FactoryThrows() { throw std::runtime_error("cannot find my resources"); }
   gen::PluginInfo info() const override { return {}; }
   bool accepts_model(const std::string&) const override { return false; }
-  std::unique_ptr<gen::Generator> create_generator(const std::string&, const gen::ProgressCallback&) override {
+  std::unique_ptr<gen::Generator> create_generator(const std::string&, const gen::PartSource&,
+                                                   const gen::ProgressCallback&) override {
     return nullptr;
   }
 };

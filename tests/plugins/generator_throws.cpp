@@ -1,5 +1,5 @@
 // A plugin that loads fine but whose model loading or generation throws. The model
-// name picks the failure: "load" throws in create_generator, "run" in run(),
+// name picks the failure: "load" throws in create_generator, "run" in generate(),
 // "unknown" throws a non-std exception, "input" a gen::InputError (exit 3).
 #include <gen/error.h>
 #include <gen/plugin.h>
@@ -11,7 +11,7 @@ namespace {
 class ThrowingGenerator : public gen::Generator {
  public:
   explicit ThrowingGenerator(std::string mode) : mode_(std::move(mode)) {}
-  gen::Result run(const gen::Request&, const gen::ProgressCallback& progress) override {
+  gen::Sample generate(const gen::Request&, const gen::ProgressCallback& progress) override {
     progress({"sampling", 1, 2, 0.0, ""});
     if (mode_ == "unknown") throw 42;
     if (mode_ == "input") throw gen::InputError("the init image is truncated");
@@ -38,7 +38,7 @@ class GeneratorThrows : public gen::Plugin {
   bool accepts_model(const std::string& m) const override {
     return m == "load" || m == "run" || m == "unknown" || m == "input";
   }
-  std::unique_ptr<gen::Generator> create_generator(const std::string& model,
+  std::unique_ptr<gen::Generator> create_generator(const std::string& model, const gen::PartSource&,
                                                    const gen::ProgressCallback&) override {
     if (model == "load") throw std::runtime_error("weights file is corrupt");
     return std::make_unique<ThrowingGenerator>(model.empty() ? "run" : model);

@@ -35,6 +35,14 @@ TEST(Registry, LibraryWithoutEntryIsNotAPlugin) {
   EXPECT_NE(load_failure(test_plugin("no_entry")).find("not a gen plugin"), std::string::npos);
 }
 
+TEST(Registry, PluginBuiltForAbiOneIsRefusedWithOneLine) {
+  // A library built against the first SDK (same descriptor layout, abi_version 1).
+  auto reason = load_failure(test_plugin("abi_v1"));
+  EXPECT_NE(reason.find("plugin 'abi_v1'"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("ABI version 1, but gen expects 2"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find('\n'), std::string::npos) << reason;
+}
+
 TEST(Registry, AbiMismatchIsRefusedBeforeCreate) {
   // The plugin's create() aborts; reaching it would kill this test.
   auto reason = load_failure(test_plugin("abi_mismatch"));
@@ -59,19 +67,19 @@ TEST(Registry, GeneratorExceptionsNameThePlugin) {
   EXPECT_EQ(plugin.info().modality, gen::Modality::motion);
   auto ok = [](const gen::Progress&) { return gen::ProgressAction::proceed; };
   try {
-    plugin.create_generator("load", ok);
+    plugin.create_generator("load", registry, ok);
     FAIL() << "expected a PluginError";
   } catch (const gen::PluginError& e) {
     EXPECT_NE(std::string(e.what()).find("generator_throws"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("weights file is corrupt"), std::string::npos);
   }
-  auto gen_run = plugin.create_generator("run", ok);
-  EXPECT_THROW(gen_run->run({}, ok), gen::PluginError);
-  auto gen_unknown = plugin.create_generator("unknown", ok);
-  EXPECT_THROW(gen_unknown->run({}, ok), gen::PluginError);
-  auto gen_input = plugin.create_generator("input", ok);
+  auto gen_run = plugin.create_generator("run", registry, ok);
+  EXPECT_THROW(gen_run->generate({}, ok), gen::PluginError);
+  auto gen_unknown = plugin.create_generator("unknown", registry, ok);
+  EXPECT_THROW(gen_unknown->generate({}, ok), gen::PluginError);
+  auto gen_input = plugin.create_generator("input", registry, ok);
   try {
-    gen_input->run({}, ok);
+    gen_input->generate({}, ok);
     FAIL() << "expected an InputError-coded error";
   } catch (const gen::Error& e) {
     EXPECT_EQ(e.exit_code(), gen::kExitBadInput);  // the plugin's exit code survives the boundary
@@ -132,10 +140,10 @@ TEST(Registry, LibraryOutlivesRegistryWhileGeneratorLives) {
     gen::PluginRegistry registry;
     ASSERT_TRUE(registry.load(test_plugin("generator_throws")));
     generator = registry.plugins().front().create_generator(
-        "run", [](const gen::Progress&) { return gen::ProgressAction::proceed; });
+        "run", registry, [](const gen::Progress&) { return gen::ProgressAction::proceed; });
   }
   // The registry is gone; the generator's code must still be mapped.
-  EXPECT_THROW(generator->run({}, [](const gen::Progress&) { return gen::ProgressAction::proceed; }),
+  EXPECT_THROW(generator->generate({}, [](const gen::Progress&) { return gen::ProgressAction::proceed; }),
                gen::PluginError);
 }
 

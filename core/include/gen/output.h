@@ -8,7 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <gen/export.h>
-#include <gen/plugin.h>
+#include <gen/request.h>
 
 namespace gen {
 

@@ -1,13 +1,16 @@
 // The plugin SDK: what a model-family library implements and exports.
 //
 // A plugin is a shared library with ONE exported C entry, `gen_plugin_descriptor`,
-// returning a PluginDescriptor. The host checks the descriptor's ABI number, size,
+// returning a GenPluginDescriptor. The host checks the descriptor's ABI number, size,
 // LibTorch version and C++ string ABI before calling anything else, because host
 // and plugins share one libtorch and one libstdc++. Behind the descriptor are the
-// C++ interfaces below. Define the entry with GEN_DEFINE_PLUGIN(YourPluginClass).
+// C++ interfaces below. Define the entry with GEN_DEFINE_PLUGIN("name", YourPluginClass).
+//
+// A plugin declares what it takes (PluginInfo: options, request fields, training
+// stages); the host validates every request against that before the plugin sees it.
+// A generator returns samples in memory (gen/sample.h); the host writes the files.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,30 +18,29 @@
 #include <torch/version.h>
 
 #include <gen/export.h>
+#include <gen/options.h>
+#include <gen/parts.h>
 #include <gen/progress.h>
+#include <gen/request.h>
+#include <gen/sample.h>
 
 namespace gen {
 
 // Bump when any interface below changes layout or virtual functions.
-constexpr uint32_t kPluginAbiVersion = 1;
-
-enum class Modality { image, video, audio, shape3d, motion };
-GEN_API const char* modality_name(Modality m);  // "image", "video", "audio", "3d", "motion"
-GEN_API Modality parse_modality(const std::string& name);  // throws UsageError
-
-// One plugin-specific option, shown by `gen plugins` and `gen <modality> --help-model`.
-struct OptionSpec {
-  std::string name;           // key used with --option name=value
-  std::string type;           // "int", "float", "string", "bool", "path"
-  std::string default_value;
-  std::string help;
-  std::vector<std::string> choices;  // empty = free value
-};
+// 2: typed request blocks, samples in memory, declared inputs and training stages, parts.
+constexpr uint32_t kPluginAbiVersion = 2;
 
 struct ModelSpec {
   std::string name;           // what -m accepts (a name; plugins may also accept paths)
   std::string description;
   bool is_default = false;    // the embedded default used when -m is not given
+};
+
+// One stage `gen train PLUGIN -m STAGE` runs, and the -O options it takes.
+struct TrainStage {
+  std::string name;
+  std::string help;
+  std::vector<OptionSpec> options;
 };
 
 struct PluginInfo {
@@ -47,59 +49,24 @@ struct PluginInfo {
   std::string description;
   Modality modality = Modality::image;
   std::vector<ModelSpec> models;
-  std::vector<OptionSpec> options;
+  std::vector<OptionSpec> options;  // -O keys for generation
+  // The optional request fields it reads, by flag name ("negative-prompt", "cfg-scale",
+  // "width", "init-image", "frames", ...; gen/request.h). Any other field a user sets
+  // is refused by the host. The prompt, seed, model, batch count and threads are always read.
+  std::vector<std::string> inputs;
+  std::vector<TrainStage> training;  // empty: the plugin cannot train
   // Among plugins of one modality, the highest priority default model is used when
   // the user gives no -m.
   int priority = 0;
 };
 
-// A generation request: the options every modality shares, plus plugin options.
-// Zero / empty values mean "the model's default".
-struct Request {
-  std::string prompt;
-  std::string negative_prompt;
-  int steps = 0;
-  double cfg_scale = -1.0;    // < 0: model default
-  std::string sampler;
-  std::string scheduler;
-  int64_t seed = -1;          // resolved by the host before run(); never -1 there
-  int width = 0;
-  int height = 0;
-  int batch_count = 1;
-  std::string output;         // output path; a batch writes numbered siblings
-  std::string model;
-  int threads = 0;
-  std::string device = "cpu";
-  std::map<std::string, std::string> options;  // plugin options and modality flags
-};
-
-// One file a generator wrote.
-struct Artifact {
-  std::string path;
-  std::string media_type;     // e.g. "image/png", "text/csv"
-  int64_t seed = 0;
-  std::string metadata_json;  // every parameter that made it
-};
-
-struct Result {
-  std::vector<Artifact> artifacts;
-};
-
-// Runs requests against one loaded model. Reports progress through the callback and
-// throws gen::Cancelled when the callback answers stop.
+// Runs requests against one loaded model. request.seed is this sample's seed (the
+// host runs the batch loop). Reports progress through the callback and throws
+// gen::Cancelled when the callback answers stop.
 class GEN_API Generator {
  public:
   virtual ~Generator() = default;
-  virtual Result run(const Request& request, const ProgressCallback& progress) = 0;
-};
-
-// Options for `gen train` with a plugin; free-form keys, documented by the plugin.
-struct TrainRequest {
-  std::string model;          // what to train (a model name the plugin defines)
-  std::string output;         // checkpoint directory or file
-  int64_t seed = 0;
-  int threads = 0;
-  std::map<std::string, std::string> options;
+  virtual Sample generate(const Request& request, const ProgressCallback& progress) = 0;
 };
 
 class GEN_API Plugin {
@@ -108,10 +75,14 @@ class GEN_API Plugin {
   virtual PluginInfo info() const = 0;
   // True when this plugin can load `model` (one of its names, or a path it recognises).
   virtual bool accepts_model(const std::string& model) const = 0;
-  // Loads `model` (empty = the plugin's default) and returns a generator for it.
-  virtual std::unique_ptr<Generator> create_generator(const std::string& model,
+  // Loads `model` (empty = the plugin's default) and returns a generator for it. `parts`
+  // hands out other plugins' parts; it is valid only during this call.
+  virtual std::unique_ptr<Generator> create_generator(const std::string& model, const PartSource& parts,
                                                       const ProgressCallback& progress) = 0;
-  // Trains a model of this family; plugins that cannot train throw UsageError.
+  // The model as parts, for other plugins to compose. Default: ModelError (none).
+  virtual std::shared_ptr<DiffusionPrior> prior(const std::string& model, const PartSource& parts);
+  // Runs a training stage declared in info().training; the host has validated the
+  // request's options. Default: UsageError (the plugin cannot train).
   virtual void train(const TrainRequest& request, const ProgressCallback& progress);
 };
 
@@ -133,7 +104,8 @@ struct GenPluginDescriptor {
 
 #define GEN_PLUGIN_ENTRY_NAME "gen_plugin_descriptor"
 
-// Defines the exported entry for a plugin class with a default constructor.
+// Defines the exported entry for a plugin class with a default constructor, e.g.
+//   GEN_DEFINE_PLUGIN("my_plugin", my_plugin::MyPlugin)
 #define GEN_DEFINE_PLUGIN(PLUGIN_NAME, PluginClass)                                        \
   GEN_PLUGIN_EXPORT const GenPluginDescriptor* gen_plugin_descriptor() {                   \
     static const GenPluginDescriptor descriptor{                                            \

@@ -4,6 +4,10 @@
 #include <functional>
 #include <string>
 
+namespace at {
+class Tensor;
+}
+
 namespace gen {
 
 struct Progress {
@@ -12,6 +16,9 @@ struct Progress {
   int64_t total = 0;      // 0 when unknown
   double elapsed_s = 0.0; // since the stage began
   std::string message;    // optional extra (loss, current file, ...)
+  // A cheap look at the work so far, in the modality's data layout (gen/sample.h),
+  // valid during the call; the host writes it beside the output. Null when none.
+  const at::Tensor* preview = nullptr;
 };
 
 enum class ProgressAction { proceed, stop };

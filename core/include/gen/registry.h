@@ -27,15 +27,19 @@ class GEN_API LoadedPlugin {
   const PluginInfo& info() const;
   const std::string& path() const;
   bool accepts_model(const std::string& model) const;
-  std::shared_ptr<Generator> create_generator(const std::string& model,
+  std::shared_ptr<Generator> create_generator(const std::string& model, const PartSource& parts,
                                               const ProgressCallback& progress) const;
+  // The plugin's parts; each keeps the library loaded while it lives.
+  std::shared_ptr<DiffusionPrior> prior(const std::string& model, const PartSource& parts) const;
+  // Validates the stage and its options against info().training, then trains.
   void train(const TrainRequest& request, const ProgressCallback& progress) const;
 
  private:
   std::shared_ptr<LoadedPluginImpl> impl_;
 };
 
-class GEN_API PluginRegistry {
+// The registry is also the PartSource plugins compose each other's parts through.
+class GEN_API PluginRegistry : public PartSource {
  public:
   // The build tree (../plugins next to the executable), every folder in
   // $GEN_PLUGIN_PATH (':'-separated) and the install prefix, in that order.
@@ -62,6 +66,9 @@ class GEN_API PluginRegistry {
   // highest-priority plugin that has a default model. Throws ModelError naming what
   // is installed when nothing fits.
   Resolved resolve(Modality m, const std::string& model) const;
+
+  // "plugin" or "plugin:model": that plugin's parts (gen/parts.h). Throws ModelError.
+  std::shared_ptr<DiffusionPrior> prior(const std::string& spec) const override;
 
  private:
   std::vector<LoadedPlugin> plugins_;

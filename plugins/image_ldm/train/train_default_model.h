@@ -8,5 +8,7 @@
 namespace image_ldm {
 
 void train_default_model(const gen::TrainRequest& request, const gen::ProgressCallback& progress);
+// The stages and their options, declared for the host (train_stages.cpp).
+std::vector<gen::TrainStage> train_stages();
 
 }  // namespace image_ldm

@@ -60,12 +60,12 @@ GEN_API AutoencoderKL load_single_file_vae(const SafeTensorsFile& file, const Au
                                            const SingleFileOptions& options = {});
 GEN_API ClipTextModel load_single_file_text_encoder(const SafeTensorsFile& file, const SingleFileOptions& options = {});
 
-// 2 when the UNet's cross-attention context is 1024 wide (OpenCLIP ViT-H), else 1.
 // The inverse of the folder loaders: <dir>/config.json plus <dir>/<weights_name> with
 // every parameter in F16 (how this project ships weights), written atomically.
 GEN_API void save_diffusers_part(const std::filesystem::path& dir, const nlohmann::json& config,
                                  const torch::nn::Module& module, const std::string& weights_name);
 
+// 2 when the UNet's cross-attention context is 1024 wide (OpenCLIP ViT-H), else 1.
 GEN_API int detect_sd_version(const UNet2DConditionConfig& unet);
 
 }  // namespace gen::nn

@@ -1,0 +1,12 @@
+#include "output_formats.h"
+
+#include <gen/image/image_formats.h>
+
+namespace gen::cli {
+
+void add_output_formats(OutputFormats& formats) {
+  add_tensor_formats(formats);
+  image::add_image_formats(formats);
+}
+
+}  // namespace gen::cli
