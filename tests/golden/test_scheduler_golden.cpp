@@ -1,7 +1,10 @@
-// Every sampler trajectory in golden/schedulers (diffusers 0.29.2) reproduced step by step:
-// timesteps, sigmas, alpha_bar, init_noise_sigma, every scaled model input and every
-// step's output. A case that cannot be run fails; nothing is skipped silently.
+// Every sampler trajectory in golden/schedulers and golden/schedulers_extra (diffusers
+// 0.29.2) reproduced step by step: timesteps, sigmas, alpha_bar, init_noise_sigma, every
+// scaled model input and every step's output. A case that cannot be run fails; nothing is
+// skipped silently (the index's own "skipped" cases are runs where diffusers itself fails).
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <gtest/gtest.h>
 
@@ -17,23 +20,35 @@ using gen::test::io_at;
 
 struct Case {
   std::string name;
+  std::string dir;  // folder under the golden dir
   nlohmann::json meta;
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
-std::filesystem::path scheduler_dir() { return gen::test::golden_dir() / "schedulers"; }
+// The original set and the later one with DPM++ 3M / 2M SDE and UniPC order 3 (same format).
+const char* const kDirs[] = {"schedulers", "schedulers_extra"};
+
+std::filesystem::path scheduler_dir(const std::string& dir) { return gen::test::golden_dir() / dir; }
 
 // Cases are read when tests are listed; an unreadable index becomes one failing case.
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
-  try {
-    auto index = gen::read_json_file(scheduler_dir() / "index.json", "scheduler index");
-    for (auto& [name, meta] : index.at("cases").items()) cases.push_back({name, meta});
-  } catch (const std::exception& e) {
-    cases.push_back({"index_unreadable", {{"error", e.what()}}});
+  for (const std::string dir : kDirs) {
+    try {
+      auto index = gen::read_json_file(scheduler_dir(dir) / "index.json", "scheduler index");
+      for (auto& [name, meta] : index.at("cases").items()) cases.push_back({name, dir, meta});
+    } catch (const std::exception& e) {
+      cases.push_back({dir + "_index_unreadable", dir, {{"error", e.what()}}});
+    }
   }
   return cases;
+}
+
+// The largest |got - want| / (atol + rtol |want|): below 1 passes; printed per case.
+double tolerance_used(const torch::Tensor& got, const torch::Tensor& want, double atol, double rtol) {
+  auto g = got.to(torch::kFloat64), w = want.to(torch::kFloat64);
+  return ((g - w).abs() / (atol + rtol * w.abs())).max().item<double>();
 }
 
 // The reference's fake network: out = float32(float32(x * 0.1) + c), c = 0.05 sin(t / 100).
@@ -66,7 +81,7 @@ TEST_P(SchedulerGolden, MatchesReferenceTrajectory) {
   ASSERT_FALSE(c.meta.contains("error")) << c.meta["error"].get<std::string>();
   const bool ill = c.meta.value("ill_conditioned", false);
   const double atol = ill ? 1e-3 : 1e-5, rtol = ill ? 1e-3 : 1e-5;
-  auto io = gen::load_safetensors(scheduler_dir() / c.meta.at("file").get<std::string>());
+  auto io = gen::load_safetensors(scheduler_dir(c.dir) / c.meta.at("file").get<std::string>());
 
   auto config = c.meta.at("config");
   config["_class_name"] = c.meta.at("scheduler_class");
@@ -95,6 +110,7 @@ TEST_P(SchedulerGolden, MatchesReferenceTrajectory) {
 
   RecordedNoise noise(io.count("noise") ? io.at("noise") : torch::Tensor());
   auto x = io_at(io, "x_init").clone();
+  double worst = 0, max_diff = 0;
   for (int64_t i = 0; i < sampler->num_model_calls(); ++i) {
     SCOPED_TRACE("step " + std::to_string(i));
     auto x_in = sampler->scale_model_input(x, i);
@@ -105,21 +121,27 @@ TEST_P(SchedulerGolden, MatchesReferenceTrajectory) {
     x = sampler->step(out, i, x, noise);
     ASSERT_TRUE(all_close(x, io_at(io, "prev_sample")[i], atol, rtol));
     if (io.count("noise_used")) EXPECT_EQ(noise.used, io_at(io, "noise_used")[i].item<int64_t>() != 0);
+    worst = std::max(worst, tolerance_used(x, io_at(io, "prev_sample")[i], atol, rtol));
+    max_diff = std::max(max_diff, (x - io_at(io, "prev_sample")[i]).abs().max().item<double>());
   }
+  std::printf("  %-40s max |diff| %.3g, %.3f of the tolerance\n", c.name.c_str(), max_diff, worst);
 }
 
 // Every stored trajectory file has an index entry, so a new file cannot go untested.
 TEST(SchedulerGoldenIndex, EveryFileIsIndexed) {
-  auto index = gen::read_json_file(scheduler_dir() / "index.json", "scheduler index");
-  std::set<std::string> files;
-  for (auto& [name, meta] : index.at("cases").items()) files.insert(meta.at("file").get<std::string>());
-  size_t count = 0;
-  for (auto& entry : std::filesystem::directory_iterator(scheduler_dir())) {
-    if (entry.path().extension() != ".safetensors") continue;
-    ++count;
-    EXPECT_TRUE(files.count(entry.path().filename().string())) << entry.path();
+  for (const std::string dir : kDirs) {
+    SCOPED_TRACE(dir);
+    auto index = gen::read_json_file(scheduler_dir(dir) / "index.json", "scheduler index");
+    std::set<std::string> files;
+    for (auto& [name, meta] : index.at("cases").items()) files.insert(meta.at("file").get<std::string>());
+    size_t count = 0;
+    for (auto& entry : std::filesystem::directory_iterator(scheduler_dir(dir))) {
+      if (entry.path().extension() != ".safetensors") continue;
+      ++count;
+      EXPECT_TRUE(files.count(entry.path().filename().string())) << entry.path();
+    }
+    EXPECT_GT(count, 0u);
   }
-  EXPECT_GT(count, 0u);
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {

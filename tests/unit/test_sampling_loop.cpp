@@ -122,6 +122,23 @@ TEST(SamplingLoop, SameSeedSameResultOtherSeedOtherResult) {
   EXPECT_FALSE(torch::equal(run(5), run(6)));
 }
 
+// The multistep samplers' contractions must not assume a [B, C, ...] latent.
+TEST(SamplingLoop, MultistepSamplersTakeAnySampleRank) {
+  for (const char* name : {"dpmpp_3m", "dpmpp_2m_sde", "unipc_o3", "unipc_bh1_o3"}) {
+    auto run = [&](const torch::Tensor& x_T) {
+      ProbeDenoiser model;
+      auto sampler = gen::make_sampler(name, gen::SchedulerConfig::stable_diffusion());
+      gen::GeneratorNoise noise(2);
+      gen::SamplingOptions o;
+      o.steps = 8;
+      return gen::sample(model, {}, *sampler, x_T, noise, o);
+    };
+    auto x4 = run(latent(3));
+    auto x1 = run(latent(3).flatten());
+    EXPECT_TRUE(torch::allclose(x1, x4.flatten(), 1e-6, 1e-6)) << name;
+  }
+}
+
 TEST(SamplerNames, AliasesMapToCanonicalSamplers) {
   auto c = gen::SchedulerConfig::stable_diffusion();
   EXPECT_STREQ(gen::make_sampler("Euler a", c)->name(), "euler_a");
@@ -132,7 +149,70 @@ TEST(SamplerNames, AliasesMapToCanonicalSamplers) {
   EXPECT_STREQ(gen::make_sampler("EulerDiscreteScheduler", c)->name(), "euler");
   EXPECT_STREQ(gen::make_sampler("PLMS", c)->name(), "pndm");
   EXPECT_TRUE(gen::make_sampler("Euler Karras", c)->config().use_karras_sigmas);
+  EXPECT_STREQ(gen::make_sampler("DPM++ 3M", c)->name(), "dpmpp_3m");
+  EXPECT_STREQ(gen::make_sampler("DPM++ 2M SDE", c)->name(), "dpmpp_2m_sde");
+  EXPECT_STREQ(gen::make_sampler("k_dpmpp_2m_sde", c)->name(), "dpmpp_2m_sde");
+  EXPECT_STREQ(gen::make_sampler("DPM++ 2M SDE Karras", c)->name(), "dpmpp_2m_sde_karras");
+  EXPECT_STREQ(gen::make_sampler("dpmsolver++", c)->name(), "dpmpp_2m");
+  EXPECT_STREQ(gen::make_sampler("sde-dpmsolver++", c)->name(), "dpmpp_2m_sde");
+  EXPECT_STREQ(gen::make_sampler("UniPC o3", c)->name(), "unipc_o3");
+  EXPECT_TRUE(gen::make_sampler("DPM++ 2M SDE", c)->stochastic());
+  EXPECT_FALSE(gen::make_sampler("DPM++ 3M", c)->stochastic());
+  // A1111's "DPM++ 3M SDE" is another sampler (k-diffusion's), not DPM++ 3M.
+  EXPECT_THROW(gen::make_sampler("DPM++ 3M SDE", c), gen::UsageError);
   for (const auto& name : gen::sampler_names()) EXPECT_STREQ(gen::make_sampler(name, c)->name(), name.c_str());
+}
+
+// A name fixes its variant whatever the checkpoint's config says; a diffusers class name
+// (what runs when no sampler is chosen) takes the variant from the config.
+TEST(SamplerNames, NamesFixTheVariantClassNamesReadItFromTheConfig) {
+  auto c = gen::SchedulerConfig::stable_diffusion();
+  c.solver_order = 3;
+  c.algorithm_type = "sde-dpmsolver++";
+  c.solver_type = "bh1";
+  EXPECT_STREQ(gen::make_sampler("dpmpp_2m", c)->name(), "dpmpp_2m");
+  EXPECT_STREQ(gen::make_sampler("unipc", c)->name(), "unipc");
+  EXPECT_STREQ(gen::make_sampler("UniPCMultistepScheduler", c)->name(), "unipc_bh1_o3");
+  c.solver_order = 2;
+  c.solver_type.reset();
+  EXPECT_STREQ(gen::make_sampler("DPMSolverMultistepScheduler", c)->name(), "dpmpp_2m_sde");
+  // Another class's solver_type stands for the class default, as in diffusers' from_config.
+  c.solver_type = "midpoint";
+  EXPECT_STREQ(gen::make_sampler("UniPCMultistepScheduler", c)->name(), "unipc");
+  c.solver_type = "bh1";
+  c.algorithm_type = "deis";
+  EXPECT_STREQ(gen::make_sampler("DPMSolverMultistepScheduler", c)->name(), "dpmpp_2m");
+
+  nlohmann::json dpm = {{"_class_name", "DPMSolverMultistepScheduler"}, {"solver_order", 3}};
+  EXPECT_STREQ(gen::make_sampler_from_diffusers(dpm)->name(), "dpmpp_3m");
+  dpm["use_karras_sigmas"] = true;
+  EXPECT_STREQ(gen::make_sampler_from_diffusers(dpm)->name(), "dpmpp_3m_karras");
+  nlohmann::json sde = {{"_class_name", "DPMSolverMultistepScheduler"}, {"algorithm_type", "sde-dpmsolver++"}};
+  EXPECT_STREQ(gen::make_sampler_from_diffusers(sde)->name(), "dpmpp_2m_sde");
+  nlohmann::json unipc = {{"_class_name", "UniPCMultistepScheduler"}, {"solver_order", 3}};
+  EXPECT_STREQ(gen::make_sampler_from_diffusers(unipc)->name(), "unipc_o3");
+  unipc["solver_type"] = "bh1";
+  EXPECT_STREQ(gen::make_sampler_from_diffusers(unipc)->name(), "unipc_bh1_o3");
+}
+
+TEST(SamplerNames, MultistepVariantsThatAreNotImplementedAreRefused) {
+  auto refused = [](nlohmann::json j) {
+    EXPECT_THROW(gen::make_sampler_from_diffusers(j), gen::UsageError) << j.dump();
+  };
+  const std::string dpm = "DPMSolverMultistepScheduler", unipc = "UniPCMultistepScheduler";
+  refused({{"_class_name", dpm}, {"algorithm_type", "dpmsolver"}});
+  refused({{"_class_name", dpm}, {"algorithm_type", "sde-dpmsolver"}});
+  refused({{"_class_name", dpm}, {"algorithm_type", "sde-dpmsolver++"}, {"solver_order", 3}});  // diffusers fails too
+  refused({{"_class_name", dpm}, {"solver_type", "heun"}});
+  refused({{"_class_name", dpm}, {"solver_order", 1}});
+  refused({{"_class_name", dpm}, {"use_lu_lambdas", true}});
+  refused({{"_class_name", unipc}, {"solver_order", 1}});
+  refused({{"_class_name", unipc}, {"solver_type", "bh3"}});
+  refused({{"_class_name", unipc}, {"disable_corrector", {0}}});
+  // bh1 ending on sigma 0 is only finite with the last steps' orders lowered.
+  refused({{"_class_name", unipc}, {"solver_type", "bh1"}, {"lower_order_final", false}});
+  EXPECT_NO_THROW(gen::make_sampler_from_diffusers({{"_class_name", unipc}, {"solver_type", "bh1"},
+                                                    {"lower_order_final", false}, {"final_sigmas_type", "sigma_min"}}));
 }
 
 TEST(SamplerNames, UnknownNameListsTheValidOnes) {
@@ -143,6 +223,8 @@ TEST(SamplerNames, UnknownNameListsTheValidOnes) {
     std::string m = e.what();
     EXPECT_NE(m.find("eulr"), std::string::npos);
     EXPECT_NE(m.find("dpmpp_2m"), std::string::npos);
+    EXPECT_NE(m.find("dpmpp_2m_sde"), std::string::npos);
+    EXPECT_NE(m.find("unipc_o3"), std::string::npos);
   }
 }
 
@@ -155,7 +237,7 @@ TEST(SamplerNames, DiffusersConfigsPickTheClassAndRejectWhatIsNotImplemented) {
   j["skip_prk_steps"] = false;
   EXPECT_THROW(gen::make_sampler_from_diffusers(j), gen::UsageError);
   EXPECT_THROW(gen::make_sampler_from_diffusers({{"_class_name", "DPMSolverMultistepScheduler"},
-                                                 {"algorithm_type", "sde-dpmsolver++"}}),
+                                                 {"algorithm_type", "dpmsolver"}}),
                gen::UsageError);
   EXPECT_THROW(gen::make_sampler_from_diffusers({{"_class_name", "KDPM2DiscreteScheduler"}}), gen::UsageError);
   EXPECT_THROW(gen::make_sampler_from_diffusers({{"beta_schedule", "linear"}}), gen::UsageError);

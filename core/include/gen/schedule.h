@@ -34,6 +34,11 @@ struct GEN_API SchedulerConfig {
   bool use_exponential_sigmas = false;
   std::string final_sigmas_type = "zero";  // zero | sigma_min
   int solver_order = 2;
+  // DPM-Solver's algorithm_type (dpmsolver++ | sde-dpmsolver++) and the solver_type of
+  // DPM-Solver (midpoint) or UniPC (bh1 | bh2); unset solver_type takes the class default.
+  // Kept here so a checkpoint's variant survives the trip through SchedulerConfig.
+  std::string algorithm_type = "dpmsolver++";
+  std::optional<std::string> solver_type;
   bool lower_order_final = true;
   double lambda_min_clipped = -INFINITY;
   double shift = 1.0;                 // flow matching time shift

@@ -14,10 +14,19 @@ namespace {
 
 using Factory = std::unique_ptr<Sampler> (*)(SchedulerConfig);
 
+// What a multistep sampler's name fixes in the config (0 / nullptr: nothing). A diffusers
+// class name fixes nothing: the class reads solver_order etc. from the config itself.
+struct Variant {
+  int solver_order = 0;
+  const char* algorithm_type = nullptr;
+  const char* solver_type = nullptr;
+};
+
 struct SamplerEntry {
   const char* name;
   Factory make;
-  const char* diffusers_class;
+  const char* diffusers_class;  // the first entry of a class stands for the class
+  Variant variant = {};
 };
 
 const SamplerEntry kSamplers[] = {
@@ -28,11 +37,22 @@ const SamplerEntry kSamplers[] = {
     {"euler_a", samplers::make_euler_ancestral, "EulerAncestralDiscreteScheduler"},
     {"heun", samplers::make_heun, "HeunDiscreteScheduler"},
     {"lms", samplers::make_lms, "LMSDiscreteScheduler"},
-    {"dpmpp_2m", samplers::make_dpmpp_2m, "DPMSolverMultistepScheduler"},
-    {"unipc", samplers::make_unipc, "UniPCMultistepScheduler"},
+    {"dpmpp_2m", samplers::make_dpm_solver, "DPMSolverMultistepScheduler", {2, "dpmsolver++", "midpoint"}},
+    {"dpmpp_3m", samplers::make_dpm_solver, "DPMSolverMultistepScheduler", {3, "dpmsolver++", "midpoint"}},
+    {"dpmpp_2m_sde", samplers::make_dpm_solver, "DPMSolverMultistepScheduler", {2, "sde-dpmsolver++", "midpoint"}},
+    {"unipc", samplers::make_unipc, "UniPCMultistepScheduler", {2, nullptr, "bh2"}},
+    {"unipc_o3", samplers::make_unipc, "UniPCMultistepScheduler", {3, nullptr, "bh2"}},
+    {"unipc_bh1", samplers::make_unipc, "UniPCMultistepScheduler", {2, nullptr, "bh1"}},
+    {"unipc_bh1_o3", samplers::make_unipc, "UniPCMultistepScheduler", {3, nullptr, "bh1"}},
     {"flow_euler", samplers::make_flow_euler, "FlowMatchEulerDiscreteScheduler"},
     {"lcm", samplers::make_lcm, "LCMScheduler"},
 };
+
+void apply(const Variant& v, SchedulerConfig& config) {
+  if (v.solver_order) config.solver_order = v.solver_order;
+  if (v.algorithm_type) config.algorithm_type = v.algorithm_type;
+  if (v.solver_type) config.solver_type = v.solver_type;
+}
 
 // Aliases people type, keyed by their normalised form (see normalise()).
 struct Alias {
@@ -50,9 +70,18 @@ const Alias kAliases[] = {
     {"dpmpp2m", "dpmpp_2m", ""},
     {"dpmsolvermultistep", "dpmpp_2m", ""},
     {"dpmsolver", "dpmpp_2m", ""},
+    {"dpmsolverpp", "dpmpp_2m", ""},  // diffusers' algorithm_type names
+    {"sdedpmsolverpp", "dpmpp_2m_sde", ""},
     {"dpmpp2mkarras", "dpmpp_2m", "karras"},
     {"dpmpp2mexponential", "dpmpp_2m", "exponential"},
+    {"dpmpp3mkarras", "dpmpp_3m", "karras"},
+    {"dpmpp3mexponential", "dpmpp_3m", "exponential"},
+    {"dpmpp2msdekarras", "dpmpp_2m_sde", "karras"},
+    {"dpmpp2msdeexponential", "dpmpp_2m_sde", "exponential"},
     {"unipckarras", "unipc", "karras"},
+    {"unipco3karras", "unipc_o3", "karras"},
+    {"unipcbh1karras", "unipc_bh1", "karras"},
+    {"unipcbh1o3karras", "unipc_bh1_o3", "karras"},
     {"flowmatcheuler", "flow_euler", ""},
     {"eulerflow", "flow_euler", ""},
     {"ddimtrailing", "ddim", ""},
@@ -83,24 +112,35 @@ std::string normalise(const std::string& name) {
 std::string valid_names() {
   std::string list;
   for (const auto& e : kSamplers) list += (list.empty() ? "" : ", ") + std::string(e.name);
-  return list + " (and aliases such as euler_a, \"DPM++ 2M Karras\", plms; see docs/samplers.md)";
+  return list +
+         " (and aliases such as euler_a, \"DPM++ 2M Karras\", \"DPM++ 2M SDE Karras\", plms; see docs/samplers.md)";
 }
 
-const SamplerEntry* find_canonical(const std::string& key) {
+const SamplerEntry* find_class(const std::string& key) {
   for (const auto& e : kSamplers)
-    if (normalise(e.name) == key || normalise(e.diffusers_class) == key) return &e;
+    if (normalise(e.diffusers_class) == key) return &e;
   return nullptr;
+}
+
+// A canonical name fixes its variant in the config; a class name takes the config's.
+const SamplerEntry* find_canonical(const std::string& key, SchedulerConfig& config) {
+  for (const auto& e : kSamplers) {
+    if (normalise(e.name) != key) continue;
+    apply(e.variant, config);
+    return &e;
+  }
+  return find_class(key);
 }
 
 // The sampler a normalised name stands for, with the config changes its alias implies.
 const SamplerEntry* resolve(const std::string& key, SchedulerConfig& config) {
-  if (const auto* entry = find_canonical(key)) return entry;
+  if (const auto* entry = find_canonical(key, config)) return entry;
   for (const auto& a : kAliases) {
     if (key != a.alias) continue;
     if (std::string(a.sigmas) == "karras") config.use_karras_sigmas = true;
     if (std::string(a.sigmas) == "exponential") config.use_exponential_sigmas = true;
     if (std::string(a.alias) == "ddimtrailing") config.timestep_spacing = "trailing";
-    return find_canonical(normalise(a.canonical));
+    return find_canonical(normalise(a.canonical), config);
   }
   // A1111's "k_" prefix (k_euler_a, k_dpmpp_2m) names the same samplers.
   if (key.size() > 1 && key[0] == 'k') return resolve(key.substr(1), config);
@@ -120,25 +160,23 @@ std::unique_ptr<Sampler> make_sampler_from_diffusers(const nlohmann::json& j) {
     throw UsageError("scheduler config has no \"_class_name\"");
   auto class_name = j["_class_name"].get<std::string>();
   auto config = SchedulerConfig::from_json(j);
+  // algorithm_type, solver_type and solver_order travel in the config and are checked by
+  // the sampler itself; these keys exist only in the JSON.
   if (class_name == "DPMSolverMultistepScheduler") {
-    auto algorithm = j.value("algorithm_type", std::string("dpmsolver++"));
-    if (algorithm != "dpmsolver++") throw UsageError("DPMSolverMultistepScheduler: algorithm_type '" + algorithm +
-                                                     "' is not supported (only dpmsolver++)");
-    if (j.value("solver_type", std::string("midpoint")) != "midpoint")
-      throw UsageError("DPMSolverMultistepScheduler: only solver_type 'midpoint' is supported");
     if (j.value("euler_at_final", false)) throw UsageError("DPMSolverMultistepScheduler: euler_at_final is not supported");
+    if (j.value("use_lu_lambdas", false)) throw UsageError("DPMSolverMultistepScheduler: use_lu_lambdas is not supported");
   }
   if (class_name == "UniPCMultistepScheduler") {
-    if (j.value("solver_type", std::string("bh2")) != "bh2")
-      throw UsageError("UniPCMultistepScheduler: only solver_type 'bh2' is supported");
     if (!j.value("predict_x0", true)) throw UsageError("UniPCMultistepScheduler: predict_x0 false is not supported");
+    if (j.contains("disable_corrector") && j["disable_corrector"].is_array() && !j["disable_corrector"].empty())
+      throw UsageError("UniPCMultistepScheduler: disable_corrector is not supported");
   }
   if (class_name == "PNDMScheduler" && !j.value("skip_prk_steps", false))
     throw UsageError("PNDMScheduler: only skip_prk_steps true (PLMS) is supported");
   if (class_name == "EulerDiscreteScheduler" && j.value("interpolation_type", std::string("linear")) != "linear")
     throw UsageError("EulerDiscreteScheduler: only interpolation_type 'linear' is supported");
   for (const auto& e : kSamplers)
-    if (class_name == e.diffusers_class) return e.make(std::move(config));
+    if (class_name == e.diffusers_class) return e.make(std::move(config));  // the first of the class
   throw UsageError("scheduler class '" + class_name + "' is not supported; supported: " + valid_names());
 }
 

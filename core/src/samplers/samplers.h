@@ -1,6 +1,8 @@
 // Private to the samplers: factories and the grids several samplers share.
 #pragma once
+#include <cmath>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <gen/sampler.h>
@@ -14,7 +16,9 @@ std::unique_ptr<Sampler> make_euler(SchedulerConfig c);
 std::unique_ptr<Sampler> make_euler_ancestral(SchedulerConfig c);
 std::unique_ptr<Sampler> make_heun(SchedulerConfig c);
 std::unique_ptr<Sampler> make_lms(SchedulerConfig c);
-std::unique_ptr<Sampler> make_dpmpp_2m(SchedulerConfig c);
+// DPM-Solver++ and UniPC build the variant the config names (solver_order,
+// algorithm_type, solver_type); sampler_names.cpp fixes those fields for each name.
+std::unique_ptr<Sampler> make_dpm_solver(SchedulerConfig c);
 std::unique_ptr<Sampler> make_unipc(SchedulerConfig c);
 std::unique_ptr<Sampler> make_flow_euler(SchedulerConfig c);
 std::unique_ptr<Sampler> make_lcm(SchedulerConfig c);
@@ -45,6 +49,22 @@ torch::Tensor timestep_tensor(const std::vector<double>& v, torch::ScalarType dt
 torch::Tensor scale_by_sigma(const torch::Tensor& x, float sigma);
 // x0 from a model output at noise level sigma (x = x0 + sigma eps), Euler-family style.
 torch::Tensor sigma_x0(PredictionType type, const torch::Tensor& out, const torch::Tensor& x, float sigma);
+// exp, log and expm1 of a float32 as diffusers gets them from 0-d torch tensors
+// (torch_scalar_math.cpp says why not libm).
+float torch_exp(float v);
+float torch_log(float v);
+float torch_expm1(float v);
+
+// VP levels of an Euler-family sigma: alpha = 1/sqrt(s^2+1), sigma_vp = s alpha (float32).
+inline std::pair<float, float> vp_alpha_sigma(float sigma) {
+  float alpha = 1.0f / std::sqrt(sigma * sigma + 1.0f);
+  return {alpha, sigma * alpha};
+}
+// log(alpha) - log(sigma_vp), in float32 like diffusers; +inf at sigma 0.
+inline float vp_lambda(float sigma) {
+  auto [a, s] = vp_alpha_sigma(sigma);
+  return torch_log(a) - torch_log(s);
+}
 // alpha_bar with a zero terminal value replaced by 2^-24 (zero-SNR schedules).
 std::vector<float> clamp_terminal_alpha(std::vector<float> alphas_cumprod, bool zero_snr);
 
@@ -76,18 +96,12 @@ class AlphaSigmaSampler : public Sampler {
 
  protected:
   std::pair<float, float> signal_noise(int64_t i) const override { return alpha_sigma(sigma_values_.at(i)); }
-  static std::pair<float, float> alpha_sigma(float sigma) {
-    float alpha = 1.0f / std::sqrt(sigma * sigma + 1.0f);
-    return {alpha, sigma * alpha};
-  }
+  static std::pair<float, float> alpha_sigma(float sigma) { return vp_alpha_sigma(sigma); }
   // The model output at call i turned into an x0 estimate (DPM-Solver++ and UniPC work
   // on data predictions); flow predictions are refused.
   torch::Tensor data_prediction(const torch::Tensor& out, int64_t i, const torch::Tensor& x) const;
   // log(alpha_t) - log(sigma_t), in float32 like diffusers.
-  static float lambda(float sigma) {
-    auto [a, s] = alpha_sigma(sigma);
-    return std::log(a) - std::log(s);
-  }
+  static float lambda(float sigma) { return vp_lambda(sigma); }
   void install(const SigmaGrid& grid);
   std::vector<float> sigma_values_;
 };

@@ -55,6 +55,10 @@ SchedulerConfig SchedulerConfig::from_json(const nlohmann::json& j) {
   read(j, "use_exponential_sigmas", c.use_exponential_sigmas);
   read(j, "final_sigmas_type", c.final_sigmas_type);
   read(j, "solver_order", c.solver_order);
+  read(j, "algorithm_type", c.algorithm_type);
+  std::string solver_type;
+  read(j, "solver_type", solver_type);
+  if (!solver_type.empty()) c.solver_type = solver_type;
   read(j, "lower_order_final", c.lower_order_final);
   if (j.contains("lambda_min_clipped") && !j["lambda_min_clipped"].is_null())
     c.lambda_min_clipped = json_number(j["lambda_min_clipped"], "lambda_min_clipped");
@@ -92,8 +96,9 @@ nlohmann::json SchedulerConfig::to_json() const {
       {"prediction_type", prediction_type_name(prediction_type)}, {"steps_offset", steps_offset},
       {"set_alpha_to_one", set_alpha_to_one}, {"use_karras_sigmas", use_karras_sigmas},
       {"use_exponential_sigmas", use_exponential_sigmas}, {"final_sigmas_type", final_sigmas_type},
-      {"solver_order", solver_order}, {"shift", shift}, {"eta", eta}};
+      {"solver_order", solver_order}, {"algorithm_type", algorithm_type}, {"shift", shift}, {"eta", eta}};
   if (timestep_spacing) j["timestep_spacing"] = *timestep_spacing;
+  if (solver_type) j["solver_type"] = *solver_type;
   if (!trained_betas.empty()) j["trained_betas"] = trained_betas;
   return j;
 }
