@@ -71,7 +71,7 @@ AutoencoderKLConfig AutoencoderKLConfig::from_json_file(const std::filesystem::p
   }
 }
 
-AutoencoderKLConfig AutoencoderKLConfig::detect_from_weights(const ShapeMap& shapes) {
+AutoencoderKLConfig AutoencoderKLConfig::detect_from_weights(const ShapeMap& shapes, int64_t norm_num_groups) {
   const std::string prefix = "first_stage_model.";
   ShapeMap s;
   const bool prefixed = std::any_of(shapes.begin(), shapes.end(),
@@ -99,6 +99,7 @@ AutoencoderKLConfig AutoencoderKLConfig::detect_from_weights(const ShapeMap& sha
   while (s.count(block(0, static_cast<int>(c.layers_per_block)))) ++c.layers_per_block;
   c.use_quant_conv = s.count("quant_conv.weight") > 0;
   c.use_post_quant_conv = s.count("post_quant_conv.weight") > 0;
+  c.norm_num_groups = norm_num_groups;
   c.validate();
   return c;
 }

@@ -162,12 +162,12 @@ StableDiffusionModels load_diffusers_folder(const fs::path& dir, bool strict) {
   return sd;
 }
 
-UNet2DConditionConfig detect_single_file_unet(const SafeTensorsFile& f) {
-  return UNet2DConditionConfig::detect_from_weights(shapes_with_prefix(f, kOriginalUNetPrefix));
+UNet2DConditionConfig detect_single_file_unet(const SafeTensorsFile& f, const UNetDetectHints& hints) {
+  return UNet2DConditionConfig::detect_from_weights(shapes_with_prefix(f, kOriginalUNetPrefix), hints);
 }
 
-AutoencoderKLConfig detect_single_file_vae(const SafeTensorsFile& f) {
-  return AutoencoderKLConfig::detect_from_weights(shapes_with_prefix(f, kOriginalVaePrefix));
+AutoencoderKLConfig detect_single_file_vae(const SafeTensorsFile& f, int64_t norm_num_groups) {
+  return AutoencoderKLConfig::detect_from_weights(shapes_with_prefix(f, kOriginalVaePrefix), norm_num_groups);
 }
 
 UNet2DConditionModel load_single_file_unet(const SafeTensorsFile& f, const UNet2DConditionConfig& config,
@@ -196,9 +196,9 @@ ClipTextModel load_single_file_text_encoder(const SafeTensorsFile& f, const Sing
 StableDiffusionModels load_single_file(const fs::path& path, const SingleFileOptions& opt) {
   const auto f = SafeTensorsFile::open(path);
   StableDiffusionModels sd;
-  sd.unet_config = opt.unet_config ? *opt.unet_config : detect_single_file_unet(f);
+  sd.unet_config = opt.unet_config ? *opt.unet_config : detect_single_file_unet(f, opt.unet_hints);
   sd.unet = load_single_file_unet(f, sd.unet_config, opt);
-  sd.vae_config = opt.vae_config ? *opt.vae_config : detect_single_file_vae(f);
+  sd.vae_config = opt.vae_config ? *opt.vae_config : detect_single_file_vae(f, opt.vae_norm_num_groups);
   sd.vae = load_single_file_vae(f, sd.vae_config, opt);
   sd.text_encoder = load_original_text_encoder(f, opt, sd.text_config);
   sd.text_encoder->eval();

@@ -81,7 +81,7 @@ std::vector<Level> diffusers_levels(const Shapes& s) {
 
 }  // namespace
 
-UNet2DConditionConfig UNet2DConditionConfig::detect_from_weights(const ShapeMap& shapes) {
+UNet2DConditionConfig UNet2DConditionConfig::detect_from_weights(const ShapeMap& shapes, const UNetDetectHints& hints) {
   const bool prefixed = std::any_of(shapes.begin(), shapes.end(),
                                     [](const auto& kv) { return kv.first.rfind(kOriginalPrefix, 0) == 0; });
   const Shapes s(shapes, prefixed ? kOriginalPrefix : "");
@@ -114,11 +114,13 @@ UNet2DConditionConfig UNet2DConditionConfig::detect_from_weights(const ShapeMap&
   const auto* to_k = s.find_suffix("attn2.to_k.weight");
   if (!to_k) throw ModelError("cannot infer the UNet architecture: no cross-attention found");
   c.cross_attention_dim = (*to_k)[1];
+  c.norm_num_groups = hints.norm_num_groups;
   // Heads are not in the weights. SD 2.x (OpenCLIP context, 1024 wide) uses 64-wide
-  // heads, SD 1.x 8 heads per block; pass a config to override for other models.
+  // heads, SD 1.x 8 heads per block; other models pass theirs as a hint.
   const bool sd2 = c.cross_attention_dim == 1024;
-  c.num_attention_heads.clear();
-  for (auto ch : c.block_out_channels) c.num_attention_heads.push_back(sd2 ? std::max<int64_t>(ch / 64, 1) : 8);
+  c.num_attention_heads = hints.num_attention_heads;
+  if (c.num_attention_heads.empty())
+    for (auto ch : c.block_out_channels) c.num_attention_heads.push_back(sd2 ? std::max<int64_t>(ch / 64, 1) : 8);
   c.upcast_attention = sd2;  // diffusers sets it for SD 2.x; it only changes fp16 runs
   c.validate();
   return c;

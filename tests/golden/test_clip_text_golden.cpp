@@ -30,8 +30,9 @@ class ClipGolden : public ::testing::TestWithParam<std::string> {
   torch::NoGradGuard no_grad;
 };
 
-TEST_P(ClipGolden, LastHiddenStateAndLegacyPooling) {
-  ASSERT_EQ(model->config().eos_token_id, 2);
+// pooler_output follows the rule of the case's config: argmax of the ids for
+// eos_token_id 2 (SD-1.x/2.x), else the first position of that EOS id.
+TEST_P(ClipGolden, LastHiddenStateAndConfiguredPooling) {
   auto out = model(at("input_ids"));
   EXPECT_TRUE(all_close(out.last_hidden_state, at("last_hidden_state")));
   EXPECT_TRUE(all_close(out.pooler_output, at("pooler_output")));
@@ -51,6 +52,7 @@ TEST_P(ClipGolden, ClipSkipIsFinalNormOfAnEarlierLayer) {
   EXPECT_TRUE(all_close(model->encode(at("input_ids"), 1), ln->forward(hs[hs.size(0) - 2])));
 }
 
+// pooler_output_other_rule is always the rule of eos_token_id 49407 (README, section 4).
 TEST_P(ClipGolden, EosTokenPoolingRule) {
   auto cfg = model->config();
   cfg.eos_token_id = 49407;
@@ -63,6 +65,13 @@ TEST_P(ClipGolden, EosTokenPoolingRule) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Batches, ClipGolden, ::testing::ValuesIn(kBatches));
+
+// The pooling rule is chosen by the config the loader read, not by a default.
+TEST(ClipGoldenConfig, PoolingRuleComesFromTheCaseConfig) {
+  const auto dir = gen::test::golden_dir() / "clip_text";
+  const auto config = gen::test::read_json(dir / "config.json");
+  EXPECT_EQ(gen::nn::load_diffusers_text_encoder(dir)->config().eos_token_id, config.at("eos_token_id").get<int64_t>());
+}
 
 TEST(ClipGoldenMasked, PaddingMaskOnTopOfCausalMask) {
   torch::NoGradGuard no_grad;

@@ -2,6 +2,8 @@
 // layout; the key map agrees with golden/sd_original/key_map.json.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <gen/error.h>
@@ -19,11 +21,22 @@ using gen::test::io_at;
 
 std::filesystem::path checkpoint() { return golden_dir() / "sd_original" / "tiny_sd_original_f16.safetensors"; }
 
-// Heads and the activation are not in the weights: the tiny CLIP (4 heads, 32 wide)
-// differs from real CLIP, so its config is passed as the documented override.
+// The single file holds the weights of the unet/, vae/ and clip_text/ cases, whose configs say
+// what the weights cannot: norm groups and heads (detection hints), and the text encoder's heads,
+// activation and EOS id (tiny CLIPs differ from real CLIP, so its whole config is the override).
+gen::nn::UNet2DConditionConfig unet_case_config() {
+  return gen::nn::UNet2DConditionConfig::from_json_file(golden_dir() / "unet" / "config.json");
+}
+gen::nn::AutoencoderKLConfig vae_case_config() {
+  return gen::nn::AutoencoderKLConfig::from_json_file(golden_dir() / "vae" / "config.json");
+}
+
 gen::nn::SingleFileOptions options() {
   gen::nn::SingleFileOptions o;
   o.text_config = gen::nn::ClipTextConfig::from_json_file(golden_dir() / "clip_text" / "config.json");
+  const auto unet = unet_case_config();
+  o.unet_hints = {unet.norm_num_groups, unet.num_attention_heads};
+  o.vae_norm_num_groups = vae_case_config().norm_num_groups;
   return o;
 }
 
@@ -36,17 +49,21 @@ class SdOriginal : public ::testing::Test {
 };
 gen::nn::StableDiffusionModels* SdOriginal::sd = nullptr;
 
-TEST_F(SdOriginal, InfersSd1AndTheDiffusersConfigs) {
-  EXPECT_EQ(sd->sd_version, 1);
-  const auto unet = gen::nn::UNet2DConditionConfig::from_json_file(golden_dir() / "unet" / "config.json");
+TEST_F(SdOriginal, InfersTheDiffusersConfigs) {
+  const auto unet = unet_case_config();
+  EXPECT_EQ(sd->sd_version, gen::nn::detect_sd_version(unet));
   EXPECT_EQ(sd->unet_config.block_out_channels, unet.block_out_channels);
   EXPECT_EQ(sd->unet_config.down_block_types, unet.down_block_types);
   EXPECT_EQ(sd->unet_config.up_block_types, unet.up_block_types);
   EXPECT_EQ(sd->unet_config.num_attention_heads, unet.num_attention_heads);
   EXPECT_EQ(sd->unet_config.layers_per_block, unet.layers_per_block);
   EXPECT_EQ(sd->unet_config.cross_attention_dim, unet.cross_attention_dim);
-  const auto vae = gen::nn::AutoencoderKLConfig::from_json_file(golden_dir() / "vae" / "config.json");
+  EXPECT_EQ(sd->unet_config.transformer_layers_per_block, unet.transformer_layers_per_block);
+  EXPECT_EQ(sd->unet_config.use_linear_projection, unet.use_linear_projection);
+  EXPECT_EQ(sd->unet_config.norm_num_groups, unet.norm_num_groups);
+  const auto vae = vae_case_config();
   EXPECT_EQ(sd->vae_config.block_out_channels, vae.block_out_channels);
+  EXPECT_EQ(sd->vae_config.norm_num_groups, vae.norm_num_groups);
   EXPECT_EQ(sd->vae_config.layers_per_block, vae.layers_per_block);
   EXPECT_EQ(sd->vae_config.latent_channels, vae.latent_channels);
   for (const auto& p : sd->unet->parameters()) ASSERT_EQ(p.scalar_type(), torch::kFloat32);
@@ -114,7 +131,7 @@ TEST(DiffusersFolder, LoadsAllThreePartsAndMatchesTheGoldenOutputs) {
   std::filesystem::create_directory_symlink(golden_dir() / "vae", dir / "vae");
   std::filesystem::create_directory_symlink(golden_dir() / "clip_text", dir / "text_encoder");
   auto sd = gen::nn::load_diffusers_folder(dir.path());
-  EXPECT_EQ(sd.sd_version, 1);
+  EXPECT_EQ(sd.sd_version, gen::nn::detect_sd_version(unet_case_config()));
   EXPECT_TRUE(sd.scheduler_config.empty());
   auto io = gen::test::load_io("unet");
   EXPECT_TRUE(all_close(sd.unet(io_at(io, "sample"), io_at(io, "timestep_int"), io_at(io, "encoder_hidden_states")),
@@ -132,15 +149,28 @@ TEST(DiffusersFolder, NotAFolderIsAnInputError) {
 // A UNet config that does not fit the single file: the error names a key and both shapes.
 TEST(SingleFile, WrongConfigNamesKeyAndShapes) {
   auto o = options();
-  auto unet = gen::nn::UNet2DConditionConfig::from_json_file(golden_dir() / "unet" / "config.json");
-  unet.cross_attention_dim = 48;
+  auto unet = unet_case_config();
+  const int64_t context = unet.cross_attention_dim, wrong = context + 16;
+  unet.cross_attention_dim = wrong;
   o.unet_config = unet;
+  // Whichever cross-attention key is reported, it is [inner, context] in the file.
+  std::vector<std::string> expected;
+  const auto file = gen::SafeTensorsFile::open(checkpoint());
+  for (const auto& t : file.tensors())
+    if (t.name.find("attn2.to_k.weight") != std::string::npos && t.shape.size() == 2 && t.shape[1] == context) {
+      const auto inner = std::to_string(t.shape[0]);
+      expected.push_back("attn2.to_k.weight: checkpoint [" + inner + ", " + std::to_string(context) + "] vs model [" +
+                         inner + ", " + std::to_string(wrong) + "]");
+    }
+  ASSERT_FALSE(expected.empty()) << "no cross-attention key projection in " << checkpoint();
   try {
     gen::nn::load_single_file(checkpoint(), o);
     ADD_FAILURE() << "expected a ModelError";
   } catch (const gen::ModelError& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("attn2.to_k.weight: checkpoint [32, 32] vs model [32, 48]"), std::string::npos) << msg;
+    EXPECT_TRUE(std::any_of(expected.begin(), expected.end(),
+                            [&](const std::string& x) { return msg.find(x) != std::string::npos; }))
+        << msg << "\nexpected e.g. " << expected.front();
   }
 }
 

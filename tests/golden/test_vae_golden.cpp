@@ -50,9 +50,17 @@ TEST_F(VaeGolden, Decode) {
   EXPECT_TRUE(all_close(model->decode(io_at(io, "posterior_mean")), io_at(io, "decoded_from_posterior_mean")));
 }
 
+// scaling_factor is the case's (pipelines apply it; encode/decode above do not), and the
+// downsampling factor is the one between the case's image and latent shapes.
 TEST_F(VaeGolden, ScalingFactorStaysInTheConfig) {
-  EXPECT_DOUBLE_EQ(model->config().scaling_factor, 0.18215);
-  EXPECT_EQ(model->config().downsample_factor(), 2);
+  const auto config = gen::test::read_json(gen::test::golden_dir() / "vae" / "config.json");
+  EXPECT_DOUBLE_EQ(model->config().scaling_factor, config.at("scaling_factor").get<double>());
+  const auto factor = model->config().downsample_factor();
+  const auto& image = io_at(io, "image");
+  const auto& mean = io_at(io, "posterior_mean");
+  EXPECT_EQ(image.size(2), mean.size(2) * factor);
+  EXPECT_EQ(image.size(3), mean.size(3) * factor);
+  EXPECT_EQ(io_at(io, "decoded").size(2), io_at(io, "latent").size(2) * factor);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 // Network configs written with to_json read back (from_json) to the same architecture:
-// same parameter names and shapes, for the SD presets and a non-default variant.
+// same parameter names and shapes, for the SD presets and a non-default variant; and
+// configs detected from parameter shapes, with hints for what shapes cannot show.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <gen/error.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/unet2d_condition.h>
+#include <gen/nn/unet_config.h>
 
 namespace {
 
@@ -70,6 +73,35 @@ TEST(NetworkConfigs, ClipTextRoundTrip) {
   EXPECT_EQ(back.hidden_act, "gelu");
   EXPECT_EQ(back.eos_token_id, 599);
   EXPECT_EQ(shapes(*gen::nn::ClipTextModel(back)), shapes(*gen::nn::ClipTextModel(c)));
+}
+
+// Norm groups and heads are not in the weights: detection assumes SD's (32 groups,
+// 8 heads for a context that is not 1024 wide) unless the caller hints otherwise.
+TEST(NetworkConfigs, UNetDetectionTakesHintsForWhatWeightsCannotShow) {
+  const auto c = small_sd2_like_unet();
+  const auto weights = shapes(*gen::nn::UNet2DConditionModel(c));
+  const auto assumed = gen::nn::UNet2DConditionConfig::detect_from_weights(weights);
+  EXPECT_EQ(assumed.norm_num_groups, 32);
+  EXPECT_EQ(assumed.num_attention_heads, (std::vector<int64_t>{8, 8}));
+  const auto hinted = gen::nn::UNet2DConditionConfig::detect_from_weights(weights, {16, {2, 4}});
+  EXPECT_EQ(hinted.norm_num_groups, c.norm_num_groups);
+  EXPECT_EQ(hinted.num_attention_heads, c.num_attention_heads);
+  EXPECT_EQ(hinted.block_out_channels, c.block_out_channels);
+  EXPECT_EQ(hinted.down_block_types, c.down_block_types);
+  // A hint the weights contradict (one head count for two blocks) is refused.
+  EXPECT_THROW(gen::nn::UNet2DConditionConfig::detect_from_weights(weights, {16, {2}}), gen::ModelError);
+}
+
+TEST(NetworkConfigs, VaeDetectionTakesANormGroupHint) {
+  gen::nn::AutoencoderKLConfig c;
+  c.block_out_channels = {16, 32};
+  c.layers_per_block = 1;
+  c.norm_num_groups = 8;
+  const auto weights = shapes(*gen::nn::AutoencoderKL(c));
+  EXPECT_THROW(gen::nn::AutoencoderKLConfig::detect_from_weights(weights), gen::ModelError);  // 16 % 32 != 0
+  const auto hinted = gen::nn::AutoencoderKLConfig::detect_from_weights(weights, 8);
+  EXPECT_EQ(hinted.norm_num_groups, 8);
+  EXPECT_EQ(hinted.block_out_channels, c.block_out_channels);
 }
 
 }  // namespace

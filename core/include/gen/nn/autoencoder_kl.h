@@ -37,8 +37,9 @@ struct GEN_API AutoencoderKLConfig {
   static AutoencoderKLConfig from_json_file(const std::filesystem::path& path);
   nlohmann::json to_json() const;  // diffusers config.json
   // From diffusers names (encoder.conv_in.weight) or original ones (with or without
-  // "first_stage_model."). scaling_factor cannot be inferred and stays 0.18215.
-  static AutoencoderKLConfig detect_from_weights(const ShapeMap& shapes);
+  // "first_stage_model."). Norm groups are not in the weights: the caller's hint (SD's
+  // 32 by default). scaling_factor cannot be inferred and stays 0.18215.
+  static AutoencoderKLConfig detect_from_weights(const ShapeMap& shapes, int64_t norm_num_groups = 32);
 };
 
 struct GEN_API DiagonalGaussian {

@@ -39,6 +39,9 @@ struct SingleFileOptions {
   std::optional<UNet2DConditionConfig> unet_config;
   std::optional<AutoencoderKLConfig> vae_config;
   std::optional<ClipTextConfig> text_config;
+  // What detection assumes where no config is given (norm groups, head counts).
+  UNetDetectHints unet_hints;
+  int64_t vae_norm_num_groups = 32;
   bool strict = true;  // unexpected keys under a part's prefix are errors
 };
 
@@ -52,8 +55,8 @@ GEN_API StableDiffusionModels load_single_file(const std::filesystem::path& file
 
 // The parts of a single original-layout file one at a time (so a low-memory run holds
 // one network), and the architectures its tensor shapes imply.
-GEN_API UNet2DConditionConfig detect_single_file_unet(const SafeTensorsFile& file);
-GEN_API AutoencoderKLConfig detect_single_file_vae(const SafeTensorsFile& file);
+GEN_API UNet2DConditionConfig detect_single_file_unet(const SafeTensorsFile& file, const UNetDetectHints& hints = {});
+GEN_API AutoencoderKLConfig detect_single_file_vae(const SafeTensorsFile& file, int64_t norm_num_groups = 32);
 GEN_API UNet2DConditionModel load_single_file_unet(const SafeTensorsFile& file, const UNet2DConditionConfig& config,
                                                    const SingleFileOptions& options = {});
 GEN_API AutoencoderKL load_single_file_vae(const SafeTensorsFile& file, const AutoencoderKLConfig& config,

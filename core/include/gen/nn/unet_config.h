@@ -12,6 +12,15 @@
 
 namespace gen::nn {
 
+// What tensor shapes cannot reveal about a UNet, for detect_from_weights. The defaults
+// are SD 1.x / 2.x's; a model built otherwise (a tiny test UNet with 16 groups, other
+// head counts) loads with wrong numbers and no error unless its caller says so.
+struct UNetDetectHints {
+  int64_t norm_num_groups = 32;
+  // Heads per down block; empty: SD's rule (64-wide heads for a 1024-wide context, else 8).
+  std::vector<int64_t> num_attention_heads;
+};
+
 struct GEN_API UNet2DConditionConfig {
   int64_t in_channels = 4;
   int64_t out_channels = 4;
@@ -50,9 +59,9 @@ struct GEN_API UNet2DConditionConfig {
   nlohmann::json to_json() const;
   // Infers the architecture from tensor names and shapes (as stable-diffusion.cpp does).
   // Accepts diffusers names (conv_in.weight ...) and original names (input_blocks.0.0.weight,
-  // with or without the "model.diffusion_model." prefix). Head counts are not stored in
-  // weights: SD 2.x (cross_attention_dim 1024) uses 64-wide heads, SD 1.x 8 heads per block.
-  static UNet2DConditionConfig detect_from_weights(const ShapeMap& shapes);
+  // with or without the "model.diffusion_model." prefix). Norm groups and head counts are
+  // not stored in weights: they come from `hints`.
+  static UNet2DConditionConfig detect_from_weights(const ShapeMap& shapes, const UNetDetectHints& hints = {});
 };
 
 }  // namespace gen::nn
