@@ -88,8 +88,7 @@ class GEN_API Sampler {
 GEN_API std::unique_ptr<Sampler> make_sampler(const std::string& name, SchedulerConfig config);
 // From a diffusers scheduler_config.json (its "_class_name" picks the sampler).
 GEN_API std::unique_ptr<Sampler> make_sampler_from_diffusers(const nlohmann::json& scheduler_config);
-// Canonical sampler names, and every accepted alias with the canonical name it maps to.
+// Canonical sampler names (aliases such as "DPM++ 2M Karras" are listed in error messages).
 GEN_API std::vector<std::string> sampler_names();
-GEN_API std::vector<std::pair<std::string, std::string>> sampler_aliases();
 
 }  // namespace gen

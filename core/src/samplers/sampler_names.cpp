@@ -186,10 +186,4 @@ std::vector<std::string> sampler_names() {
   return names;
 }
 
-std::vector<std::pair<std::string, std::string>> sampler_aliases() {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& a : kAliases) out.emplace_back(a.alias, a.canonical);
-  return out;
-}
-
 }  // namespace gen

@@ -37,9 +37,9 @@ SigmaGrid discrete_sigma_grid(const SchedulerConfig& c, const std::vector<float>
 // The DPM-Solver/UniPC grid: n+1 points with the last dropped, integer timesteps.
 SigmaGrid multistep_sigma_grid(const SchedulerConfig& c, const std::vector<float>& alphas_cumprod, int n,
                                int last_timestep);
-// Euler-family initial noise scale: sigma_max, or sqrt(sigma_max^2 + 1) for leading spacing.
 // DDPM/DDIM/LCM-style integer timesteps (default spacing "leading").
 torch::Tensor integer_timesteps(const SchedulerConfig& c, int n);
+// Euler-family initial noise scale: sigma_max, or sqrt(sigma_max^2 + 1) for leading spacing.
 double euler_init_noise_sigma(const std::vector<float>& sigmas, const std::string& spacing);
 
 torch::Tensor float_tensor(const std::vector<float>& v);
