@@ -6,15 +6,12 @@
 #include <gen/error.h>
 
 namespace gen {
-namespace {
 
-std::string shortest(double v) {
+std::string format_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
-
-}  // namespace
 
 double parse_number(const std::string& key, const std::string& text, double lo, double hi) {
   double v = 0;
@@ -26,7 +23,7 @@ double parse_number(const std::string& key, const std::string& text, double lo, 
     throw UsageError("option " + key + " must be a number, got '" + text + "'");
   }
   if (!(v >= lo && v <= hi))
-    throw UsageError("option " + key + "=" + text + " is out of range [" + shortest(lo) + ", " + shortest(hi) + "]");
+    throw UsageError("option " + key + "=" + text + " is out of range [" + format_number(lo) + ", " + format_number(hi) + "]");
   return v;
 }
 

@@ -2,19 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include <gen/error.h>
 #include <gen/option_values.h>
 
 namespace gen {
 namespace {
-
-std::string shortest(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 std::string joined(const std::vector<std::string>& items, const char* separator) {
   std::string s;
@@ -77,7 +70,7 @@ OptionSpec OptionSpec::integer(std::string name, int64_t fallback, double min, d
   return {std::move(name), OptionType::integer, std::to_string(fallback), std::move(help), {}, min, max};
 }
 OptionSpec OptionSpec::number(std::string name, double fallback, double min, double max, std::string help) {
-  return {std::move(name), OptionType::number, shortest(fallback), std::move(help), {}, min, max};
+  return {std::move(name), OptionType::number, format_number(fallback), std::move(help), {}, min, max};
 }
 OptionSpec OptionSpec::boolean(std::string name, bool fallback, std::string help) {
   return {std::move(name), OptionType::boolean, fallback ? "true" : "false", std::move(help), {"true", "false"}};
@@ -97,9 +90,9 @@ std::string OptionSpec::describe() const {
   std::string s = option_type_name(type);
   if (type == OptionType::choice) return "one of " + joined(choices, "|");
   const bool lo = std::isfinite(min), hi = std::isfinite(max);
-  if (lo && hi) s += " in [" + shortest(min) + ", " + shortest(max) + "]";
-  else if (lo) s += " >= " + shortest(min);
-  else if (hi) s += " <= " + shortest(max);
+  if (lo && hi) s += " in [" + format_number(min) + ", " + format_number(max) + "]";
+  else if (lo) s += " >= " + format_number(min);
+  else if (hi) s += " <= " + format_number(max);
   return s;
 }
 

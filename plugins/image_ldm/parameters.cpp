@@ -1,18 +1,12 @@
 // What is recorded with every image: the A1111 "parameters" text (read by A1111,
 // ComfyUI, civitai and image viewers) and gen's JSON sidecar with every setting.
-#include <cstdio>
+#include <gen/option_values.h>
 
 #include "checkpoint.h"
 #include "image_ldm.h"
 
 namespace image_ldm {
 namespace {
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 // A1111 separates fields with ", " and lines with '\n': keep a prompt's own line
 // breaks from being read as the start of the settings line.
@@ -29,11 +23,11 @@ std::string a1111_parameters(const ImageRecord& r) {
   if (!r.negative_prompt.empty()) text += "Negative prompt: " + one_line(r.negative_prompt) + "\n";
   text += "Steps: " + std::to_string(r.steps) + ", Sampler: " + r.sampler;
   if (!r.scheduler.empty() && r.scheduler != "default") text += ", Schedule type: " + r.scheduler;
-  text += ", CFG scale: " + number(r.cfg_scale) + ", Seed: " + std::to_string(r.seed) +
+  text += ", CFG scale: " + gen::format_number(r.cfg_scale) + ", Seed: " + std::to_string(r.seed) +
           ", Size: " + std::to_string(r.width) + "x" + std::to_string(r.height) + ", Model: " + r.model_name;
-  if (r.strength) text += ", Denoising strength: " + number(*r.strength);
+  if (r.strength) text += ", Denoising strength: " + gen::format_number(*r.strength);
   if (r.clip_skip > 1) text += ", Clip skip: " + std::to_string(r.clip_skip);
-  if (r.guidance_rescale > 0) text += ", CFG rescale: " + number(r.guidance_rescale);
+  if (r.guidance_rescale > 0) text += ", CFG rescale: " + gen::format_number(r.guidance_rescale);
   return text;
 }
 

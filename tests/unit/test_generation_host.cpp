@@ -3,21 +3,16 @@
 // memory without a file being touched, and generate_files numbers, writes and
 // describes every output.
 #include <gen/error.h>
-#include <gen/generation.h>
-#include <gen/image/image_formats.h>
 #include <gen/image/image_io.h>
 
+#include "host_util.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-gen::PluginRegistry plugins() {
-  gen::PluginRegistry registry;
-  registry.discover({GEN_PLUGIN_DIR});
-  return registry;
-}
+gen::PluginRegistry plugins() { return gen::test::build_tree_plugins(); }
 
 gen::Request request() {
   gen::Request r;
@@ -30,12 +25,7 @@ gen::Request request() {
   return r;
 }
 
-gen::OutputFormats formats() {
-  gen::OutputFormats f;
-  gen::add_tensor_formats(f);
-  gen::image::add_image_formats(f);
-  return f;
-}
+gen::OutputFormats formats() { return gen::test::cli_output_formats(); }
 
 std::string usage_error(const gen::PluginRegistry& registry, const gen::Request& r) {
   try {

@@ -2,10 +2,8 @@
 // progress callback stops the run with gen::Cancelled and leaves no file; samples come
 // back as tensors; bad options are usage errors.
 #include <gen/error.h>
-#include <gen/generation.h>
-#include <gen/image/image_formats.h>
-#include <gen/registry.h>
 
+#include "host_util.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -13,8 +11,7 @@ namespace fs = std::filesystem;
 namespace {
 
 gen::PluginRegistry template_registry() {
-  gen::PluginRegistry registry;
-  registry.discover({GEN_PLUGIN_DIR});
+  auto registry = gen::test::build_tree_plugins();
   if (!registry.find("template")) throw std::runtime_error("template plugin not found in " GEN_PLUGIN_DIR);
   return registry;
 }
@@ -31,12 +28,7 @@ gen::Request small_request() {
   return r;
 }
 
-gen::OutputFormats formats() {
-  gen::OutputFormats f;
-  gen::add_tensor_formats(f);
-  gen::image::add_image_formats(f);
-  return f;
-}
+gen::OutputFormats formats() { return gen::test::cli_output_formats(); }
 
 }  // namespace
 

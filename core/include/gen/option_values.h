@@ -8,6 +8,8 @@
 
 namespace gen {
 
+// The shortest "%g" text of a number ("0.75", "1e-07"), as messages and metadata show it.
+GEN_API std::string format_number(double v);
 GEN_API double parse_number(const std::string& key, const std::string& text, double lo, double hi);
 GEN_API int parse_integer(const std::string& key, const std::string& text, int lo, int hi);
 GEN_API bool parse_bool(const std::string& key, const std::string& text);
