@@ -10,7 +10,7 @@
 #include <gen/error.h>
 #include <gen/generation.h>
 #include <gen/image/image_io.h>
-#include <gen/image/prompt_adherence.h>
+#include <gen/shapes/prompt_adherence.h>
 
 #include "commands.h"
 #include "plugin_host.h"
@@ -52,7 +52,7 @@ bool reads(const GenerationSession& session, const std::string& field) {
   return std::find(inputs.begin(), inputs.end(), field) != inputs.end();
 }
 
-std::vector<image::Image> generate_all(GenerationSession& session, const std::vector<image::EvalCase>& cases,
+std::vector<image::Image> generate_all(GenerationSession& session, const std::vector<shapes::EvalCase>& cases,
                                        const std::string& sampler, int steps, const EvalArgs& a,
                                        const fs::path& init_dir = {}) {
   std::vector<image::Image> out;
@@ -75,10 +75,10 @@ std::vector<image::Image> generate_all(GenerationSession& session, const std::ve
 }
 
 void report_row(nlohmann::json& report, const EvalArgs& a, const std::string& split, const std::string& sampler,
-                int steps, const std::vector<image::Image>& images, const std::vector<image::EvalCase>& cases,
-                image::ClipScorer* scorer) {
+                int steps, const std::vector<image::Image>& images, const std::vector<shapes::EvalCase>& cases,
+                shapes::ClipScorer* scorer) {
   save_images(images, a, split, sampler, steps);
-  const auto r = image::score_generated(images, cases, scorer);
+  const auto r = shapes::score_generated(images, cases, scorer);
   std::printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n", split.c_str(), sampler.c_str(),
               steps, r.color, r.shape, r.color_and_shape, r.count, r.position, r.background,
               r.clip_score ? fmt::format("{:.1f}", *r.clip_score).c_str() : "-",
@@ -93,8 +93,8 @@ void report_row(nlohmann::json& report, const EvalArgs& a, const std::string& sp
 // those pixels passed through the model's autoencoder (img2img at strength 0.001 of
 // 1000 steps: one step from t = 1, where the noise is 3% of the signal), which is the
 // best a latent model can reproduce.
-void report_baselines(GenerationSession& session, const std::vector<image::EvalCase>& cases, const std::string& split,
-                      const EvalArgs& a, const fs::path& scratch, image::ClipScorer* scorer, nlohmann::json& report) {
+void report_baselines(GenerationSession& session, const std::vector<shapes::EvalCase>& cases, const std::string& split,
+                      const EvalArgs& a, const fs::path& scratch, shapes::ClipScorer* scorer, nlohmann::json& report) {
   std::vector<image::Image> real;
   const fs::path init_dir = scratch / "real";
   fs::create_directories(init_dir);
@@ -114,7 +114,7 @@ int run_eval(const EvalArgs& a, const CommonFlags& flags) {
   request.modality = Modality::image;
   request.model = a.model;
   auto session = open_session(registry, request);
-  std::optional<image::ClipScorer> scorer;
+  std::optional<shapes::ClipScorer> scorer;
   if (!a.clip.empty()) scorer.emplace(a.clip);
   const fs::path scratch = fs::temp_directory_path() / ("gen-eval-" + std::to_string(::getpid()));
   fs::create_directories(scratch);
@@ -123,7 +123,7 @@ int run_eval(const EvalArgs& a, const CommonFlags& flags) {
   std::printf("| split | sampler | steps | colour | shape | colour+shape | count | position | background | CLIP score | FD (CLIP) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& split : a.splits) {
-    auto cases = image::eval_cases(a.data, split, a.count);
+    auto cases = shapes::eval_cases(a.data, split, a.count);
     if (a.baselines) report_baselines(session, cases, split, a, scratch, scorer ? &*scorer : nullptr, report);
     for (const auto& sampler : a.samplers)
       for (int steps : a.steps) {
