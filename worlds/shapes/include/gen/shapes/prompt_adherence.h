@@ -1,6 +1,6 @@
 // Prompt adherence of generated shape images, judged by the pixel analyser
 // (shape_analysis.h), the CLIP score and the Fréchet distance to real images in the
-// CLIP image space. `gen eval image` drives it over samplers and step counts.
+// CLIP image space. model_evaluation.h drives it over samplers and step counts.
 #pragma once
 #include <filesystem>
 #include <optional>
