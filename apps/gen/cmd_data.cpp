@@ -1,6 +1,7 @@
-// gen data image: build the captioned shapes dataset the default image model trains on.
+// gen data image: the captioned shapes dataset the default image model trains on,
+// written by the shapes world (gen/shapes/shapes_dataset.h).
 #include <gen/error.h>
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/shapes_dataset.h>
 
 #include "commands.h"
 #include "progress_bar.h"
@@ -11,7 +12,7 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   auto* cmd = app.add_subcommand("data", "Build training datasets");
   cmd->require_subcommand(1);
   auto* image = cmd->add_subcommand("image", "Captioned 64x64 shapes with a held-out split of colour+shape pairs");
-  auto options = std::make_shared<gen::image::ShapesDatasetOptions>();
+  auto options = std::make_shared<gen::shapes::ShapesDatasetOptions>();
   auto out = std::make_shared<std::string>();
   image->add_option("-o,--output", *out, "Dataset folder (created)")->required();
   image->add_option("--train", options->train_count, "Training images")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
@@ -23,7 +24,7 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
     apply_common_flags(flags, false);
     install_interrupt_handler();
     ProgressBar bar(ProgressBar::detect(flags.quiet));
-    gen::image::write_shapes_dataset(*out, *options, bar.callback());
+    gen::shapes::write_shapes_dataset(*out, *options, bar.callback());
     bar.finish();
     std::printf("%s\n", out->c_str());
     return kExitOk;

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gen/image/prompt_adherence.h>
-#include <gen/image/shape_analysis.h>
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/prompt_adherence.h>
+#include <gen/shapes/shape_analysis.h>
+#include <gen/shapes/shapes_dataset.h>
 
 #include "test_util.h"
 
@@ -122,12 +122,12 @@ std::string other(const std::vector<std::string>& values, const std::string& v) 
   return values[(static_cast<size_t>(it - values.begin()) + 1) % values.size()];
 }
 
-JudgeScore judge(const std::vector<gen::image::EvalCase>& cases, const Degradation& d) {
+JudgeScore judge(const std::vector<gen::shapes::EvalCase>& cases, const Degradation& d) {
   JudgeScore s;
   for (size_t i = 0; i < cases.size(); ++i) {
     const auto& wanted = cases[i].scene;
-    const auto found = gen::image::analyse_scene(degrade(cases[i].real, d, 1000 + i));
-    const auto c = gen::image::check_adherence(found, wanted);
+    const auto found = gen::shapes::analyse_scene(degrade(cases[i].real, d, 1000 + i));
+    const auto c = gen::shapes::check_adherence(found, wanted);
     s.color += c.color, s.color_and_shape += c.color_and_shape(), s.count += c.count;
     s.position += c.position, s.background += c.background;
     if (s.first_miss.empty() && !(c.color_and_shape() && c.count && c.position && c.background))
@@ -135,12 +135,12 @@ JudgeScore judge(const std::vector<gen::image::EvalCase>& cases, const Degradati
                      (found.objects.empty() ? "" : ", the largest " + found.objects[0].color + " " + found.objects[0].shape) +
                      ", " + found.position + ", on " + found.background;
     auto wrong_color = wanted, wrong_shape = wanted, wrong_count = wanted;
-    wrong_color.color = other(gen::image::shape_colors(), wanted.color);
-    wrong_shape.shape = other(gen::image::shape_names(), wanted.shape);
+    wrong_color.color = other(gen::shapes::shape_colors(), wanted.color);
+    wrong_shape.shape = other(gen::shapes::shape_names(), wanted.shape);
     wrong_count.count = wanted.count % 3 + 1;
-    s.wrong_accepted += gen::image::check_adherence(found, wrong_color).color +
-                        gen::image::check_adherence(found, wrong_shape).shape +
-                        gen::image::check_adherence(found, wrong_count).count;
+    s.wrong_accepted += gen::shapes::check_adherence(found, wrong_color).color +
+                        gen::shapes::check_adherence(found, wrong_shape).shape +
+                        gen::shapes::check_adherence(found, wrong_count).count;
   }
   s.images = static_cast<int>(cases.size());
   for (double* v : {&s.color, &s.color_and_shape, &s.count, &s.position, &s.background}) *v /= s.images;
@@ -166,12 +166,12 @@ const JudgeRow kRows[] = {
 
 TEST(DefaultImageModel, JudgeReadsDegradedRealScenes) {
   gen::test::TempDir dir;
-  gen::image::ShapesDatasetOptions o;
+  gen::shapes::ShapesDatasetOptions o;
   o.train_count = o.heldout_count = 400;
   o.seed = 7;  // the evaluation's seed: the training split starts with its 40 prompts
-  gen::image::write_shapes_dataset(dir.path(), o, nullptr);
+  gen::shapes::write_shapes_dataset(dir.path(), o, nullptr);
   for (const std::string split : {"train", "heldout"}) {
-    const auto cases = gen::image::eval_cases(dir.path(), split, 400);
+    const auto cases = gen::shapes::eval_cases(dir.path(), split, 400);
     for (const auto& row : kRows) {
       const auto s = judge(cases, row.d);
       std::printf("%s, %s: colour %.3f colour+shape %.3f count %.3f position %.3f background %.3f, wrong accepted %.3f\n",

@@ -8,12 +8,11 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
-// The counter lives in the gen app, not in a library; compile it into this test.
-#include "../../apps/gen/flop_counter.cpp"
+#include <gen/bench/flop_counter.h>
 
 namespace {
 
-using gen::cli::OpCounter;
+using gen::bench::OpCounter;
 
 // 2 * N * C_out * H_out * W_out * (C_in * kh * kw)
 double conv_count(double n, double cout, double hw_out, double cin, double k) { return 2 * n * cout * hw_out * cin * k * k; }
@@ -113,8 +112,8 @@ TEST(FlopCounter, OpFlopsOfConvPaddingSame) {
   std::vector<c10::IValue> in{torch::zeros({1, 2, 6, 6}), torch::zeros({3, 2, 3, 3}), c10::IValue(),
                               std::vector<int64_t>{1, 1}, std::string("same"), std::vector<int64_t>{1, 1}, int64_t{1}};
   const c10::ArrayRef<const c10::IValue> inputs(in.data(), in.size());
-  EXPECT_DOUBLE_EQ(gen::cli::op_flops("aten::conv2d", inputs), conv_count(1, 3, 36, 2, 3));
-  EXPECT_DOUBLE_EQ(gen::cli::op_flops("aten::relu", inputs), 0.0);
+  EXPECT_DOUBLE_EQ(gen::bench::op_flops("aten::conv2d", inputs), conv_count(1, 3, 36, 2, 3));
+  EXPECT_DOUBLE_EQ(gen::bench::op_flops("aten::relu", inputs), 0.0);
 }
 
 }  // namespace

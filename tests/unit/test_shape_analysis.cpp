@@ -4,8 +4,8 @@
 
 #include <random>
 
-#include <gen/image/shape_analysis.h>
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/shape_analysis.h>
+#include <gen/shapes/shapes_dataset.h>
 
 namespace {
 
@@ -21,7 +21,7 @@ struct Degradation {
   double spacing = 2.3;
 };
 
-gen::image::ShapeScene respaced(gen::image::ShapeScene scene, double spacing) {
+gen::shapes::ShapeScene respaced(gen::shapes::ShapeScene scene, double spacing) {
   double mx = 0, my = 0;
   for (auto [x, y] : scene.centres) mx += x, my += y;
   mx /= scene.centres.size(), my /= scene.centres.size();
@@ -33,9 +33,9 @@ Rates accuracy_on_renders(bool heldout, int n, uint64_t seed, Degradation d = {}
   std::mt19937_64 rng(seed);
   Rates r;
   for (int i = 0; i < n; ++i) {
-    auto scene = respaced(gen::image::random_scene(rng, heldout), d.spacing);
-    auto image = gen::image::gaussian_blur(gen::image::render_scene(scene), d.sigma);
-    auto check = gen::image::check_adherence(gen::image::analyse_scene(image), scene);
+    auto scene = respaced(gen::shapes::random_scene(rng, heldout), d.spacing);
+    auto image = gen::image::gaussian_blur(gen::shapes::render_scene(scene), d.sigma);
+    auto check = gen::shapes::check_adherence(gen::shapes::analyse_scene(image), scene);
     r.color += check.color, r.shape += check.shape, r.count += check.count;
     r.position += check.position, r.background += check.background;
   }
@@ -74,13 +74,13 @@ TEST(ShapeAnalysis, AnElongatedBlobIsOneObject) {
   auto inside = ((x - 31.5) / 20).pow(2) + ((y - 31.5) / 9).pow(2) < 1;  // 40 x 18 pixels
   auto pixels = torch::zeros({64, 64, 3}, torch::kUInt8);
   pixels.index_put_({inside}, 255);
-  auto a = gen::image::analyse_scene({pixels});
+  auto a = gen::shapes::analyse_scene({pixels});
   EXPECT_EQ(a.objects.size(), 1u);
   // The same length made of two discs that touch is two objects.
   auto discs = ((x - 21.5).pow(2) + (y - 31.5).pow(2) < 100) | ((x - 41.5).pow(2) + (y - 31.5).pow(2) < 100);
   pixels.zero_();
   pixels.index_put_({discs}, 255);
-  a = gen::image::analyse_scene({pixels});
+  a = gen::shapes::analyse_scene({pixels});
   ASSERT_EQ(a.objects.size(), 2u);
   EXPECT_EQ(a.objects[0].shape, "circle");
   EXPECT_EQ(a.objects[1].shape, "circle");
@@ -88,19 +88,19 @@ TEST(ShapeAnalysis, AnElongatedBlobIsOneObject) {
 
 TEST(ShapeAnalysis, AnEmptyCanvasHasNoObjects) {
   gen::image::Image blank{torch::full({64, 64, 3}, 128, torch::kUInt8)};
-  auto a = gen::image::analyse_scene(blank);
+  auto a = gen::shapes::analyse_scene(blank);
   EXPECT_TRUE(a.objects.empty());
   EXPECT_EQ(a.background, "gray");
-  gen::image::ShapeScene wanted;
+  gen::shapes::ShapeScene wanted;
   wanted.shape = "circle", wanted.color = "red", wanted.count = 1, wanted.background = "gray";
-  EXPECT_FALSE(gen::image::check_adherence(a, wanted).color_and_shape());
+  EXPECT_FALSE(gen::shapes::check_adherence(a, wanted).color_and_shape());
 }
 
 TEST(ShapeAnalysis, LargerImagesAreReadAtDatasetScale) {
   std::mt19937_64 rng(3);
-  auto scene = gen::image::random_scene(rng, false);
-  auto a = gen::image::analyse_scene(gen::image::render_scene(scene, 256));
-  EXPECT_TRUE(gen::image::check_adherence(a, scene).color);
+  auto scene = gen::shapes::random_scene(rng, false);
+  auto a = gen::shapes::analyse_scene(gen::shapes::render_scene(scene, 256));
+  EXPECT_TRUE(gen::shapes::check_adherence(a, scene).color);
 }
 
 }  // namespace

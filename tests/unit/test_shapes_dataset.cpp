@@ -2,13 +2,13 @@
 // held-out pairs never leak into training, captions name what is drawn, and the
 // whole dataset is a pure function of its seed.
 #include <gen/image/image_io.h>
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/shapes_dataset.h>
 #include <gen/safetensors.h>
 
 #include "test_util.h"
 
 namespace fs = std::filesystem;
-using gen::image::ShapeScene;
+using gen::shapes::ShapeScene;
 
 namespace {
 ShapeScene centred(const std::string& shape, const std::string& color, const std::string& background) {
@@ -29,8 +29,8 @@ std::vector<int> rgb_at(const gen::image::Image& img, int y, int x) {
 }  // namespace
 
 TEST(ShapesDataset, RendersShapeColourOverBackgroundWithAntialiasing) {
-  for (const auto& shape : gen::image::shape_names()) {
-    auto img = gen::image::render_scene(centred(shape, "red", "blue"), 64);
+  for (const auto& shape : gen::shapes::shape_names()) {
+    auto img = gen::shapes::render_scene(centred(shape, "red", "blue"), 64);
     EXPECT_EQ(img.height(), 64);
     EXPECT_EQ(rgb_at(img, 1, 1), (std::vector<int>{40, 80, 220})) << shape;  // corner: background
     // Every shape covers the point just above the centre (rings' centre is empty).
@@ -40,9 +40,9 @@ TEST(ShapesDataset, RendersShapeColourOverBackgroundWithAntialiasing) {
     EXPECT_GT(mixed, 0) << shape << ": edges should be anti-aliased";
   }
   // Shapes differ from each other.
-  auto circle = gen::image::render_scene(centred("circle", "red", "blue"), 64).pixels;
-  auto square = gen::image::render_scene(centred("square", "red", "blue"), 64).pixels;
-  auto star = gen::image::render_scene(centred("star", "red", "blue"), 64).pixels;
+  auto circle = gen::shapes::render_scene(centred("circle", "red", "blue"), 64).pixels;
+  auto square = gen::shapes::render_scene(centred("square", "red", "blue"), 64).pixels;
+  auto star = gen::shapes::render_scene(centred("star", "red", "blue"), 64).pixels;
   EXPECT_FALSE(torch::equal(circle, square));
   EXPECT_FALSE(torch::equal(circle, star));
   // A star covers less than its circumscribed circle.
@@ -52,23 +52,23 @@ TEST(ShapesDataset, RendersShapeColourOverBackgroundWithAntialiasing) {
 TEST(ShapesDataset, HeldOutPairsStayOutOfTraining) {
   std::mt19937_64 rng(1);
   for (int i = 0; i < 3000; ++i) {
-    auto s = gen::image::random_scene(rng, false);
-    ASSERT_FALSE(gen::image::is_heldout_pair(s.shape, s.color)) << s.shape << " " << s.color;
+    auto s = gen::shapes::random_scene(rng, false);
+    ASSERT_FALSE(gen::shapes::is_heldout_pair(s.shape, s.color)) << s.shape << " " << s.color;
     ASSERT_NE(s.color, s.background);
     ASSERT_EQ(static_cast<int>(s.centres.size()), s.count);
   }
   for (int i = 0; i < 300; ++i) {
-    auto s = gen::image::random_scene(rng, true);
-    ASSERT_TRUE(gen::image::is_heldout_pair(s.shape, s.color));
+    auto s = gen::shapes::random_scene(rng, true);
+    ASSERT_TRUE(gen::shapes::is_heldout_pair(s.shape, s.color));
   }
 }
 
 TEST(ShapesDataset, CaptionsNameColourShapeCountAndBackground) {
   std::mt19937_64 rng(2);
   for (int i = 0; i < 200; ++i) {
-    auto s = gen::image::random_scene(rng, false);
-    for (int p = 0; p < gen::image::caption_phrasings(); ++p) {
-      auto c = gen::image::caption_scene(s, p);
+    auto s = gen::shapes::random_scene(rng, false);
+    for (int p = 0; p < gen::shapes::caption_phrasings(); ++p) {
+      auto c = gen::shapes::caption_scene(s, p);
       EXPECT_NE(c.find(s.color + " "), std::string::npos) << c;
       EXPECT_NE(c.find(s.shape == "cross" && s.count > 1 ? "crosses" : s.shape), std::string::npos) << c;
       EXPECT_NE(c.find(s.background + " background"), std::string::npos) << c;
@@ -80,17 +80,17 @@ TEST(ShapesDataset, CaptionsNameColourShapeCountAndBackground) {
     }
   }
   auto s = centred("circle", "red", "blue");
-  EXPECT_EQ(gen::image::caption_scene(s, 3), "a red circle on a blue background");  // the README prompt's form
+  EXPECT_EQ(gen::shapes::caption_scene(s, 3), "a red circle on a blue background");  // the README prompt's form
 }
 
 TEST(ShapesDataset, WrittenDatasetIsDeterministicAndComplete) {
   gen::test::TempDir dir;
-  gen::image::ShapesDatasetOptions o;
+  gen::shapes::ShapesDatasetOptions o;
   o.train_count = 40;
   o.heldout_count = 10;
   o.seed = 5;
-  gen::image::write_shapes_dataset(dir / "a", o, {});
-  gen::image::write_shapes_dataset(dir / "b", o, {});
+  gen::shapes::write_shapes_dataset(dir / "a", o, {});
+  gen::shapes::write_shapes_dataset(dir / "b", o, {});
   for (const char* f : {"train.safetensors", "train.jsonl", "heldout.safetensors", "heldout.jsonl"})
     EXPECT_EQ(gen::test::read_text(dir / "a" / f), gen::test::read_text(dir / "b" / f)) << f;
   auto images = gen::load_safetensors(dir / "a" / "train.safetensors").at("images");
@@ -99,11 +99,11 @@ TEST(ShapesDataset, WrittenDatasetIsDeterministicAndComplete) {
   ASSERT_EQ(lines.size(), 10u);
   for (const auto& line : lines) {
     auto j = nlohmann::json::parse(line);
-    EXPECT_TRUE(gen::image::is_heldout_pair(j["shape"], j["color"])) << line;
+    EXPECT_TRUE(gen::shapes::is_heldout_pair(j["shape"], j["color"])) << line;
   }
   EXPECT_TRUE(fs::exists(dir / "a" / "preview.png"));
   EXPECT_TRUE(fs::exists(dir / "a" / "dataset.json"));
   o.seed = 6;
-  gen::image::write_shapes_dataset(dir / "c", o, {});
+  gen::shapes::write_shapes_dataset(dir / "c", o, {});
   EXPECT_NE(gen::test::read_text(dir / "a" / "train.jsonl"), gen::test::read_text(dir / "c" / "train.jsonl"));
 }

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 
-#include <gen/image/clip_scorer.h>
+#include <gen/shapes/clip_scorer.h>
 
 namespace image_ldm {
 
@@ -28,7 +28,7 @@ nlohmann::json default_unet_config(int64_t cross_attention_dim,
 nlohmann::json default_scheduler_config(const std::string& beta_schedule = "scaled_linear");
 constexpr int64_t kClipEmbedDim = 128;
 
-// CLIP's image tower for the shapes; also `gen eval`'s CLIP score (modalities/image).
-using ClipVision = gen::image::ClipImageEncoder;
+// CLIP's image tower for the shapes; also `gen eval`'s CLIP score (worlds/shapes).
+using ClipVision = gen::shapes::ClipImageEncoder;
 
 }  // namespace image_ldm

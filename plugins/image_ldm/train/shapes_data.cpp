@@ -8,7 +8,7 @@ namespace image_ldm {
 namespace fs = std::filesystem;
 
 ShapesData ShapesData::load(const fs::path& dir, const std::string& split) {
-  auto parts = gen::image::read_shapes_split(dir, split);
+  auto parts = gen::shapes::read_shapes_split(dir, split);
   ShapesData d;
   d.images_ = parts.images;
   d.scenes_ = std::move(parts.scenes);
@@ -24,15 +24,15 @@ torch::Tensor ShapesData::images(const torch::Tensor& indices) const {
 }
 
 std::vector<std::string> ShapesData::captions(const torch::Tensor& indices, at::Generator& generator) const {
-  auto phrasing = torch::randint(gen::image::caption_phrasings(), {indices.size(0)}, generator, torch::kLong);
+  auto phrasing = torch::randint(gen::shapes::caption_phrasings(), {indices.size(0)}, generator, torch::kLong);
   std::vector<std::string> out;
   for (int64_t i = 0; i < indices.size(0); ++i)
-    out.push_back(gen::image::caption_scene(scene(indices[i].item<int64_t>()), static_cast<int>(phrasing[i].item<int64_t>())));
+    out.push_back(gen::shapes::caption_scene(scene(indices[i].item<int64_t>()), static_cast<int>(phrasing[i].item<int64_t>())));
   return out;
 }
 
 std::vector<std::string> caption_words() {
-  using namespace gen::image;
+  using namespace gen::shapes;
   std::set<std::string> words;
   // The CLIP pre-tokenizer's split for ASCII lower-case text: letter runs, single
   // digits, runs of other non-space characters.

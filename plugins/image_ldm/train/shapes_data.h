@@ -8,7 +8,7 @@
 
 #include <torch/types.h>
 
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/shapes_dataset.h>
 
 namespace image_ldm {
 
@@ -25,11 +25,11 @@ class ShapesData {
   torch::Tensor images(const torch::Tensor& indices) const;
   // One caption per index, the phrasing drawn from `generator`.
   std::vector<std::string> captions(const torch::Tensor& indices, at::Generator& generator) const;
-  const gen::image::ShapeScene& scene(int64_t i) const { return scenes_.at(static_cast<size_t>(i)); }
+  const gen::shapes::ShapeScene& scene(int64_t i) const { return scenes_.at(static_cast<size_t>(i)); }
 
  private:
   torch::Tensor images_;  // uint8 [N, H, W, 3]
-  std::vector<gen::image::ShapeScene> scenes_;
+  std::vector<gen::shapes::ShapeScene> scenes_;
 };
 
 // Every word the caption grammar can produce (for the default model's vocabulary).

@@ -78,7 +78,7 @@ gen::TrainingBatch ClipTask::next_batch(int64_t, at::Generator& generator) {
   auto idx = data_.draw(batch_, generator);
   gen::TrainingBatch b;
   b.x0 = data_.images(idx);
-  auto all = gen::image::caption_ids(tokenizer_, data_.captions(idx, generator));
+  auto all = gen::shapes::caption_ids(tokenizer_, data_.captions(idx, generator));
   // Attention is causal, so positions after the last EOS cannot change the pooled
   // (EOS) state: train on the shortest prefix that holds every caption.
   auto eos = (all == tokenizer_.eos_id()).to(torch::kLong).argmax(1).max().item<int64_t>();
@@ -130,7 +130,7 @@ UnetTask::UnetTask(ShapesData data, gen::nn::AutoencoderKL vae, gen::nn::ClipTex
 
 torch::Tensor UnetTask::encode_text(const std::vector<std::string>& captions) {
   torch::NoGradGuard no_grad;
-  return text_->forward(gen::image::caption_ids(tokenizer_, captions)).last_hidden_state;
+  return text_->forward(gen::shapes::caption_ids(tokenizer_, captions)).last_hidden_state;
 }
 
 // The text encoder is frozen, so a caption's states never change; each caption comes

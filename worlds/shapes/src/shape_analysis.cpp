@@ -1,4 +1,4 @@
-#include <gen/image/shape_analysis.h>
+#include <gen/shapes/shape_analysis.h>
 
 #include <torch/nn/functional/upsampling.h>
 
@@ -10,7 +10,7 @@
 
 #include <gen/error.h>
 
-namespace gen::image {
+namespace gen::shapes {
 namespace {
 
 constexpr int kSize = 64;  // analysis resolution (the dataset's)
@@ -29,7 +29,7 @@ std::string nearest_color(const Rgb& c, const std::vector<std::string>& names) {
 }
 
 // The image as float RGB at kSize x kSize (area-averaged when larger).
-std::vector<Rgb> pixels_at_analysis_size(const Image& image) {
+std::vector<Rgb> pixels_at_analysis_size(const image::Image& image) {
   auto t = image.pixels.to(torch::kFloat32).permute({2, 0, 1}).unsqueeze(0);
   if (t.size(2) != kSize || t.size(3) != kSize)
     t = torch::nn::functional::interpolate(
@@ -249,7 +249,7 @@ const std::vector<std::pair<Features, std::string>>& prototypes() {
                       0.5 + std::uniform_real_distribution<double>(-0.1, 0.1)(rng)}};
         const auto sharp = render_scene(s, kSize);
         for (double sigma : {0.0, 0.6, 1.0}) {
-          auto a = segment(pixels_at_analysis_size(gaussian_blur(sharp, sigma)));
+          auto a = segment(pixels_at_analysis_size(image::gaussian_blur(sharp, sigma)));
           if (!a.parts.empty()) refs.emplace_back(features(a.parts[0], a.fg), shape);
         }
       }
@@ -284,7 +284,7 @@ std::string nearest_position(double x, double y) {
 
 }  // namespace
 
-SceneAnalysis analyse_scene(const Image& image) {
+SceneAnalysis analyse_scene(const image::Image& image) {
   if (image.pixels.dim() != 3 || image.pixels.size(2) != 3) throw UsageError("analyse_scene needs an RGB image");
   auto px = pixels_at_analysis_size(image);
   auto a = segment(px);
@@ -316,4 +316,4 @@ AdherenceCheck check_adherence(const SceneAnalysis& found, const ShapeScene& wan
   return c;
 }
 
-}  // namespace gen::image
+}  // namespace gen::shapes

@@ -1,4 +1,4 @@
-#include "flop_counter.h"
+#include <gen/bench/flop_counter.h>
 
 #include <ATen/record_function.h>
 
@@ -13,7 +13,7 @@
 #warning "flop_counter.cpp built without NDEBUG: RecordFunction inputs are unavailable, FLOP counts will be wrong"
 #endif
 
-namespace gen::cli {
+namespace gen::bench {
 
 namespace {
 
@@ -169,4 +169,4 @@ void OpCounter::add_flops(double f) {
   if (current_shape) current_shape->flops += f;
 }
 
-}  // namespace gen::cli
+}  // namespace gen::bench

@@ -1,6 +1,6 @@
 // Prompt adherence of generated shape images, judged by the pixel analyser
 // (shape_analysis.h), the CLIP score and the Fréchet distance to real images in the
-// CLIP image space. `gen eval image` drives it over samplers and step counts.
+// CLIP image space. model_evaluation.h drives it over samplers and step counts.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -10,16 +10,16 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <gen/export.h>
-#include <gen/image/clip_scorer.h>
-#include <gen/image/shape_analysis.h>
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/clip_scorer.h>
+#include <gen/shapes/shape_analysis.h>
+#include <gen/shapes/shapes_dataset.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 struct EvalCase {
   ShapeScene scene;
   std::string prompt;  // the canonical phrasing (caption_scene(scene, 0))
-  Image real;          // the dataset image of the scene
+  image::Image real;   // the dataset image of the scene
 };
 
 // The first n scenes of a dataset split.
@@ -43,7 +43,8 @@ struct GEN_API AdherenceReport {
 };
 
 // `generated[i]` was made from `cases[i].prompt`. The scorer is optional.
-GEN_API AdherenceReport score_generated(const std::vector<Image>& generated, const std::vector<EvalCase>& cases,
+GEN_API AdherenceReport score_generated(const std::vector<image::Image>& generated,
+                                        const std::vector<EvalCase>& cases,
                                         ClipScorer* scorer);
 
-}  // namespace gen::image
+}  // namespace gen::shapes

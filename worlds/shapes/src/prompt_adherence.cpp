@@ -1,11 +1,11 @@
-#include <gen/image/prompt_adherence.h>
+#include <gen/shapes/prompt_adherence.h>
 
 #include <nlohmann/json.hpp>
 
 #include <gen/error.h>
-#include <gen/image/shape_analysis.h>
+#include <gen/shapes/shape_analysis.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 std::vector<EvalCase> eval_cases(const std::filesystem::path& data_dir, const std::string& split, int n) {
   auto data = read_shapes_split(data_dir, split);
@@ -14,7 +14,7 @@ std::vector<EvalCase> eval_cases(const std::filesystem::path& data_dir, const st
   std::vector<EvalCase> cases;
   for (int i = 0; i < n; ++i)
     cases.push_back({data.scenes[static_cast<size_t>(i)], caption_scene(data.scenes[static_cast<size_t>(i)], 0),
-                     Image{data.images[i].clone()}});
+                     image::Image{data.images[i].clone()}});
   return cases;
 }
 
@@ -47,7 +47,7 @@ nlohmann::json AdherenceReport::to_json() const {
   return j;
 }
 
-AdherenceReport score_generated(const std::vector<Image>& generated, const std::vector<EvalCase>& cases,
+AdherenceReport score_generated(const std::vector<image::Image>& generated, const std::vector<EvalCase>& cases,
                                 ClipScorer* scorer) {
   if (generated.size() != cases.size() || generated.empty())
     throw UsageError("score_generated needs one generated image per case");
@@ -63,7 +63,7 @@ AdherenceReport score_generated(const std::vector<Image>& generated, const std::
   for (double* v : {&r.color, &r.shape, &r.color_and_shape, &r.count, &r.position, &r.background}) *v /= r.images;
   if (scorer) {
     std::vector<std::string> prompts;
-    std::vector<Image> real;
+    std::vector<image::Image> real;
     for (const auto& c : cases) prompts.push_back(c.prompt), real.push_back(c.real);
     r.clip_score = scorer->score(generated, prompts).mean().item<double>();
     if (generated.size() >= 2)
@@ -72,4 +72,4 @@ AdherenceReport score_generated(const std::vector<Image>& generated, const std::
   return r;
 }
 
-}  // namespace gen::image
+}  // namespace gen::shapes

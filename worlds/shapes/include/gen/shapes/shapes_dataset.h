@@ -14,7 +14,7 @@
 #include <gen/image/image.h>
 #include <gen/progress.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 struct ShapeScene {
   std::string shape;       // circle, square, triangle, star, ring, cross
@@ -41,7 +41,7 @@ GEN_API bool is_heldout_pair(const std::string& shape, const std::string& color)
 // Draws a random scene: from the training pairs, or only from the held-out pairs.
 GEN_API ShapeScene random_scene(std::mt19937_64& rng, bool heldout);
 // Renders a scene at size x size pixels, anti-aliased by supersample^2 samples per pixel.
-GEN_API Image render_scene(const ShapeScene& scene, int size = 64, int supersample = 4);
+GEN_API image::Image render_scene(const ShapeScene& scene, int size = 64, int supersample = 4);
 // One of several phrasings ("a red circle on a blue background", "two small green
 // squares at the top, white background", ...), chosen by `phrasing`.
 GEN_API std::string caption_scene(const ShapeScene& scene, int phrasing);
@@ -68,4 +68,4 @@ struct ShapesSplit {
 };
 GEN_API ShapesSplit read_shapes_split(const std::filesystem::path& dir, const std::string& split);
 
-}  // namespace gen::image
+}  // namespace gen::shapes

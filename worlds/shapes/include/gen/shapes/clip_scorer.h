@@ -16,7 +16,7 @@
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_tokenizer.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 class GEN_API ClipImageEncoderImpl : public torch::nn::Module {
  public:
@@ -34,10 +34,10 @@ class GEN_API ClipScorer {
   // `dir` holds clip_vision/ (vision_model.*, text_projection.weight, logit_scale),
   // text_encoder/ and tokenizer/ — the layout of assets/default-image. Throws InputError.
   explicit ClipScorer(const std::filesystem::path& dir);
-  torch::Tensor image_features(const std::vector<Image>& images);        // L2-normalised [N, D]
+  torch::Tensor image_features(const std::vector<image::Image>& images);   // L2-normalised [N, D]
   torch::Tensor text_features(const std::vector<std::string>& captions);  // L2-normalised [N, D]
   // 100 * cosine similarity of each image with its caption.
-  torch::Tensor score(const std::vector<Image>& images, const std::vector<std::string>& captions);
+  torch::Tensor score(const std::vector<image::Image>& images, const std::vector<std::string>& captions);
 
  private:
   ClipImageEncoder vision_{nullptr};
@@ -55,4 +55,4 @@ GEN_API torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const
 // formula): |mu_a - mu_b|^2 + tr(S_a + S_b - 2 (S_a^1/2 S_b S_a^1/2)^1/2).
 GEN_API double frechet_distance(const torch::Tensor& a, const torch::Tensor& b);
 
-}  // namespace gen::image
+}  // namespace gen::shapes

@@ -1,4 +1,4 @@
-#include <gen/image/clip_scorer.h>
+#include <gen/shapes/clip_scorer.h>
 
 #include <algorithm>
 
@@ -15,7 +15,7 @@
 #include <gen/nn/state_dict.h>
 #include <gen/safetensors.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 ClipImageEncoderImpl::ClipImageEncoderImpl(int64_t embed_dim) {
   namespace nn = torch::nn;
@@ -43,7 +43,7 @@ torch::Tensor normalised(const torch::Tensor& x) {
 }
 
 // Images as a float batch [N, 3, S, S] in [-1, 1], area-resized to the tower's size.
-torch::Tensor image_batch(const std::vector<Image>& images, int64_t size) {
+torch::Tensor image_batch(const std::vector<image::Image>& images, int64_t size) {
   std::vector<torch::Tensor> items;
   for (const auto& im : images) {
     auto t = im.pixels.to(torch::kFloat32).permute({2, 0, 1}).unsqueeze(0);
@@ -75,7 +75,7 @@ ClipScorer::ClipScorer(const std::filesystem::path& dir)
   vision_->eval();
 }
 
-torch::Tensor ClipScorer::image_features(const std::vector<Image>& images) {
+torch::Tensor ClipScorer::image_features(const std::vector<image::Image>& images) {
   torch::NoGradGuard no_grad;
   return normalised(vision_(image_batch(images, image_size_)));
 }
@@ -85,7 +85,7 @@ torch::Tensor ClipScorer::text_features(const std::vector<std::string>& captions
   return normalised(text_projection_(text_->forward(caption_ids(tokenizer_, captions)).pooler_output));
 }
 
-torch::Tensor ClipScorer::score(const std::vector<Image>& images, const std::vector<std::string>& captions) {
+torch::Tensor ClipScorer::score(const std::vector<image::Image>& images, const std::vector<std::string>& captions) {
   if (images.size() != captions.size()) throw UsageError("CLIP score needs one caption per image");
   return 100 * (image_features(images) * text_features(captions)).sum(1);
 }
@@ -120,4 +120,4 @@ double frechet_distance(const torch::Tensor& a_in, const torch::Tensor& b_in) {
   return std::max(0.0, ((mu_a - mu_b).pow(2).sum() + (s_a + s_b - 2 * middle).trace()).item<double>());
 }
 
-}  // namespace gen::image
+}  // namespace gen::shapes

@@ -1,4 +1,4 @@
-// gen bench sampler: what every sampler costs per model call besides the network, at
+// The sampler benchmark: what every sampler costs per model call besides the network, at
 // SD-sized latents, as a share of one UNet step. The network is a stand-in that returns
 // a fixed prediction, so everything timed is sampler, loop and guidance arithmetic.
 #include <c10/core/InferenceMode.h>
@@ -13,7 +13,7 @@
 
 #include "bench_common.h"
 
-namespace gen::cli {
+namespace gen::bench {
 
 namespace {
 
@@ -77,7 +77,7 @@ double time_cfg_us(const torch::Tensor& latents, int repeats) {
 
 }  // namespace
 
-int run_sampler(const BenchArgs& a) {
+void run_sampler(const BenchSettings& a, const BenchOutput& out) {
   const int size = a.size > 0 ? a.size : 512;
   if (size % 8 != 0) throw UsageError("--size " + std::to_string(size) + " is not a multiple of 8");
   const int batch = a.batch > 0 ? a.batch : 2, latent = size / 8;
@@ -99,18 +99,17 @@ int run_sampler(const BenchArgs& a) {
       s = make_sampler(name, SchedulerConfig::stable_diffusion());
       r = time_sampler(*s, x0, steps, repeats);
     } catch (const Error& e) {  // a sampler that cannot run the SD schedule is reported, not fatal
-      print_result("sampler", "name=" + name + " skipped: " + e.what());
+      report_result(out, "sampler", "name=" + name + " skipped: " + e.what());
       continue;
     }
-    print_result("sampler", fmt("name=%s %s steps=%d calls=%d threads=%d step=%.1fus loop=%.1fus unet=%.0fms "
-                                "overhead=%.4f%%",
-                                name.c_str(), shape.c_str(), steps, static_cast<int>(r.calls), num_threads(), r.step_us,
-                                r.loop_us, unet_ms, 100.0 * r.loop_us / 1e3 / unet_ms));
+    report_result(out, "sampler",
+                  fmt("name=%s %s steps=%d calls=%d threads=%d step=%.1fus loop=%.1fus unet=%.0fms overhead=%.4f%%",
+                      name.c_str(), shape.c_str(), steps, static_cast<int>(r.calls), num_threads(), r.step_us,
+                      r.loop_us, unet_ms, 100.0 * r.loop_us / 1e3 / unet_ms));
   }
   const double cfg_us = time_cfg_us(x0, repeats);
-  print_result("sampler", fmt("name=cfg_combine %s threads=%d call=%.1fus unet=%.0fms overhead=%.4f%%", shape.c_str(),
-                              num_threads(), cfg_us, unet_ms, 100.0 * cfg_us / 1e3 / unet_ms));
-  return kExitOk;
+  report_result(out, "sampler", fmt("name=cfg_combine %s threads=%d call=%.1fus unet=%.0fms overhead=%.4f%%",
+                                    shape.c_str(), num_threads(), cfg_us, unet_ms, 100.0 * cfg_us / 1e3 / unet_ms));
 }
 
-}  // namespace gen::cli
+}  // namespace gen::bench

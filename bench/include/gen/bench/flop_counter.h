@@ -8,15 +8,17 @@
 #include <ATen/core/ivalue.h>
 #include <c10/util/ArrayRef.h>
 
-namespace gen::cli {
+#include <gen/export.h>
+
+namespace gen::bench {
 
 // True for the ops whose FLOPs are counted: aten::conv1d/2d/3d, convolution,
 // _convolution, linear, addmm, mm, bmm, baddbmm, matmul.
-bool is_counted_op(const char* op);
+GEN_API bool is_counted_op(const char* op);
 
 // FLOPs (2 per multiply-add; bias additions not counted) of one call of a counted op,
 // from its inputs; 0 for any other op.
-double op_flops(const char* op, c10::ArrayRef<const c10::IValue> inputs);
+GEN_API double op_flops(const char* op, c10::ArrayRef<const c10::IValue> inputs);
 
 struct OpStats {
   int64_t calls = 0;
@@ -30,7 +32,7 @@ struct OpStats {
 // kernels run on worker threads are never seen: they are part of their caller.
 // Top-level ops (called by network code, not by another op) also get calls and time,
 // which is a profile of where a forward pass spends its time. One per thread at a time.
-class OpCounter {
+class GEN_API OpCounter {
  public:
   OpCounter();
   ~OpCounter();
@@ -59,4 +61,4 @@ class OpCounter {
   std::map<std::string, OpStats> ops_, shapes_;
 };
 
-}  // namespace gen::cli
+}  // namespace gen::bench

@@ -1,4 +1,4 @@
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/shapes_dataset.h>
 
 #include <chrono>
 #include <cmath>
@@ -12,7 +12,7 @@
 #include <gen/image/image_io.h>
 #include <gen/safetensors.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 namespace {
 
@@ -177,12 +177,12 @@ ShapeScene random_scene(std::mt19937_64& rng, bool heldout) {
   return s;
 }
 
-Image render_scene(const ShapeScene& scene, int size, int supersample) {
+image::Image render_scene(const ShapeScene& scene, int size, int supersample) {
   if (size < 8 || supersample < 1) throw UsageError("render_scene needs size >= 8 and supersample >= 1");
   const ShapeTest test(scene.shape, scene.radius);
   const Rgb bg = palette().at(scene.background), fg = palette().at(scene.color);
   const double step = 1.0 / (size * supersample), inv_samples = 1.0 / (supersample * supersample);
-  Image img{torch::empty({size, size, 3}, torch::kUInt8)};
+  image::Image img{torch::empty({size, size, 3}, torch::kUInt8)};
   auto* out = img.pixels.data_ptr<uint8_t>();
   for (int py = 0; py < size; ++py) {
     for (int px = 0; px < size; ++px) {
@@ -280,7 +280,7 @@ void write_shapes_dataset(const std::filesystem::path& dir, const ShapesDatasetO
   auto grid = torch::zeros({rows * o.size, cols * o.size, 3}, torch::kUInt8);
   for (int64_t i = 0; i < n; ++i)
     grid.narrow(0, (i / cols) * o.size, o.size).narrow(1, (i % cols) * o.size, o.size).copy_(preview[i]);
-  write_png(dir / "preview.png", {grid});
+  image::write_png(dir / "preview.png", {grid});
   nlohmann::json meta{{"name", "gen-shapes"}, {"version", 1}, {"seed", o.seed}, {"size", o.size},
                       {"train", o.train_count}, {"heldout", o.heldout_count},
                       {"shapes", shape_names()}, {"colors", shape_colors()}, {"backgrounds", background_colors()},
@@ -324,4 +324,4 @@ ShapesSplit read_shapes_split(const std::filesystem::path& dir, const std::strin
   return out;
 }
 
-}  // namespace gen::image
+}  // namespace gen::shapes

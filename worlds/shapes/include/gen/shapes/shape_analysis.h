@@ -11,9 +11,9 @@
 
 #include <gen/export.h>
 #include <gen/image/image.h>
-#include <gen/image/shapes_dataset.h>
+#include <gen/shapes/shapes_dataset.h>
 
-namespace gen::image {
+namespace gen::shapes {
 
 struct DetectedObject {
   std::string shape;
@@ -28,7 +28,7 @@ struct SceneAnalysis {
   std::string position;                 // region of the objects' mean centre
 };
 
-GEN_API SceneAnalysis analyse_scene(const Image& image);
+GEN_API SceneAnalysis analyse_scene(const image::Image& image);
 
 // What a prompt asked for vs what was found.
 struct AdherenceCheck {
@@ -39,4 +39,4 @@ struct AdherenceCheck {
 // Colour and shape are judged on the largest object, count on all of them.
 GEN_API AdherenceCheck check_adherence(const SceneAnalysis& found, const ShapeScene& wanted);
 
-}  // namespace gen::image
+}  // namespace gen::shapes

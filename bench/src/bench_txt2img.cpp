@@ -1,6 +1,7 @@
-// gen bench txt2img: a whole `gen image` run (text encoder, every UNet step, VAE decode,
-// PNG) on a random-weight model of --arch, in a child process, so its peak RSS is
-// exactly what a user's run takes, loading included. Run plain and with low_memory.
+// The txt2img benchmark: a whole `gen image` run (text encoder, every UNet step, VAE
+// decode, PNG) on a random-weight model of the preset --arch, in a child process of the
+// gen executable, so its peak RSS is exactly what a user's run takes, loading included.
+// Run plain and with low_memory.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -12,44 +13,32 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/runtime.h>
 
 #include "bench_common.h"
+#include "network_arch.h"
 
 extern char** environ;
 
-namespace gen::cli {
+namespace gen::bench {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// The scheduler and pipeline files that make the networks a diffusers folder.
-void write_pipeline_files(const fs::path& dir) {
-  const nlohmann::json scheduler = {{"_class_name", "PNDMScheduler"}, {"beta_start", 0.00085},
-                                    {"beta_end", 0.012},               {"beta_schedule", "scaled_linear"},
-                                    {"num_train_timesteps", 1000},     {"set_alpha_to_one", false},
-                                    {"skip_prk_steps", true},          {"steps_offset", 1}};
-  fs::create_directories(dir / "scheduler");
-  write_file_atomic(dir / "scheduler" / "scheduler_config.json", scheduler.dump(2) + "\n");
-  write_file_atomic(dir / "model_index.json", nlohmann::json{{"_class_name", "StableDiffusionPipeline"}}.dump() + "\n");
-}
 
 struct ChildRun {
   int exit_code = -1;
   double seconds = 0, peak_rss_mb = 0;
 };
 
-// Runs this binary with `args`; wait4 reports the child's own peak RSS.
-ChildRun run_self(const std::vector<std::string>& args) {
+// Runs the gen executable with `args`; wait4 reports the child's own peak RSS.
+ChildRun run_gen(const fs::path& gen, const std::vector<std::string>& args) {
   std::vector<char*> argv;
-  std::string self = "/proc/self/exe";
-  argv.push_back(self.data());
+  std::string program = gen.string();
+  argv.push_back(program.data());
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const auto start = std::chrono::steady_clock::now();
@@ -58,7 +47,7 @@ ChildRun run_self(const std::vector<std::string>& args) {
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  const int failed = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  const int failed = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   ::posix_spawn_file_actions_destroy(&actions);
   if (failed) throw Error("bench txt2img: cannot start gen image");
   int status = 0;
@@ -82,15 +71,14 @@ struct TempDir {
 
 }  // namespace
 
-int run_txt2img(const BenchArgs& a) {
-  if (a.arch != "sd15" && a.arch != "sd21" && a.arch != "tiny")
-    throw UsageError("txt2img needs a preset --arch (sd15, sd21 or tiny), not '" + a.arch + "'");
+void run_txt2img(const BenchSettings& a, const BenchOutput& out) {
+  whole_model_arch(a.arch);  // a bad --arch fails before anything runs
   if (!a.save_model.empty()) {
     write_random_sd_model(a.arch, a.save_model);
-    write_pipeline_files(a.save_model);
     spdlog::info("wrote a random-weight {} model (F16) to {}", a.arch, a.save_model);
-    return kExitOk;
+    return;
   }
+  if (a.gen_executable.empty()) throw UsageError("bench txt2img: no gen executable to run");
   const int size = a.size > 0 ? a.size : 512;
   if (size % 64 != 0) throw UsageError("--size must be a multiple of 64 for txt2img");
   const int steps = a.steps > 0 ? a.steps : 4;
@@ -98,22 +86,22 @@ int run_txt2img(const BenchArgs& a) {
   // Written by a child: a child started from a process that once held the networks
   // would inherit its peak RSS (Linux carries the pre-exec peak into the child's).
   spdlog::info("writing a random-weight {} model (F16) to {}", a.arch, dir.path.string());
-  if (run_self({"bench", "txt2img", "--arch", a.arch, "--save-model", dir.path.string(), "-q"}).exit_code != 0)
+  if (run_gen(a.gen_executable, {"bench", "txt2img", "--arch", a.arch, "--save-model", dir.path.string(), "-q"})
+          .exit_code != 0)
     throw Error("bench txt2img: writing the model failed");
   for (const bool low_memory : {false, true}) {
-    const auto out = (dir.path / "out.png").string();
+    const auto image = (dir.path / "out.png").string();
     const std::vector<std::string> args = {"image", "-m", dir.path.string(), "-p", "a photo", "-W",
                                            std::to_string(size), "-H", std::to_string(size), "--steps",
-                                           std::to_string(steps), "-s", "1", "-o", out, "--threads",
+                                           std::to_string(steps), "-s", "1", "-o", image, "--threads",
                                            std::to_string(num_threads()), "-O",
                                            std::string("low_memory=") + (low_memory ? "true" : "false"), "-q"};
-    const auto r = run_self(args);
+    const auto r = run_gen(a.gen_executable, args);
     if (r.exit_code != 0) throw Error("bench txt2img: gen image failed (exit " + std::to_string(r.exit_code) + ")");
-    print_result("txt2img", fmt("arch=%s size=%dx%d steps=%d low_memory=%d threads=%d wall=%.1fs peak_rss=%.0fMB",
-                                a.arch.c_str(), size, size, steps, low_memory ? 1 : 0, num_threads(), r.seconds,
-                                r.peak_rss_mb));
+    report_result(out, "txt2img",
+                  fmt("arch=%s size=%dx%d steps=%d low_memory=%d threads=%d wall=%.1fs peak_rss=%.0fMB",
+                      a.arch.c_str(), size, size, steps, low_memory ? 1 : 0, num_threads(), r.seconds, r.peak_rss_mb));
   }
-  return kExitOk;
 }
 
-}  // namespace gen::cli
+}  // namespace gen::bench

@@ -1,0 +1,113 @@
+#include <gen/bench/model_preset.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include <gen/error.h>
+#include <gen/json_file.h>
+
+namespace gen::bench {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::set<std::string> kPartKeys = {"unet", "vae", "text_encoder"};
+const std::set<std::string> kTopLevelKeys = {"description", "unet", "vae", "text_encoder", "scheduler"};
+
+// Parses one part with its config reader; any complaint becomes bad input naming the file.
+template <class Config>
+std::optional<Config> parse_part(const nlohmann::json& json, const char* key, const fs::path& file) {
+  if (!json.contains(key)) return std::nullopt;
+  try {
+    return Config::from_json(json.at(key));
+  } catch (const ModelError& e) {
+    throw InputError(file.string() + ": \"" + key + "\": " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(file.string() + ": \"" + key + "\": " + e.what());
+  }
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+bool ModelPreset::is_preset(const nlohmann::json& json) {
+  if (!json.is_object()) return false;
+  return std::any_of(kPartKeys.begin(), kPartKeys.end(), [&](const std::string& k) { return json.contains(k); });
+}
+
+ModelPreset ModelPreset::from_json(const nlohmann::json& json, const fs::path& file) {
+  if (!is_preset(json))
+    throw InputError(file.string() + " is not a model preset (it needs \"unet\", \"vae\" or \"text_encoder\")");
+  for (const auto& [key, value] : json.items())
+    if (!kTopLevelKeys.count(key))
+      throw InputError(file.string() + ": unknown key \"" + key + "\" (a preset holds description, unet, vae, "
+                       "text_encoder, scheduler)");
+  ModelPreset p;
+  p.name = file.stem().string();
+  p.file = file;
+  if (json.contains("description")) {
+    if (!json["description"].is_string()) throw InputError(file.string() + ": \"description\" must be a string");
+    p.description = json["description"].get<std::string>();
+  }
+  p.unet = parse_part<nn::UNet2DConditionConfig>(json, "unet", file);
+  p.vae = parse_part<nn::AutoencoderKLConfig>(json, "vae", file);
+  p.text_encoder = parse_part<nn::ClipTextConfig>(json, "text_encoder", file);
+  if (json.contains("scheduler")) {
+    if (!json["scheduler"].is_object()) throw InputError(file.string() + ": \"scheduler\" must be an object");
+    p.scheduler = json["scheduler"];
+  }
+  return p;
+}
+
+ModelPreset ModelPreset::from_file(const fs::path& file) {
+  return from_json(read_json_file(file, "model preset"), file);
+}
+
+std::vector<fs::path> config_dir_candidates() {
+  if (const char* env = std::getenv("GEN_CONFIGS_DIR"); env && *env) return {env};
+  return {GEN_CONFIGS_INSTALL_DIR, GEN_CONFIGS_SOURCE_DIR};
+}
+
+fs::path configs_dir() {
+  for (const auto& dir : config_dir_candidates())
+    if (fs::is_directory(dir / "models")) return dir;
+  return {};
+}
+
+bool is_preset_name(const std::string& arch) {
+  return !arch.empty() && arch.find('/') == std::string::npos && arch.find('.') == std::string::npos;
+}
+
+std::vector<std::string> model_preset_names() {
+  std::vector<std::string> names;
+  const auto dir = configs_dir();
+  if (dir.empty()) return names;
+  for (const auto& entry : fs::directory_iterator(dir / "models"))
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ModelPreset load_model_preset(const std::string& name) {
+  const auto dir = configs_dir();
+  if (dir.empty()) {
+    std::string looked;
+    for (const auto& d : config_dir_candidates()) looked += (looked.empty() ? "" : ", ") + (d / "models").string();
+    throw UsageError("no model presets found for '" + name + "' (looked in " + looked +
+                     "; set GEN_CONFIGS_DIR to a configs folder, or give a path to a preset file)");
+  }
+  const auto file = dir / "models" / (name + ".json");
+  if (!fs::is_regular_file(file))
+    throw UsageError("unknown model preset '" + name + "' (known: " + joined(model_preset_names()) + " in " +
+                     (dir / "models").string() + "; or give a path to a preset file)");
+  return ModelPreset::from_file(file);
+}
+
+}  // namespace gen::bench
