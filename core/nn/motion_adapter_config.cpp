@@ -1,0 +1,117 @@
+#include <gen/nn/motion_adapter.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include <gen/error.h>
+
+namespace gen::nn {
+namespace {
+
+using json = nlohmann::json;
+
+bool contains_text(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Number of consecutive indices i from 0 for which `key(i)` is a tensor name.
+template <typename KeyOf>
+int64_t count_consecutive(const ShapeMap& shapes, KeyOf key) {
+  int64_t n = 0;
+  while (shapes.count(key(n))) ++n;
+  return n;
+}
+
+std::string module_key(const std::string& stage, int64_t module, const std::string& leaf) {
+  return stage + ".motion_modules." + std::to_string(module) + "." + leaf;
+}
+
+std::string down_stage(int64_t i) { return "down_blocks." + std::to_string(i); }
+
+// Names from AnimateDiff's own repository would all be "missing": say what they are instead.
+void refuse_foreign_layouts(const ShapeMap& shapes) {
+  for (const auto& [name, shape] : shapes) {
+    if (contains_text(name, "temporal_transformer.") || contains_text(name, "pos_encoder"))
+      throw ModelError("motion adapter: '" + name +
+                       "' is an original AnimateDiff key; only diffusers key names are supported (convert with "
+                       "diffusers' scripts/convert_animatediff_motion_module_to_diffusers.py)");
+    if (name.rfind("conv_in.", 0) == 0)
+      throw ModelError("motion adapter: '" + name + "' belongs to a PIA adapter (conv_in_channels), not supported");
+  }
+}
+
+}  // namespace
+
+void MotionAdapterConfig::validate() const {
+  if (block_out_channels.empty()) throw ModelError("motion adapter config: block_out_channels is empty");
+  for (int64_t c : block_out_channels)
+    if (c <= 0) throw ModelError("motion adapter config: block_out_channels must be positive");
+  if (motion_layers_per_block <= 0) throw ModelError("motion adapter config: motion_layers_per_block must be positive");
+  if (use_motion_mid_block && motion_mid_block_layers_per_block <= 0)
+    throw ModelError("motion adapter config: motion_mid_block_layers_per_block must be positive");
+  if (motion_num_attention_heads <= 0 || motion_norm_num_groups <= 0 || motion_max_seq_length <= 0)
+    throw ModelError("motion adapter config: heads, norm groups and max_seq_length must be positive");
+}
+
+MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
+  if (j.contains("conv_in_channels") && !j["conv_in_channels"].is_null())
+    throw ModelError("motion adapter config: conv_in_channels (PIA adapters) is not supported");
+  MotionAdapterConfig c;
+  c.block_out_channels = j.value("block_out_channels", c.block_out_channels);
+  c.motion_layers_per_block = j.value("motion_layers_per_block", c.motion_layers_per_block);
+  c.motion_mid_block_layers_per_block = j.value("motion_mid_block_layers_per_block", c.motion_mid_block_layers_per_block);
+  c.motion_num_attention_heads = j.value("motion_num_attention_heads", c.motion_num_attention_heads);
+  c.motion_norm_num_groups = j.value("motion_norm_num_groups", c.motion_norm_num_groups);
+  c.motion_max_seq_length = j.value("motion_max_seq_length", c.motion_max_seq_length);
+  c.use_motion_mid_block = j.value("use_motion_mid_block", c.use_motion_mid_block);
+  c.validate();
+  return c;
+}
+
+MotionAdapterConfig MotionAdapterConfig::from_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot open motion adapter config " + path.string());
+  try {
+    return from_json(json::parse(in));
+  } catch (const json::exception& e) {
+    throw InputError("motion adapter config " + path.string() + " is not valid: " + e.what());
+  }
+}
+
+json MotionAdapterConfig::to_json() const {
+  return {{"_class_name", "MotionAdapter"},
+          {"block_out_channels", block_out_channels},
+          {"motion_layers_per_block", motion_layers_per_block},
+          {"motion_mid_block_layers_per_block", motion_mid_block_layers_per_block},
+          {"motion_num_attention_heads", motion_num_attention_heads},
+          {"motion_norm_num_groups", motion_norm_num_groups},
+          {"motion_max_seq_length", motion_max_seq_length},
+          {"use_motion_mid_block", use_motion_mid_block},
+          {"conv_in_channels", nullptr}};
+}
+
+MotionAdapterConfig MotionAdapterConfig::detect_from_weights(const ShapeMap& shapes, const MotionAdapterHints& hints) {
+  refuse_foreign_layouts(shapes);
+  MotionAdapterConfig c;
+  const int64_t levels =
+      count_consecutive(shapes, [](int64_t i) { return module_key(down_stage(i), 0, "proj_in.weight"); });
+  if (levels == 0) throw ModelError("motion adapter: no down_blocks.0.motion_modules.0.proj_in.weight tensor");
+  c.block_out_channels.clear();
+  for (int64_t i = 0; i < levels; ++i)
+    c.block_out_channels.push_back(shapes.at(module_key(down_stage(i), 0, "proj_in.weight")).at(0));
+  c.motion_layers_per_block =
+      count_consecutive(shapes, [](int64_t j) { return module_key(down_stage(0), j, "proj_in.weight"); });
+  c.motion_mid_block_layers_per_block =
+      count_consecutive(shapes, [](int64_t j) { return module_key("mid_block", j, "proj_in.weight"); });
+  c.use_motion_mid_block = c.motion_mid_block_layers_per_block > 0;
+  if (!c.use_motion_mid_block) c.motion_mid_block_layers_per_block = 1;  // diffusers' default, unused
+  const auto pe = shapes.find(module_key(down_stage(0), 0, "transformer_blocks.0.pos_embed.pe"));
+  if (pe == shapes.end() || pe->second.size() != 3)
+    throw ModelError("motion adapter: no down_blocks.0.motion_modules.0.transformer_blocks.0.pos_embed.pe [1, L, C]");
+  c.motion_max_seq_length = pe->second[1];
+  c.motion_num_attention_heads = hints.num_attention_heads;
+  c.motion_norm_num_groups = hints.norm_num_groups;
+  c.validate();
+  return c;
+}
+
+}  // namespace gen::nn

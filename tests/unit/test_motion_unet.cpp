@@ -1,0 +1,371 @@
+// AnimateDiff networks on tiny random weights: adapter/UNet mismatch messages, adapter
+// loading from a folder and from a single file, and the properties of the motion UNet
+// that do not need diffusers (parameter names, sharing, identity motion modules).
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <gen/error.h>
+#include <gen/nn/motion_adapter.h>
+#include <gen/nn/unet2d_condition.h>
+#include <gen/nn/unet_motion_model.h>
+#include <gen/safetensors.h>
+
+#include "test_util.h"
+
+namespace {
+
+using gen::nn::MotionAdapter;
+using gen::nn::MotionAdapterConfig;
+using gen::nn::UNetMotionConfig;
+
+gen::nn::UNet2DConditionConfig tiny_unet_config() {
+  gen::nn::UNet2DConditionConfig c;
+  c.block_out_channels = {32, 64};
+  c.down_block_types = {"CrossAttnDownBlock2D", "DownBlock2D"};
+  c.up_block_types = {"UpBlock2D", "CrossAttnUpBlock2D"};
+  c.layers_per_block = 1;
+  c.num_attention_heads = {8, 8};
+  c.transformer_layers_per_block = {1, 1};
+  c.cross_attention_dim = 16;
+  return c;
+}
+
+MotionAdapterConfig tiny_adapter_config() {
+  MotionAdapterConfig c;
+  c.block_out_channels = {32, 64};
+  c.motion_layers_per_block = 1;
+  c.motion_max_seq_length = 8;
+  return c;
+}
+
+// The message of the gen::ModelError `f` throws ("" when it throws none).
+std::string model_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const gen::ModelError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+#define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
+
+// ---- adapter / UNet mismatches -------------------------------------------------------
+
+std::string fit_error(const MotionAdapterConfig& adapter) {
+  return model_error([&] { UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), adapter); });
+}
+
+TEST(MotionAdapterFit, MatchingAdapterFits) { EXPECT_EQ(fit_error(tiny_adapter_config()), ""); }
+
+TEST(MotionAdapterFit, BlockCountMismatchIsNamed) {
+  auto a = tiny_adapter_config();
+  a.block_out_channels = {32, 64, 64};
+  const auto msg = fit_error(a);
+  EXPECT_CONTAINS(msg, "number of blocks: the adapter has 3, the UNet 2");
+  EXPECT_CONTAINS(msg, "[32, 64, 64]");
+}
+
+TEST(MotionAdapterFit, ChannelMismatchNamesTheBlock) {
+  auto a = tiny_adapter_config();
+  a.block_out_channels = {32, 32};
+  EXPECT_CONTAINS(fit_error(a), "channels of block 1: the adapter has 32, the UNet 64");
+}
+
+TEST(MotionAdapterFit, LayersPerBlockMismatchIsNamed) {
+  auto a = tiny_adapter_config();
+  a.motion_layers_per_block = 2;
+  EXPECT_CONTAINS(fit_error(a), "layers per block: the adapter has 2, the UNet 1");
+}
+
+TEST(MotionAdapterFit, MidBlockLayersMismatchIsNamed) {
+  auto a = tiny_adapter_config();
+  a.motion_mid_block_layers_per_block = 2;
+  EXPECT_CONTAINS(fit_error(a), "mid block layers: the adapter has 2, the UNet 1");
+}
+
+TEST(MotionAdapterFit, EveryMismatchIsListedInOneMessage) {
+  auto a = tiny_adapter_config();
+  a.block_out_channels = {64, 64};
+  a.motion_layers_per_block = 3;
+  const auto msg = fit_error(a);
+  EXPECT_CONTAINS(msg, "channels of block 0");
+  EXPECT_CONTAINS(msg, "layers per block");
+}
+
+// A motion UNet described by its own config (a UNetMotionModel config.json) fixes the
+// mid block, heads and length; an adapter must agree on each.
+TEST(MotionAdapterFit, MidBlockPresenceMismatchIsNamedBothWays) {
+  UNetMotionConfig model;
+  model.unet = tiny_unet_config();
+  model.motion_max_seq_length = 8;
+  auto without_mid = tiny_adapter_config();
+  without_mid.use_motion_mid_block = false;
+  EXPECT_CONTAINS(model_error([&] { model.check_adapter(without_mid); }),
+                  "mid block: the motion UNet expects mid-block motion modules");
+  model.use_motion_mid_block = false;
+  EXPECT_CONTAINS(model_error([&] { model.check_adapter(tiny_adapter_config()); }),
+                  "mid block: the adapter has motion modules for the mid block, the motion UNet has none");
+}
+
+TEST(MotionAdapterFit, HeadsAndLengthMismatchesAreNamed) {
+  UNetMotionConfig model;
+  model.unet = tiny_unet_config();
+  model.motion_num_attention_heads = 4;
+  model.motion_max_seq_length = 24;
+  const auto msg = model_error([&] { model.check_adapter(tiny_adapter_config()); });
+  EXPECT_CONTAINS(msg, "motion heads: the adapter has 8, the UNet 4");
+  EXPECT_CONTAINS(msg, "max sequence length: the adapter has 8, the UNet 24");
+}
+
+TEST(MotionAdapterFit, ModulesRefuseAMismatchingAdapterAndStayUntouched) {
+  gen::nn::UNet2DConditionModel unet(tiny_unet_config());
+  auto wrong = tiny_adapter_config();
+  wrong.block_out_channels = {32, 32};
+  EXPECT_CONTAINS(model_error([&] { gen::nn::from_unet_and_adapter(unet, MotionAdapter(wrong)); }),
+                  "channels of block 1");
+
+  auto config = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
+  gen::nn::UNetMotionModel model(unet, config);
+  auto before = model->down_blocks->ptr<gen::nn::MotionDownBlockImpl>(0)
+                    ->motion_modules->ptr<gen::nn::TransformerTemporalModelImpl>(0)
+                    ->proj_in->weight.clone();
+  auto other = tiny_adapter_config();
+  other.motion_max_seq_length = 16;
+  EXPECT_CONTAINS(model_error([&] { model->load_motion_modules(MotionAdapter(other)); }), "max sequence length");
+  EXPECT_TRUE(torch::equal(before, model->down_blocks->ptr<gen::nn::MotionDownBlockImpl>(0)
+                                       ->motion_modules->ptr<gen::nn::TransformerTemporalModelImpl>(0)
+                                       ->proj_in->weight));
+}
+
+// diffusers 0.29.2 gives UpBlockMotion's motion modules 32 groups, the others the UNet's.
+TEST(MotionAdapterFit, UpBlockWithoutAttentionKeepsThirtyTwoGroups) {
+  auto unet = tiny_unet_config();
+  unet.norm_num_groups = 16;
+  auto c = UNetMotionConfig::from_unet_and_adapter(unet, tiny_adapter_config());
+  EXPECT_EQ(c.down_motion(0).norm_num_groups, 16);
+  EXPECT_EQ(c.mid_motion().norm_num_groups, 16);
+  EXPECT_EQ(c.up_motion(0).norm_num_groups, 32);  // UpBlock2D -> UpBlockMotion
+  EXPECT_EQ(c.up_motion(1).norm_num_groups, 16);  // CrossAttnUpBlock2D
+  EXPECT_EQ(c.up_motion(0).channels, 64);
+}
+
+// ---- loading -------------------------------------------------------------------------
+
+gen::nn::TensorMap state_of(const torch::nn::Module& m) {
+  gen::nn::TensorMap out;
+  for (const auto& p : m.named_parameters()) out[p.key()] = p.value().detach().clone();
+  for (const auto& b : m.named_buffers()) out[b.key()] = b.value().detach().clone();
+  return out;
+}
+
+void expect_same_state(const torch::nn::Module& a, const gen::nn::TensorMap& want) {
+  const auto got = state_of(a);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [k, v] : want) EXPECT_TRUE(torch::equal(got.at(k), v)) << k;
+}
+
+// A random adapter whose position tables differ from the computed ones, so a loader that
+// skipped the buffers would be caught.
+gen::nn::TensorMap random_adapter_state(const MotionAdapterConfig& c) {
+  torch::manual_seed(7);
+  auto state = state_of(*MotionAdapter(c));
+  for (auto& [k, v] : state)
+    if (k.size() > 3 && k.compare(k.size() - 3, 3, ".pe") == 0) v = torch::randn_like(v);
+  return state;
+}
+
+void write_folder(const std::filesystem::path& dir, const nlohmann::json& config, const gen::nn::TensorMap& state) {
+  std::filesystem::create_directories(dir);
+  gen::test::write_text(dir / "config.json", config.dump(2));
+  gen::save_safetensors(dir / "diffusion_pytorch_model.safetensors", state);
+}
+
+TEST(MotionAdapterLoading, FromDiffusersFolder) {
+  gen::test::TempDir tmp;
+  auto c = tiny_adapter_config();
+  c.motion_num_attention_heads = 4;  // only config.json can say so
+  const auto state = random_adapter_state(c);
+  write_folder(tmp / "adapter", c.to_json(), state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "adapter");
+  EXPECT_EQ(adapter->config().to_json(), c.to_json());
+  expect_same_state(*adapter, state);
+}
+
+TEST(MotionAdapterLoading, FromSingleFileDetectsTheStructure) {
+  gen::test::TempDir tmp;
+  const auto c = tiny_adapter_config();
+  const auto state = random_adapter_state(c);
+  gen::save_safetensors(tmp / "mm.safetensors", state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
+  EXPECT_EQ(adapter->config().to_json(), c.to_json());
+  expect_same_state(*adapter, state);
+}
+
+// AnimateDiff v1 modules: no mid block, 24 positions; stored in F16.
+TEST(MotionAdapterLoading, SingleF16FileWithoutMidBlock) {
+  gen::test::TempDir tmp;
+  auto c = tiny_adapter_config();
+  c.use_motion_mid_block = false;
+  c.motion_max_seq_length = 24;
+  auto state = random_adapter_state(c);
+  for (auto& [k, v] : state) v = v.to(torch::kHalf);
+  gen::save_safetensors(tmp / "v1.safetensors", state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "v1.safetensors");
+  EXPECT_FALSE(adapter->config().use_motion_mid_block);
+  EXPECT_EQ(adapter->config().motion_max_seq_length, 24);
+  EXPECT_FALSE(adapter->mid_block);
+  for (auto& [k, v] : state) v = v.to(torch::kFloat32);
+  expect_same_state(*adapter, state);
+}
+
+TEST(MotionAdapterLoading, ConfigThatContradictsTheWeightsSaysWhere) {
+  gen::test::TempDir tmp;
+  auto c = tiny_adapter_config();
+  c.use_motion_mid_block = false;
+  auto claims = c;
+  claims.use_motion_mid_block = true;
+  claims.motion_layers_per_block = 2;
+  write_folder(tmp / "adapter", claims.to_json(), random_adapter_state(c));
+  const auto msg = model_error([&] { gen::nn::load_motion_adapter(tmp / "adapter"); });
+  EXPECT_CONTAINS(msg, "use_motion_mid_block true but the weights have no mid_block");
+  EXPECT_CONTAINS(msg, "motion_layers_per_block 2 but the weights have 1");
+}
+
+TEST(MotionAdapterLoading, OriginalAnimateDiffNamesAreRefused) {
+  gen::test::TempDir tmp;
+  gen::save_safetensors(tmp / "mm_sd_v15.safetensors",
+                        {{"down_blocks.0.motion_modules.0.temporal_transformer.proj_in.weight", torch::zeros({32, 32})}});
+  EXPECT_CONTAINS(model_error([&] { gen::nn::load_motion_adapter(tmp / "mm_sd_v15.safetensors"); }),
+                  "original AnimateDiff key");
+}
+
+TEST(MotionAdapterLoading, PiaAdaptersAreRefused) {
+  auto j = tiny_adapter_config().to_json();
+  j["conv_in_channels"] = 9;
+  EXPECT_CONTAINS(model_error([&] { MotionAdapterConfig::from_json(j); }), "conv_in_channels");
+}
+
+TEST(MotionAdapterLoading, MissingPathIsAnInputError) {
+  EXPECT_THROW(gen::nn::load_motion_adapter("/nonexistent/adapter.safetensors"), gen::InputError);
+  gen::test::TempDir tmp;
+  std::filesystem::create_directories(tmp / "empty");
+  EXPECT_THROW(gen::nn::load_motion_adapter(tmp / "empty"), gen::InputError);
+}
+
+// ---- the motion UNet -----------------------------------------------------------------
+
+struct TinyMotion {
+  gen::nn::UNet2DConditionModel unet{tiny_unet_config()};
+  MotionAdapter adapter{tiny_adapter_config()};
+  gen::nn::UNetMotionModel model = gen::nn::from_unet_and_adapter(unet, adapter);
+  torch::Tensor sample = torch::randn({2, 4, 5, 8, 8});  // [B, C, F, H, W]
+  torch::Tensor context = torch::randn({2, 3, 16});
+  torch::Tensor t = torch::tensor({999, 10});
+};
+
+std::set<std::string> names_of(const torch::nn::Module& m) {
+  std::set<std::string> out;
+  for (const auto& [k, v] : state_of(m)) out.insert(k);
+  return out;
+}
+
+// diffusers' UNetMotionModel state dict = the image UNet's keys + the adapter's keys.
+TEST(UNetMotionModel, ParameterNamesAreTheUNetsPlusTheAdapters) {
+  TinyMotion m;
+  auto want = names_of(*m.unet);
+  for (const auto& k : names_of(*m.adapter)) want.insert(k);
+  EXPECT_EQ(names_of(*m.model), want);
+}
+
+TEST(UNetMotionModel, SharesTheImageUNetsWeights) {
+  TinyMotion m;
+  EXPECT_EQ(m.model->conv_in->weight.data_ptr(), m.unet->conv_in->weight.data_ptr());
+  EXPECT_EQ(m.model->named_parameters()["up_blocks.1.attentions.0.proj_in.weight"].data_ptr(),
+            m.unet->named_parameters()["up_blocks.1.attentions.0.proj_in.weight"].data_ptr());
+}
+
+TEST(UNetMotionModel, CopiesTheAdaptersMotionModules) {
+  TinyMotion m;
+  const auto model_state = state_of(*m.model);
+  for (const auto& [k, v] : state_of(*m.adapter)) EXPECT_TRUE(torch::equal(model_state.at(k), v)) << k;
+}
+
+void zero_motion_outputs(torch::nn::Module& model) {
+  torch::NoGradGuard g;
+  for (auto& p : model.named_parameters())
+    if (p.key().find("motion_modules") != std::string::npos && p.key().find(".proj_out.") != std::string::npos)
+      p.value().zero_();
+}
+
+torch::Tensor image_unet_per_frame(gen::nn::UNet2DConditionModel& unet, const TinyMotion& m) {
+  const auto& s = m.sample;
+  const int64_t B = s.size(0), C = s.size(1), F = s.size(2), H = s.size(3), W = s.size(4);
+  auto out = unet(s.permute({0, 2, 1, 3, 4}).reshape({B * F, C, H, W}), m.t.repeat_interleave(F, 0),
+                  m.context.repeat_interleave(F, 0));
+  return out.reshape({B, F, C, H, W}).permute({0, 2, 1, 3, 4});
+}
+
+// With every motion module's proj_out at zero (AnimateDiff's initialisation) the motion
+// UNet is the image UNet applied frame by frame.
+TEST(UNetMotionModel, ZeroMotionModulesGiveTheImageUNetPerFrame) {
+  TinyMotion m;
+  torch::NoGradGuard g;
+  EXPECT_FALSE(torch::allclose(m.model(m.sample, m.t, m.context), image_unet_per_frame(m.unet, m), 1e-5, 1e-5));
+  zero_motion_outputs(*m.model);
+  EXPECT_TRUE(torch::allclose(m.model(m.sample, m.t, m.context), image_unet_per_frame(m.unet, m), 1e-5, 1e-5));
+}
+
+TEST(UNetMotionModel, FramesInfluenceEachOtherButClipsDoNot) {
+  TinyMotion m;
+  torch::NoGradGuard g;
+  auto base = m.model(m.sample, m.t, m.context);
+  auto changed = m.sample.clone();
+  changed.select(2, 0).select(0, 0).add_(1.0);  // clip 0, frame 0
+  auto out = m.model(changed, m.t, m.context);
+  EXPECT_FALSE(torch::allclose(out.select(0, 0).select(1, 3), base.select(0, 0).select(1, 3)));  // clip 0, frame 3
+  EXPECT_TRUE(torch::allclose(out.select(0, 1), base.select(0, 1), 1e-6, 1e-6));                // clip 1
+}
+
+TEST(UNetMotionModel, FrameBatchedAndClipLayoutsAgree) {
+  TinyMotion m;
+  torch::NoGradGuard g;
+  const auto& s = m.sample;
+  auto frames = s.permute({0, 2, 1, 3, 4}).reshape({10, 4, 8, 8});
+  auto want = m.model(s, m.t, m.context).permute({0, 2, 1, 3, 4}).reshape({10, 4, 8, 8});
+  EXPECT_TRUE(torch::allclose(m.model->forward_frames(frames, 5, m.t, m.context), want, 1e-5, 1e-5));
+}
+
+TEST(UNetMotionModel, TooManyFramesOrBadShapesAreUsageErrors) {
+  TinyMotion m;
+  torch::NoGradGuard g;
+  EXPECT_THROW(m.model(torch::randn({1, 4, 9, 8, 8}), m.t[0], m.context[0].unsqueeze(0)), gen::UsageError);  // 8 max
+  EXPECT_THROW(m.model->forward_frames(torch::randn({7, 4, 8, 8}), 5, m.t, m.context), gen::UsageError);
+  EXPECT_THROW(m.model(m.sample, m.t, torch::randn({3, 3, 16})), gen::UsageError);
+}
+
+TEST(UNetMotionModel, AdapterWithoutMidBlockKeepsThePlainMidBlock) {
+  gen::nn::UNet2DConditionModel unet(tiny_unet_config());
+  auto c = tiny_adapter_config();
+  c.use_motion_mid_block = false;
+  auto model = gen::nn::from_unet_and_adapter(unet, MotionAdapter(c));
+  for (const auto& k : names_of(*model)) EXPECT_EQ(k.find("mid_block.motion_modules"), std::string::npos) << k;
+  torch::NoGradGuard g;
+  EXPECT_EQ(model(torch::randn({1, 4, 3, 8, 8}), torch::tensor(5), torch::randn({1, 3, 16})).sizes(),
+            (std::vector<int64_t>{1, 4, 3, 8, 8}));
+}
+
+TEST(UNetMotionConfig, JsonRoundTrip) {
+  auto c = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
+  const auto j = c.to_json();
+  EXPECT_EQ(j.at("down_block_types"), nlohmann::json({"CrossAttnDownBlockMotion", "DownBlockMotion"}));
+  EXPECT_EQ(j.at("up_block_types"), nlohmann::json({"UpBlockMotion", "CrossAttnUpBlockMotion"}));
+  EXPECT_EQ(UNetMotionConfig::from_json(j).to_json(), j);
+}
+
+}  // namespace
