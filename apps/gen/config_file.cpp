@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include <gen/error.h>
 
@@ -53,6 +54,9 @@ std::vector<std::string> config_args(const std::string& path) {
   return args;
 }
 
+// "--steps=3" -> "--steps"
+std::string flag_name(const std::string& arg) { return arg.substr(0, arg.find('=')); }
+
 }  // namespace
 
 std::vector<std::string> expand_config_files(const std::vector<std::string>& args) {
@@ -70,8 +74,18 @@ std::vector<std::string> expand_config_files(const std::vector<std::string>& arg
       out.push_back(a);
     }
   }
-  // After the program name and the subcommand: before anything the user typed.
-  const size_t at = std::min<size_t>(2, out.size());
+  // A list option the user typed replaces the file's list instead of extending it
+  // (single values need no help: the last one wins). -O keys are merged, not replaced.
+  std::set<std::string> typed;
+  for (const auto& a : out)
+    if (a.rfind("--", 0) == 0) typed.insert(flag_name(a));
+  from_files.erase(std::remove_if(from_files.begin(), from_files.end(),
+                                  [&](const std::string& a) { return flag_name(a) != "--option" && typed.count(flag_name(a)); }),
+                   from_files.end());
+  // After the program name and the subcommand words (`image`, `eval image`, `train
+  // PLUGIN`), before the first option the user typed, so the command line wins.
+  size_t at = std::min<size_t>(1, out.size());
+  while (at < out.size() && !out[at].empty() && out[at][0] != '-') ++at;
   out.insert(out.begin() + static_cast<std::ptrdiff_t>(at), from_files.begin(), from_files.end());
   return out;
 }

@@ -10,7 +10,7 @@
 namespace gen::cli {
 
 // Replaces each `--config FILE` / `--config=FILE` in args (args[0] = program) by the
-// file's options, inserted right after the subcommand. Throws gen::InputError.
+// file's options, inserted right after the subcommand words. Throws gen::InputError.
 std::vector<std::string> expand_config_files(const std::vector<std::string>& args);
 
 }  // namespace gen::cli

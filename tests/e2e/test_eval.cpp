@@ -25,6 +25,21 @@ TEST(EvalImage, ReportsEveryConfigurationAndWritesJson) {
   EXPECT_EQ(j["runs"][3]["sampler"], "euler");
 }
 
+TEST(EvalImage, TwoLevelCommandsReadAConfigFileAndTheCommandLineWins) {
+  gen::test::TempDir dir;
+  auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "image", "-o", data, "--train", "2", "--heldout", "2", "-q"}).exit_code, 0);
+  gen::test::write_text(dir / "eval.yaml", "model: gmm2d\ndata: " + data +
+                                               "\ncount: 2\nsamplers: ddim\nsteps: 2\nsplits: train\n");
+  auto report = (dir / "report.json").string();
+  auto r = run_gen({"eval", "image", "--config", (dir / "eval.yaml").string(), "--steps", "3", "-o", report, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(gen::test::read_text(report));
+  ASSERT_EQ(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["steps"], 3);
+  EXPECT_EQ(j["runs"][0]["split"], "train");
+}
+
 TEST(EvalImage, BaselinesScoreTheRealImagesAndTheAutoencoderRoundTrip) {
   gen::test::TempDir dir;
   auto data = (dir / "data").string();
