@@ -21,7 +21,7 @@ RequestField int_field(std::string name, std::string short_flag, std::string hel
   f.set = [member, n = f.name, min, max](Request& r, const std::string& v) {
     member(r) = parse_integer(n, v, static_cast<int>(min), static_cast<int>(max));
   };
-  f.is_set = [member](const Request& r) { return member(const_cast<Request&>(r)) != 0; };
+  f.is_set = [member](const Request& r) { return member(r) != 0; };
   return f;
 }
 
@@ -30,7 +30,7 @@ RequestField number_field(std::string name, std::string help, double min, double
                           double unset = 0) {
   RequestField f{std::move(name), "", std::move(help), OptionType::number, min, max};
   f.set = [member, n = f.name, min, max](Request& r, const std::string& v) { member(r) = parse_number(n, v, min, max); };
-  f.is_set = [member, unset](const Request& r) { return member(const_cast<Request&>(r)) != unset; };
+  f.is_set = [member, unset](const Request& r) { return member(r) != unset; };
   return f;
 }
 
@@ -41,11 +41,11 @@ RequestField text_field(std::string name, std::string short_flag, std::string he
                  existing_file ? OptionType::path : OptionType::text};
   f.existing_file = existing_file;
   f.set = [member](Request& r, const std::string& v) { member(r) = v; };
-  f.is_set = [member](const Request& r) { return !member(const_cast<Request&>(r)).empty(); };
+  f.is_set = [member](const Request& r) { return !member(r).empty(); };
   return f;
 }
 
-#define GEN_MEMBER(path) [](Request& r) -> auto& { return r.path; }
+#define GEN_MEMBER(path) [](auto& r) -> auto& { return r.path; }
 
 std::vector<RequestField> image_fields() {
   return {
