@@ -1,30 +1,69 @@
 #!/usr/bin/env bash
-# Builds the safetensors fuzzer with clang (libFuzzer + AddressSanitizer + UBSan) and
-# runs it for N seconds (default 60). Exits non-zero when it finds a crash; the
-# reproducer is left in build-fuzz/. Usage: scripts/fuzz.sh [seconds]
+# Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
+# N seconds in total (default 60), split evenly: the safetensors reader, then the video
+# reader. Exits non-zero when either finds a crash; reproducers are left in build-fuzz/.
+# Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 out=build-fuzz
+mkdir -p "$out"
+torch_flags=(-D_GLIBCXX_USE_CXX11_ABI=1 -Icore/include -I/usr/include/torch/csrc/api/include)
+torch_libs=(-ltorch -ltorch_cpu -lc10)
+ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
+video=modalities/video
+
+# build BINARY "FLAGS..." SOURCES... -- LIBS...: (re)builds when a source or header is newer.
+build() {
+  local bin=$1 flags=$2; shift 2
+  local sources=() libs=()
+  while [ "$1" != "--" ]; do sources+=("$1"); shift; done
+  shift; libs=("$@")
+  local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h)
+  if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
+    echo "fuzz.sh: building $bin"
+    # shellcheck disable=SC2086
+    clang++ -std=c++17 -O1 -g $flags "${torch_flags[@]}" -I"$video"/include -I"$video"/src \
+      "${sources[@]}" "${libs[@]}" "${torch_libs[@]}" -o "$bin"
+  fi
+}
+
+# fuzz NAME BINARY CORPUS SECONDS MAX_LEN [FLAGS...]: runs one target, prints one summary line.
+failed=0
+fuzz() {
+  local name=$1 bin=$2 corpus=$3 secs=$4 max_len=$5 log="$out/$1.log" rc
+  shift 5
+  set +e
+  ASAN_OPTIONS=detect_leaks=0 "$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix="$out/$name-" -print_final_stats=1 "$@" "$corpus" > "$log" 2>&1
+  rc=$?
+  set -e
+  local execs crashes
+  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
+  crashes=$(find "$out" -maxdepth 1 \( -name "$name-crash-*" -o -name "$name-timeout-*" -o -name "$name-oom-*" \) | wc -l)
+  echo "fuzz.sh: $name reader, ${secs}s: ${execs} executions, exit ${rc}, ${crashes} crash/timeout/oom files"
+  if [ "$rc" -ne 0 ]; then tail -40 "$log"; failed=1; fi
+}
+
+sanitize="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+
+# Safetensors: seeds are small valid files in every dtype plus the corner cases, made
+# by the project's own writer through the test suite's format (fuzz/make_seeds.sh).
+build "$out/safetensors_fuzz" "$sanitize" fuzz/safetensors_fuzz.cpp core/src/safetensors.cpp core/src/atomic_file.cpp --
 mkdir -p "$out/corpus"
-bin="$out/safetensors_fuzz"
-sources=(fuzz/safetensors_fuzz.cpp core/src/safetensors.cpp core/src/atomic_file.cpp)
-if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" core/include/gen/safetensors.h -newer "$bin")" ]; then
-  echo "fuzz.sh: building $bin"
-  clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -D_GLIBCXX_USE_CXX11_ABI=1 -Icore/include -I/usr/include/torch/csrc/api/include \
-    "${sources[@]}" -ltorch -ltorch_cpu -lc10 -o "$bin"
-fi
-# Seeds: small valid files in every dtype plus the corner cases, made by the
-# project's own writer through the test suite's format (see fuzz/make_seeds.sh).
 fuzz/make_seeds.sh "$out/corpus"
-log="$out/fuzz.log"
-set +e
-ASAN_OPTIONS=detect_leaks=0 "$bin" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
-  -artifact_prefix="$out/" -print_final_stats=1 "$out/corpus" > "$log" 2>&1
-rc=$?
-set -e
-execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
-crashes=$(find "$out" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-echo "fuzz.sh: safetensors reader, ${seconds}s: ${execs} executions, exit ${rc}, ${crashes} crash/timeout/oom files"
-if [ "$rc" -ne 0 ]; then tail -40 "$log"; exit 1; fi
+fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds / 2)) 4096
+
+# Video: seeds are small MP4, WebM and GIF clips written by modalities/video's own
+# writers (fuzz/make_video_seeds.cpp, built without sanitizers).
+reader=("$video"/src/{video_reader,input_source,frame_timing,frame_rate,pixel_convert,ffmpeg_util}.cpp)
+writer=("$video"/src/{video_writer,gif_writer,gif_palette,encoder,muxer,pixel_convert,ffmpeg_util,video,frame_rate}.cpp)
+build "$out/video_fuzz" "$sanitize" fuzz/video_fuzz.cpp "${reader[@]}" -- "${ffmpeg_libs[@]}"
+build "$out/make_video_seeds" "" fuzz/make_video_seeds.cpp "${writer[@]}" -- "${ffmpeg_libs[@]}"
+mkdir -p "$out/video_corpus"
+"$out/make_video_seeds" "$out/video_corpus"
+# Any single allocation over 256 MiB is a finding: the reader caps FFmpeg's at 128 MiB
+# and its own frames at the fuzz limits (64 MiB).
+fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds - seconds / 2)) 16384 -malloc_limit_mb=256
+
+exit "$failed"

@@ -1,12 +1,14 @@
 #include "output_formats.h"
 
 #include <gen/image/image_formats.h>
+#include <gen/video/video_formats.h>
 
 namespace gen::cli {
 
 void add_output_formats(OutputFormats& formats) {
   add_tensor_formats(formats);
   image::add_image_formats(formats);
+  video::add_video_formats(formats);
 }
 
 }  // namespace gen::cli
