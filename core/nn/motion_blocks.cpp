@@ -89,13 +89,7 @@ torch::Tensor MotionUpBlockImpl::forward(torch::Tensor x, const torch::Tensor& t
     x = run_attention(attentions, i, x, context);
     x = run_motion(motion_modules, i, x, num_frames);
   }
-  if (upsamplers) {
-    // Match the next skip's size so odd latent sizes round-trip (diffusers' upsample_size).
-    std::vector<int64_t> size;
-    if (!skips.empty()) size = {skips.back().size(2), skips.back().size(3)};
-    x = upsamplers[0]->as<Upsample2D>()->forward(x, size);
-  }
-  return x;
+  return upsample_to_next_skip(upsamplers, x, skips);
 }
 
 }  // namespace gen::nn

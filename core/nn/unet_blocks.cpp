@@ -95,13 +95,15 @@ torch::Tensor UNetUpBlockImpl::forward(torch::Tensor x, const torch::Tensor& tem
     x = resnets[i]->as<ResnetBlock2D>()->forward(x, temb);
     if (attentions) x = attentions[i]->as<Transformer2DModel>()->forward(x, context);
   }
-  if (upsamplers) {
-    // Match the next skip's size so odd latent sizes round-trip (diffusers' upsample_size).
-    std::vector<int64_t> size;
-    if (!skips.empty()) size = {skips.back().size(2), skips.back().size(3)};
-    x = upsamplers[0]->as<Upsample2D>()->forward(x, size);
-  }
-  return x;
+  return upsample_to_next_skip(upsamplers, x, skips);
+}
+
+torch::Tensor upsample_to_next_skip(torch::nn::ModuleList upsamplers, const torch::Tensor& x,
+                                    const std::vector<torch::Tensor>& skips) {
+  if (!upsamplers) return x;
+  std::vector<int64_t> size;
+  if (!skips.empty()) size = {skips.back().size(2), skips.back().size(3)};
+  return upsamplers[0]->as<Upsample2D>()->forward(x, size);
 }
 
 }  // namespace gen::nn

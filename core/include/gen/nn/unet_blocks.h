@@ -61,4 +61,9 @@ class GEN_API UNetUpBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(UNetUpBlock);
 
+// An up block's closing upsample (when it has one), sized to the next skip state so odd
+// latent sizes round-trip (diffusers' upsample_size). Shared by the image and motion UNets.
+GEN_API torch::Tensor upsample_to_next_skip(torch::nn::ModuleList upsamplers, const torch::Tensor& x,
+                                            const std::vector<torch::Tensor>& skips);
+
 }  // namespace gen::nn
