@@ -13,6 +13,7 @@ MotionModules stage(const MotionAdapterConfig& c, int64_t channels, int64_t laye
   o.heads = c.motion_num_attention_heads;
   o.norm_num_groups = c.motion_norm_num_groups;
   o.max_seq_length = c.motion_max_seq_length;
+  o.cross_attention_dim = c.motion_cross_attention_dim;
   return MotionModules(make_motion_modules(o, layers));
 }
 

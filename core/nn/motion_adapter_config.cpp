@@ -50,6 +50,7 @@ void MotionAdapterConfig::validate() const {
     throw ModelError("motion adapter config: motion_mid_block_layers_per_block must be positive");
   if (motion_num_attention_heads <= 0 || motion_norm_num_groups <= 0 || motion_max_seq_length <= 0)
     throw ModelError("motion adapter config: heads, norm groups and max_seq_length must be positive");
+  if (motion_cross_attention_dim < 0) throw ModelError("motion adapter config: motion_cross_attention_dim must be >= 0");
 }
 
 MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
@@ -63,6 +64,8 @@ MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
   c.motion_norm_num_groups = j.value("motion_norm_num_groups", c.motion_norm_num_groups);
   c.motion_max_seq_length = j.value("motion_max_seq_length", c.motion_max_seq_length);
   c.use_motion_mid_block = j.value("use_motion_mid_block", c.use_motion_mid_block);
+  if (j.contains("motion_cross_attention_dim") && !j["motion_cross_attention_dim"].is_null())
+    c.motion_cross_attention_dim = j["motion_cross_attention_dim"].get<int64_t>();
   c.validate();
   return c;
 }
@@ -78,7 +81,7 @@ MotionAdapterConfig MotionAdapterConfig::from_json_file(const std::filesystem::p
 }
 
 json MotionAdapterConfig::to_json() const {
-  return {{"_class_name", "MotionAdapter"},
+  json j = {{"_class_name", "MotionAdapter"},
           {"block_out_channels", block_out_channels},
           {"motion_layers_per_block", motion_layers_per_block},
           {"motion_mid_block_layers_per_block", motion_mid_block_layers_per_block},
@@ -87,6 +90,8 @@ json MotionAdapterConfig::to_json() const {
           {"motion_max_seq_length", motion_max_seq_length},
           {"use_motion_mid_block", use_motion_mid_block},
           {"conv_in_channels", nullptr}};
+  if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
+  return j;
 }
 
 MotionAdapterConfig MotionAdapterConfig::detect_from_weights(const ShapeMap& shapes, const MotionAdapterHints& hints) {
@@ -108,6 +113,11 @@ MotionAdapterConfig MotionAdapterConfig::detect_from_weights(const ShapeMap& sha
   if (pe == shapes.end() || pe->second.size() != 3)
     throw ModelError("motion adapter: no down_blocks.0.motion_modules.0.transformer_blocks.0.pos_embed.pe [1, L, C]");
   c.motion_max_seq_length = pe->second[1];
+  // Self-attention keys are as wide as the module; a text cross-attention's are the text's
+  // width (indistinguishable when the two happen to be equal: then config.json must say).
+  const auto to_k = shapes.find(module_key(down_stage(0), 0, "transformer_blocks.0.attn2.to_k.weight"));
+  if (to_k != shapes.end() && to_k->second.size() == 2 && to_k->second[1] != c.block_out_channels[0])
+    c.motion_cross_attention_dim = to_k->second[1];
   c.motion_num_attention_heads = hints.num_attention_heads;
   c.motion_norm_num_groups = hints.norm_num_groups;
   c.validate();

@@ -15,8 +15,9 @@ torch::Tensor run_attention(const torch::nn::ModuleList& attentions, size_t i, c
   return attentions ? attentions->ptr<Transformer2DModelImpl>(i)->forward(x, context) : x;
 }
 
-torch::Tensor run_motion(const torch::nn::ModuleList& motion, size_t i, const torch::Tensor& x, int64_t frames) {
-  return motion->ptr<TransformerTemporalModelImpl>(i)->forward(x, frames);
+torch::Tensor run_motion(const torch::nn::ModuleList& motion, size_t i, const torch::Tensor& x, int64_t frames,
+                         const torch::Tensor& context) {
+  return motion->ptr<TransformerTemporalModelImpl>(i)->forward(x, frames, context);
 }
 
 // Registers a submodule of the wrapped spatial block under its own name, if it exists.
@@ -45,7 +46,7 @@ torch::Tensor MotionDownBlockImpl::forward(torch::Tensor x, const torch::Tensor&
   for (size_t i = 0; i < resnets->size(); ++i) {
     x = run_resnet(resnets, i, x, temb);
     x = run_attention(attentions, i, x, context);
-    x = run_motion(motion_modules, i, x, num_frames);
+    x = run_motion(motion_modules, i, x, num_frames, context);
     skips.push_back(x);
   }
   if (downsamplers) {
@@ -66,7 +67,7 @@ torch::Tensor MotionMidBlockImpl::forward(torch::Tensor x, const torch::Tensor& 
   x = run_resnet(resnets, 0, x, temb);
   for (size_t i = 0; i < attentions->size(); ++i) {
     x = run_attention(attentions, i, x, context);
-    x = run_motion(motion_modules, i, x, num_frames);
+    x = run_motion(motion_modules, i, x, num_frames, context);
     x = run_resnet(resnets, i + 1, x, temb);
   }
   return x;
@@ -87,7 +88,7 @@ torch::Tensor MotionUpBlockImpl::forward(torch::Tensor x, const torch::Tensor& t
     skips.pop_back();
     x = run_resnet(resnets, i, x, temb);
     x = run_attention(attentions, i, x, context);
-    x = run_motion(motion_modules, i, x, num_frames);
+    x = run_motion(motion_modules, i, x, num_frames, context);
   }
   return upsample_to_next_skip(upsamplers, x, skips);
 }

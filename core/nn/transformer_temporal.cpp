@@ -72,7 +72,21 @@ torch::Tensor short_sequence_self_attention(AttentionImpl& attn, const torch::Te
   return attn.to_out[0]->as<torch::nn::Linear>()->forward(out);
 }
 
-TemporalTransformerBlockImpl::TemporalTransformerBlockImpl(const TemporalTransformerOptions& o) : heads_(o.heads) {
+torch::Tensor clip_cross_attention(AttentionImpl& attn, const torch::Tensor& x, const torch::Tensor& context,
+                                   int64_t heads) {
+  const int64_t N = x.size(0), F = x.size(1), C = x.size(2), clips = context.size(0);
+  if (N % clips != 0)
+    throw UsageError("motion module: " + std::to_string(N) + " sequences are not a whole number of " +
+                     std::to_string(clips) + " clips");
+  AttentionCall call;
+  call.heads = heads;
+  auto q = attn.to_q(x).reshape({clips, N / clips * F, C});
+  auto out = multi_head_attention(q, attn.to_k(context), attn.to_v(context), call);
+  return attn.to_out[0]->as<torch::nn::Linear>()->forward(out.reshape({N, F, C}));
+}
+
+TemporalTransformerBlockImpl::TemporalTransformerBlockImpl(const TemporalTransformerOptions& o)
+    : heads_(o.heads), cross_(o.cross_attention_dim > 0) {
   using namespace detail;
   const int64_t dim = o.channels;
   AttentionOptions self;  // no biases on q/k/v (attention_bias=False), to_out keeps its bias
@@ -82,15 +96,22 @@ TemporalTransformerBlockImpl::TemporalTransformerBlockImpl(const TemporalTransfo
   norm1 = register_module("norm1", layer_norm(dim, 1e-5));
   attn1 = register_module("attn1", Attention(self));
   norm2 = register_module("norm2", layer_norm(dim, 1e-5));
-  attn2 = register_module("attn2", Attention(self));
+  AttentionOptions second = self;
+  second.cross_attention_dim = o.cross_attention_dim;
+  attn2 = register_module("attn2", Attention(second));
   norm3 = register_module("norm3", layer_norm(dim, 1e-5));
   ff = register_module("ff", FeedForward(dim));
   pos_embed = register_module("pos_embed", SinusoidalPositionalEmbedding(dim, o.max_seq_length));
 }
 
-torch::Tensor TemporalTransformerBlockImpl::forward(const torch::Tensor& x) {
+torch::Tensor TemporalTransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& context) {
   auto h = short_sequence_self_attention(*attn1, pos_embed(norm1(x)), heads_) + x;
-  h = short_sequence_self_attention(*attn2, pos_embed(norm2(h)), heads_) + h;
+  if (cross_) {
+    if (!context.defined()) throw UsageError("this motion module attends to the text but was given no context");
+    h = clip_cross_attention(*attn2, pos_embed(norm2(h)), context, heads_) + h;
+  } else {
+    h = short_sequence_self_attention(*attn2, pos_embed(norm2(h)), heads_) + h;
+  }
   return ff(norm3(h)) + h;
 }
 
@@ -105,7 +126,8 @@ TransformerTemporalModelImpl::TransformerTemporalModelImpl(const TemporalTransfo
   proj_out = register_module("proj_out", linear(c, c));
 }
 
-torch::Tensor TransformerTemporalModelImpl::forward(const torch::Tensor& x, int64_t num_frames) {
+torch::Tensor TransformerTemporalModelImpl::forward(const torch::Tensor& x, int64_t num_frames,
+                                                    const torch::Tensor& context) {
   if (x.dim() != 4 || x.size(1) != o_.channels)
     throw UsageError("motion module input must be [B*F, " + std::to_string(o_.channels) + ", H, W]");
   if (num_frames <= 0 || x.size(0) % num_frames != 0)
@@ -115,7 +137,16 @@ torch::Tensor TransformerTemporalModelImpl::forward(const torch::Tensor& x, int6
   // GroupNorm sees [B, C, F, H, W], so its statistics cover the whole clip, not one frame.
   auto h = norm(x.reshape({B, F, C, H, W}).permute({0, 2, 1, 3, 4}));
   h = proj_in(h.permute({0, 3, 4, 2, 1}).reshape({B * H * W, F, C}));
-  for (const auto& block : *transformer_blocks) h = block->as<TemporalTransformerBlock>()->forward(h);
+  torch::Tensor text;
+  if (o_.cross_attention_dim > 0 && context.defined()) {
+    if (context.dim() != 3 || context.size(2) != o_.cross_attention_dim ||
+        (context.size(0) != B && context.size(0) != B * F))
+      throw UsageError("motion module context must be [B, M, " + std::to_string(o_.cross_attention_dim) +
+                       "] or [B*F, M, " + std::to_string(o_.cross_attention_dim) + "]");
+    // One text per clip: per-frame contexts repeat it, so take each clip's first frame.
+    text = context.size(0) == B ? context : context.reshape({B, F, context.size(1), context.size(2)}).select(1, 0);
+  }
+  for (const auto& block : *transformer_blocks) h = block->as<TemporalTransformerBlock>()->forward(h, text);
   h = proj_out(h).reshape({B, H, W, F, C}).permute({0, 3, 4, 1, 2}).reshape({B * F, C, H, W});
   return h + x;
 }

@@ -85,6 +85,12 @@ std::vector<std::string> motion_mismatches(const UNetMotionConfig& m, const Moti
     out.push_back("motion heads: " + count_phrase(a.motion_num_attention_heads, m.motion_num_attention_heads));
   if (a.motion_max_seq_length != m.motion_max_seq_length)
     out.push_back("max sequence length: " + count_phrase(a.motion_max_seq_length, m.motion_max_seq_length));
+  if (a.motion_cross_attention_dim != m.motion_cross_attention_dim)
+    out.push_back("motion text attention: " + count_phrase(a.motion_cross_attention_dim, m.motion_cross_attention_dim) +
+                  " (motion_cross_attention_dim)");
+  if (a.motion_cross_attention_dim > 0 && a.motion_cross_attention_dim != m.unet.cross_attention_dim)
+    out.push_back("text width: the adapter's motion modules attend to " + std::to_string(a.motion_cross_attention_dim) +
+                  "-wide text, the UNet's text is " + std::to_string(m.unet.cross_attention_dim) + " wide");
   return out;
 }
 
@@ -97,6 +103,7 @@ UNetMotionConfig UNetMotionConfig::from_unet_and_adapter(const UNet2DConditionCo
   c.motion_num_attention_heads = adapter.motion_num_attention_heads;
   c.motion_max_seq_length = adapter.motion_max_seq_length;
   c.use_motion_mid_block = adapter.use_motion_mid_block;
+  c.motion_cross_attention_dim = adapter.motion_cross_attention_dim;
   c.check_adapter(adapter);
   c.validate();
   return c;
@@ -118,6 +125,7 @@ TemporalTransformerOptions UNetMotionConfig::down_motion(size_t i) const {
   o.heads = motion_num_attention_heads;
   o.norm_num_groups = unet.norm_num_groups;
   o.max_seq_length = motion_max_seq_length;
+  o.cross_attention_dim = motion_cross_attention_dim;
   return o;
 }
 
@@ -150,6 +158,8 @@ UNetMotionConfig UNetMotionConfig::from_json(const json& j) {
   c.motion_num_attention_heads = j.value("motion_num_attention_heads", c.motion_num_attention_heads);
   c.motion_max_seq_length = j.value("motion_max_seq_length", c.motion_max_seq_length);
   c.use_motion_mid_block = j.value("use_motion_mid_block", c.use_motion_mid_block);
+  if (j.contains("motion_cross_attention_dim") && !j["motion_cross_attention_dim"].is_null())
+    c.motion_cross_attention_dim = j["motion_cross_attention_dim"].get<int64_t>();
   c.validate();
   return c;
 }
@@ -176,6 +186,7 @@ json UNetMotionConfig::to_json() const {
   j["motion_num_attention_heads"] = motion_num_attention_heads;
   j["motion_max_seq_length"] = motion_max_seq_length;
   j["use_motion_mid_block"] = use_motion_mid_block;
+  if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
   return j;
 }
 

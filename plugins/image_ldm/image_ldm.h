@@ -1,8 +1,9 @@
 // The small pieces of the image_ldm plugin, one concept per .cpp file: request options,
-// the pixel canvas (init image, mask, outpainting border), prompt encoding, the UNet
-// as a gen::Denoiser, sampler choice, latent previews and the output metadata.
-// The pipeline that ties them together is sd_pipeline.h; the checkpoint on disk is
-// checkpoint.h.
+// the pixel canvas (init image, mask, outpainting border), the UNet as a gen::Denoiser,
+// latent previews and the output metadata. The pipeline that ties them together is
+// sd_pipeline.h. The checkpoint on disk, prompt encoding and the sampler choice are the
+// core's (gen/nn/stable_diffusion_checkpoint.h, prompt_encoding.h, checkpoint_sampler.h),
+// shared with the video plugin.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -17,13 +18,16 @@
 #include <gen/image/image.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_tokenizer.h>
+#include <gen/nn/prompt_encoding.h>
+#include <gen/nn/stable_diffusion_checkpoint.h>
 #include <gen/nn/unet2d_condition.h>
 #include <gen/request.h>
 #include <gen/sampler.h>
 
 namespace image_ldm {
 
-class Checkpoint;
+using Checkpoint = gen::nn::StableDiffusionCheckpoint;
+using gen::nn::PromptEncoding;
 
 // ---- request_options.cpp: the declared options and request fields, read into LdmOptions.
 struct LdmOptions {
@@ -78,16 +82,6 @@ torch::Tensor latent_mask(const torch::Tensor& pixel_mask, int64_t factor);
 // The decoded image [1, 3, H, W] with the canvas's kept pixels pasted back exactly.
 torch::Tensor composite_kept(const torch::Tensor& decoded, const Canvas& canvas);
 
-// ---- prompt_encoder.cpp: CLIP text embeddings, long prompts in 77-token chunks.
-struct PromptEncoding {
-  torch::Tensor cond;    // [1, chunks * 77, D]
-  torch::Tensor uncond;  // same shape; undefined when guidance is off
-  int64_t tokens = 0;    // prompt tokens (without BOS/EOS)
-};
-PromptEncoding encode_prompts(gen::nn::ClipTextModel& text_encoder, const gen::nn::ClipTokenizer& tokenizer,
-                              int sd_version, const std::string& prompt, const std::string& negative,
-                              int clip_skip, bool with_uncond);
-
 // ---- unet_denoiser.cpp: the UNet seen through the core's Denoiser interface.
 class UNetDenoiser : public gen::Denoiser {
  public:
@@ -101,10 +95,6 @@ class UNetDenoiser : public gen::Denoiser {
   gen::PredictionType type_;
 };
 
-// ---- sampler_choice.cpp: --sampler/--scheduler on the checkpoint's training schedule.
-gen::SchedulerConfig training_schedule(const Checkpoint& checkpoint);  // throws gen::ModelError
-std::unique_ptr<gen::Sampler> make_ldm_sampler(const Checkpoint& checkpoint, const gen::Request& request,
-                                               const LdmOptions& options);
 
 // ---- latent_preview.cpp: a cheap RGB view of a latent, no VAE involved.
 gen::image::Image latent_preview(const torch::Tensor& latent, int64_t upscale);

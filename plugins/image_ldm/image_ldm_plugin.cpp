@@ -4,7 +4,6 @@
 #include <gen/error.h>
 #include <gen/plugin.h>
 
-#include "checkpoint.h"
 #include "image_ldm.h"
 #include "image_prior.h"
 #include "ldm_generator.h"
@@ -41,7 +40,7 @@ class ImageLdmPlugin : public gen::Plugin {
   }
 
   bool accepts_model(const std::string& model) const override {
-    return model == kDefaultModelName || looks_like_checkpoint(model);
+    return model == kDefaultModelName || gen::nn::looks_like_sd_checkpoint(model);
   }
 
   std::unique_ptr<gen::Generator> create_generator(const std::string& model, const gen::PartSource&,

@@ -3,7 +3,6 @@
 // A video or 3D plugin gets them with registry.prior("image_ldm:MODEL").
 #include <gen/error.h>
 
-#include "checkpoint.h"
 #include "image_ldm.h"
 #include "image_prior.h"
 #include "sd_pipeline.h"
@@ -74,7 +73,7 @@ std::shared_ptr<gen::DiffusionPrior> make_image_prior(const Checkpoint& checkpoi
 
   auto prior = std::make_shared<gen::DiffusionPrior>();
   prior->name = "image_ldm:" + checkpoint.name();
-  prior->schedule = training_schedule(checkpoint);
+  prior->schedule = checkpoint.training_schedule();
   prior->encoder = std::make_shared<ClipConditionEncoder>(pipe);
   prior->codec = std::make_shared<VaeCodec>(pipe);
   prior->denoiser = std::make_shared<UNetDenoiser>(unet, prior->schedule.prediction_type);

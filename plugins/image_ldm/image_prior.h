@@ -2,11 +2,12 @@
 #pragma once
 #include <memory>
 
+#include <gen/nn/stable_diffusion_checkpoint.h>
 #include <gen/parts.h>
 
 namespace image_ldm {
 
-class Checkpoint;
+using Checkpoint = gen::nn::StableDiffusionCheckpoint;
 
 // Loads every network of `checkpoint`. Throws gen::ModelError / gen::InputError.
 std::shared_ptr<gen::DiffusionPrior> make_image_prior(const Checkpoint& checkpoint);

@@ -7,6 +7,7 @@
 
 #include <gen/error.h>
 #include <gen/image/image.h>
+#include <gen/nn/checkpoint_sampler.h>
 
 namespace image_ldm {
 namespace {
@@ -112,7 +113,7 @@ gen::Sample LdmGenerator::generate(const gen::Request& r, const gen::ProgressCal
   const auto o = parse_options(r);
   const auto canvas = load_canvas(o);
   const auto [width, height] = output_size(r, canvas, checkpoint_);
-  auto sampler = make_ldm_sampler(checkpoint_, r, o);
+  auto sampler = gen::nn::make_checkpoint_sampler(checkpoint_, r.sampler, r.scheduler, o.prediction_type);
   auto& pipe = pipeline(o);
 
   auto record = base_record(r, o, canvas, *sampler);

@@ -6,7 +6,6 @@
 
 #include <gen/plugin.h>
 
-#include "checkpoint.h"
 #include "sd_pipeline.h"
 
 namespace image_ldm {

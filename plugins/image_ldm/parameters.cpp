@@ -2,7 +2,6 @@
 // ComfyUI, civitai and image viewers) and gen's JSON sidecar with every setting.
 #include <gen/option_values.h>
 
-#include "checkpoint.h"
 #include "image_ldm.h"
 
 namespace image_ldm {

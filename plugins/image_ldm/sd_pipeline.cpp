@@ -24,7 +24,7 @@ StableDiffusionPipeline::StableDiffusionPipeline(gen::nn::StableDiffusionModels 
 PromptEncoding StableDiffusionPipeline::encode_prompt(const std::string& prompt, const std::string& negative,
                                                       int clip_skip, bool with_uncond) {
   auto& clip = loaded(models_.text_encoder, "text encoder");
-  return encode_prompts(clip, tokenizer_, models_.sd_version, prompt, negative, clip_skip, with_uncond);
+  return gen::nn::encode_prompts(clip, tokenizer_, models_.sd_version, prompt, negative, clip_skip, with_uncond);
 }
 
 torch::Tensor StableDiffusionPipeline::encode_image(const torch::Tensor& images) {

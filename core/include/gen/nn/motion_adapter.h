@@ -33,6 +33,9 @@ struct GEN_API MotionAdapterConfig {
   int64_t motion_norm_num_groups = 32;
   int64_t motion_max_seq_length = 32;
   bool use_motion_mid_block = true;
+  // gen's extension (config key motion_cross_attention_dim, absent in diffusers' adapters):
+  // > 0 makes each module's attn2 attend to the text (TemporalTransformerOptions).
+  int64_t motion_cross_attention_dim = 0;
 
   // Throws gen::ModelError for values no adapter can have.
   void validate() const;
@@ -43,7 +46,8 @@ struct GEN_API MotionAdapterConfig {
   static MotionAdapterConfig from_json_file(const std::filesystem::path& path);
   nlohmann::json to_json() const;
   // From diffusers-layout tensor names and shapes: widths from proj_in, layers by
-  // counting motion_modules.*, max_seq_length from pos_embed.pe; heads and groups from
+  // counting motion_modules.*, max_seq_length from pos_embed.pe, a text cross-attention
+  // from attn2.to_k's input width when it differs from the module's; heads and groups from
   // `hints`. Original AnimateDiff names (temporal_transformer.*) are refused.
   static MotionAdapterConfig detect_from_weights(const ShapeMap& shapes, const MotionAdapterHints& hints = {});
 };

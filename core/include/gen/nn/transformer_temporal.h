@@ -40,6 +40,11 @@ struct TemporalTransformerOptions {
   int64_t norm_num_groups = 32;   // the GroupNorm before proj_in
   int64_t max_seq_length = 32;    // rows of pe: the longest clip the module accepts
   int64_t layers = 1;             // transformer blocks (every AnimateDiff module has one)
+  // 0: AnimateDiff's double self-attention. > 0: attn2 attends to the text context of
+  // this width instead (diffusers' TransformerTemporalModel with cross_attention_dim and
+  // double_self_attention off) — gen's default video model uses it so the motion module
+  // reads motion words ("moving left") that the frozen image UNet never learnt.
+  int64_t cross_attention_dim = 0;
 };
 
 // Throws gen::ModelError, prefixed with `where`, for options no module can be built with
@@ -49,11 +54,13 @@ GEN_API void check_temporal_options(const TemporalTransformerOptions& o, const s
 // diffusers' BasicTransformerBlock as the motion modules configure it (double self-
 // attention, sinusoidal positions, no attention biases): positions are added to the
 // normalised input of both attentions, not to the residual stream.
-//   h += attn1(pos(norm1(h)));  h += attn2(pos(norm2(h)));  h += ff(norm3(h))
+//   h += attn1(pos(norm1(h)));  h += attn2(pos(norm2(h)) [, text]);  h += ff(norm3(h))
 class GEN_API TemporalTransformerBlockImpl : public torch::nn::Module {
  public:
   explicit TemporalTransformerBlockImpl(const TemporalTransformerOptions& o);
-  torch::Tensor forward(const torch::Tensor& x);  // x [N, F, C]
+  // x [N, F, C] with N = clips * locations, the locations of a clip consecutive;
+  // context [clips, M, D]: the text of each clip (used only with cross_attention_dim).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context = {});
 
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
   Attention attn1{nullptr}, attn2{nullptr};
@@ -62,14 +69,16 @@ class GEN_API TemporalTransformerBlockImpl : public torch::nn::Module {
 
  private:
   int64_t heads_;
+  bool cross_;
 };
 TORCH_MODULE(TemporalTransformerBlock);
 
 class GEN_API TransformerTemporalModelImpl : public torch::nn::Module {
  public:
   explicit TransformerTemporalModelImpl(const TemporalTransformerOptions& o);
-  // x [B*F, C, H, W], frames of one video consecutive -> the same shape.
-  torch::Tensor forward(const torch::Tensor& x, int64_t num_frames);
+  // x [B*F, C, H, W], frames of one video consecutive -> the same shape. context: the
+  // text, [B, M, D] or per frame [B*F, M, D]; needed only with cross_attention_dim.
+  torch::Tensor forward(const torch::Tensor& x, int64_t num_frames, const torch::Tensor& context = {});
 
   const TemporalTransformerOptions& options() const { return o_; }
 
@@ -87,5 +96,11 @@ TORCH_MODULE(TransformerTemporalModel);
 // over every (sequence, head) pair, which for B*H*W sequences of 16 frames is ~10^5
 // tiny products per layer. Differentiable.
 GEN_API torch::Tensor short_sequence_self_attention(AttentionImpl& attn, const torch::Tensor& x, int64_t heads);
+
+// Cross-attention of `attn` from x [clips * L, F, C] to context [clips, M, D], where the
+// L sequences of a clip share its context: queries never interact, so each clip's
+// L * F queries attend to its M keys in one product instead of L repeated contexts.
+GEN_API torch::Tensor clip_cross_attention(AttentionImpl& attn, const torch::Tensor& x, const torch::Tensor& context,
+                                           int64_t heads);
 
 }  // namespace gen::nn

@@ -8,27 +8,29 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gen/export.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/unet2d_condition.h>
+#include <gen/schedule.h>
 
-namespace image_ldm {
+namespace gen::nn {
 
-// True for what this plugin loads: a folder with model_index.json, or a path ending in
+// True for what the SD loaders take: a folder with model_index.json, or a path ending in
 // .safetensors or .ckpt (the latter only to refuse it with a clear message).
-bool looks_like_checkpoint(const std::string& model);
+GEN_API bool looks_like_sd_checkpoint(const std::string& model);
 
-class Checkpoint {
+class GEN_API StableDiffusionCheckpoint {
  public:
   // Throws gen::ModelError for a missing path or a .ckpt, gen::InputError for
   // malformed configs or headers.
-  explicit Checkpoint(const std::filesystem::path& path);
+  explicit StableDiffusionCheckpoint(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }
   bool single_file() const { return single_file_; }
   std::string name() const;  // folder name or file stem, for the "Model:" field
-  const gen::nn::UNet2DConditionConfig& unet_config() const { return unet_config_; }
-  const gen::nn::AutoencoderKLConfig& vae_config() const { return vae_config_; }
+  const UNet2DConditionConfig& unet_config() const { return unet_config_; }
+  const AutoencoderKLConfig& vae_config() const { return vae_config_; }
   int sd_version() const { return sd_version_; }
   int64_t vae_factor() const { return vae_config_.downsample_factor(); }
   int64_t latent_channels() const { return vae_config_.latent_channels; }
@@ -40,18 +42,21 @@ class Checkpoint {
   // Where the CLIP tokenizer is: `override_dir` if given, else tokenizer/ inside a folder
   // or beside a single file. Throws gen::ModelError saying where to put it.
   std::filesystem::path tokenizer_dir(const std::string& override_dir) const;
+  // The noise schedule the UNet was trained with: the folder's scheduler config, or
+  // SD's for a single file. Throws gen::ModelError for a config the core cannot honour.
+  SchedulerConfig training_schedule() const;
 
-  gen::nn::ClipTextModel load_text_encoder() const;
-  gen::nn::UNet2DConditionModel load_unet() const;
-  gen::nn::AutoencoderKL load_vae() const;
+  ClipTextModel load_text_encoder() const;
+  UNet2DConditionModel load_unet() const;
+  AutoencoderKL load_vae() const;
 
  private:
   std::filesystem::path path_;
   bool single_file_ = false;
-  gen::nn::UNet2DConditionConfig unet_config_;
-  gen::nn::AutoencoderKLConfig vae_config_;
+  UNet2DConditionConfig unet_config_;
+  AutoencoderKLConfig vae_config_;
   int sd_version_ = 1;
   nlohmann::json scheduler_config_;
 };
 
-}  // namespace image_ldm
+}  // namespace gen::nn

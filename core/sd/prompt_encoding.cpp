@@ -2,18 +2,18 @@
 // chunks of 75 tokens, each framed by BOS/EOS and encoded alone, and the embeddings are
 // concatenated along the sequence (the A1111 / stable-diffusion.cpp convention: the
 // UNet's cross-attention accepts any context length).
+#include <gen/nn/prompt_encoding.h>
+
 #include <spdlog/spdlog.h>
 
 #include <gen/error.h>
 
-#include "image_ldm.h"
-
-namespace image_ldm {
+namespace gen::nn {
 namespace {
 
 using Chunks = std::vector<std::vector<int64_t>>;
 
-torch::Tensor embed(gen::nn::ClipTextModel& clip, const Chunks& chunks, int clip_skip) {
+torch::Tensor embed(ClipTextModel& clip, const Chunks& chunks, int clip_skip) {
   std::vector<torch::Tensor> parts;
   for (const auto& ids : chunks) {
     auto input = torch::tensor(ids, torch::kInt64).unsqueeze(0);
@@ -23,25 +23,25 @@ torch::Tensor embed(gen::nn::ClipTextModel& clip, const Chunks& chunks, int clip
   return torch::cat(parts, 1);
 }
 
-void check_ids(const Chunks& chunks, const gen::nn::ClipTextConfig& config) {
+void check_ids(const Chunks& chunks, const ClipTextConfig& config) {
   for (const auto& ids : chunks)
     for (int64_t id : ids)
       if (id < 0 || id >= config.vocab_size)
-        throw gen::ModelError("the tokenizer produced id " + std::to_string(id) + " but the text encoder knows only " +
+        throw ModelError("the tokenizer produced id " + std::to_string(id) + " but the text encoder knows only " +
                               std::to_string(config.vocab_size) + " tokens: tokenizer and checkpoint do not match");
 }
 
 }  // namespace
 
-PromptEncoding encode_prompts(gen::nn::ClipTextModel& clip, const gen::nn::ClipTokenizer& tokenizer, int sd_version,
+PromptEncoding encode_prompts(ClipTextModel& clip, const ClipTokenizer& tokenizer, int sd_version,
                               const std::string& prompt, const std::string& negative, int clip_skip,
                               bool with_uncond) {
   const auto& config = clip->config();
   if (clip_skip > config.num_hidden_layers)
-    throw gen::UsageError("option clip_skip=" + std::to_string(clip_skip) + " exceeds the text encoder's " +
+    throw UsageError("option clip_skip=" + std::to_string(clip_skip) + " exceeds the text encoder's " +
                           std::to_string(config.num_hidden_layers) + " layers");
   // SD 1.x (transformers' CLIP) pads with EOS, SD 2.x (OpenCLIP) with 0.
-  gen::nn::ClipTokenizerOptions framing;
+  ClipTokenizerOptions framing;
   framing.max_length = static_cast<int>(config.max_position_embeddings);
   framing.pad_id = sd_version == 2 ? 0 : tokenizer.eos_id();
 
@@ -64,4 +64,4 @@ PromptEncoding encode_prompts(gen::nn::ClipTextModel& clip, const gen::nn::ClipT
   return out;
 }
 
-}  // namespace image_ldm
+}  // namespace gen::nn
