@@ -368,4 +368,66 @@ TEST(UNetMotionConfig, JsonRoundTrip) {
   EXPECT_EQ(UNetMotionConfig::from_json(j).to_json(), j);
 }
 
+// ---- motion modules that attend to the text (gen's extension) -------------------------
+
+MotionAdapterConfig text_adapter_config() {
+  auto c = tiny_adapter_config();
+  c.motion_cross_attention_dim = 16;  // the tiny UNet's text width
+  return c;
+}
+
+TEST(TextMotionModules, ConfigRoundTripsAndSingleFilesAreDetected) {
+  const auto c = text_adapter_config();
+  EXPECT_EQ(MotionAdapterConfig::from_json(c.to_json()).motion_cross_attention_dim, 16);
+  EXPECT_FALSE(tiny_adapter_config().to_json().contains("motion_cross_attention_dim"));  // diffusers' keys only
+  gen::test::TempDir tmp;
+  const auto state = random_adapter_state(c);
+  EXPECT_EQ(state.at("down_blocks.0.motion_modules.0.transformer_blocks.0.attn2.to_k.weight").sizes(),
+            (std::vector<int64_t>{32, 16}));
+  gen::save_safetensors(tmp / "mm.safetensors", state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
+  EXPECT_EQ(adapter->config().motion_cross_attention_dim, 16);
+  expect_same_state(*adapter, state);
+}
+
+TEST(TextMotionModules, AdapterAndUNetMustAgreeOnTheText) {
+  EXPECT_EQ(fit_error(text_adapter_config()), "");
+  auto wide = text_adapter_config();
+  wide.motion_cross_attention_dim = 24;
+  EXPECT_CONTAINS(fit_error(wide), "text width");
+  auto model = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
+  EXPECT_CONTAINS(model_error([&] { model.check_adapter(text_adapter_config()); }), "motion_cross_attention_dim");
+}
+
+// One product per clip must equal diffusers' way: every pixel's sequence attending to
+// its own copy of the clip's text.
+TEST(TextMotionModules, ClipCrossAttentionEqualsPerSequenceAttention) {
+  torch::manual_seed(3);
+  gen::nn::AttentionOptions o;
+  o.query_dim = 32;
+  o.cross_attention_dim = 16;
+  o.heads = 4;
+  o.dim_head = 8;
+  gen::nn::Attention attn(o);
+  torch::NoGradGuard g;
+  auto x = torch::randn({2 * 6, 5, 32});  // 2 clips x 6 locations, 5 frames
+  auto text = torch::randn({2, 3, 16});
+  auto want = attn(x, text.repeat_interleave(6, 0));
+  EXPECT_TRUE(torch::allclose(gen::nn::clip_cross_attention(*attn, x, text, 4), want, 1e-5, 1e-5));
+}
+
+TEST(TextMotionModules, TheTextSteersTheMotionModulesOnly) {
+  gen::nn::UNet2DConditionModel unet(tiny_unet_config());
+  auto model = gen::nn::from_unet_and_adapter(unet, MotionAdapter(text_adapter_config()));
+  torch::NoGradGuard g;
+  auto x = torch::randn({1, 4, 4, 8, 8});
+  auto t = torch::tensor(50);
+  auto a = torch::randn({1, 3, 16}), b = torch::randn({1, 3, 16});
+  EXPECT_FALSE(torch::allclose(model(x, t, a), model(x, t, b), 1e-4, 1e-4));
+  // Per-frame contexts of one clip are the clip's text: the same result.
+  auto frames = x.permute({0, 2, 1, 3, 4}).reshape({4, 4, 8, 8});
+  EXPECT_TRUE(torch::allclose(model->forward_frames(frames, 4, t, a), model->forward_frames(frames, 4, t, a.repeat({4, 1, 1})),
+                              1e-5, 1e-5));
+}
+
 }  // namespace
