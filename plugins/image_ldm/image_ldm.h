@@ -1,9 +1,9 @@
 // The small pieces of the image_ldm plugin, one concept per .cpp file: request options,
-// the pixel canvas (init image, mask, outpainting border), the UNet as a gen::Denoiser,
-// latent previews and the output metadata. The pipeline that ties them together is
-// sd_pipeline.h. The checkpoint on disk, prompt encoding and the sampler choice are the
-// core's (gen/nn/stable_diffusion_checkpoint.h, prompt_encoding.h, checkpoint_sampler.h),
-// shared with the video plugin.
+// the pixel canvas (init image, mask, outpainting border), the UNet as a gen::Denoiser
+// and the output metadata. The pipeline that ties them together is sd_pipeline.h. The
+// checkpoint on disk, prompt encoding, the sampler choice and latent previews are the
+// core's (gen/nn/stable_diffusion_checkpoint.h, prompt_encoding.h, checkpoint_sampler.h,
+// latent_rgb.h), shared with the video plugin.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -96,8 +96,6 @@ class UNetDenoiser : public gen::Denoiser {
 };
 
 
-// ---- latent_preview.cpp: a cheap RGB view of a latent, no VAE involved.
-gen::image::Image latent_preview(const torch::Tensor& latent, int64_t upscale);
 
 // ---- parameters.cpp: what is recorded with every image.
 struct ImageRecord {

@@ -8,6 +8,7 @@
 #include <gen/error.h>
 #include <gen/image/image.h>
 #include <gen/nn/checkpoint_sampler.h>
+#include <gen/nn/latent_rgb.h>
 
 namespace image_ldm {
 namespace {
@@ -155,7 +156,7 @@ SampleSettings LdmGenerator::settings(const ImageRecord& record, const LdmOption
     s.preview_every = o.preview_every;
     const int64_t factor = checkpoint_.vae_factor();
     s.on_preview = [progress, factor](const torch::Tensor& x0) {
-      const auto pixels = latent_preview(x0, factor).pixels;
+      const auto pixels = gen::image::from_signed_float(gen::nn::latent_rgb(x0[0], factor)).pixels;
       gen::Progress report;
       report.stage = "preview";
       report.preview = &pixels;

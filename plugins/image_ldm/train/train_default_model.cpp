@@ -13,6 +13,7 @@
 #include <gen/nn/clip_vocabulary.h>
 #include <gen/nn/sd_checkpoint.h>
 #include <gen/schedule.h>
+#include <gen/train_options.h>
 
 #include "train_tasks.h"
 
@@ -37,26 +38,6 @@ fs::path required_dir(const gen::TrainRequest& r, const std::string& key, const 
   return v;
 }
 
-// The trainer settings every stage shares, overridable with -O key=value.
-gen::TrainerConfig trainer_config(const gen::TrainRequest& r, int64_t steps, double lr, const std::string& process) {
-  gen::TrainerConfig c;
-  c.steps = static_cast<int64_t>(number(r, "steps", static_cast<double>(steps), 1, 1e7));
-  c.optimizer.lr = number(r, "lr", lr, 1e-7, 1.0);
-  c.optimizer.weight_decay = number(r, "weight_decay", 0.01, 0, 1);
-  c.warmup_steps = static_cast<int64_t>(number(r, "warmup", std::min<double>(500, c.steps / 10), 0, 1e7));
-  c.min_lr_ratio = 0.1;
-  c.grad_clip = number(r, "grad_clip", 1.0, 0, 1e6);
-  c.ema_decay = number(r, "ema", 0.999, 0, 0.99999);
-  c.grad_accumulation = static_cast<int>(number(r, "grad_accumulation", 1, 1, 1024));
-  c.checkpoint_every = static_cast<int64_t>(number(r, "checkpoint_every", 500, 0, 1e7));
-  c.process = process;
-  c.precision = option(r, "precision", "fp32");
-  c.output_dir = r.output;
-  c.seed = static_cast<uint64_t>(r.seed);
-  c.validate();
-  return c;
-}
-
 // -O channels=A,B,C: the widths of a network's three levels, each a multiple of
 // `multiple` (the group-norm groups, and for the UNet also its attention heads).
 std::vector<int64_t> level_widths(const gen::TrainRequest& r, const std::string& fallback, int64_t multiple) {
@@ -72,14 +53,6 @@ std::vector<int64_t> level_widths(const gen::TrainRequest& r, const std::string&
   return widths;
 }
 
-// Copies the EMA weights (the ones shipped) into the module before export.
-void load_ema(gen::Trainer& trainer, const NamedTensors& params) {
-  if (!trainer.ema()) return;
-  torch::NoGradGuard no_grad;
-  const auto& ema = trainer.ema()->weights();
-  for (const auto& [name, p] : params) const_cast<torch::Tensor&>(p).copy_(ema.at(name));
-}
-
 void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   auto data = ShapesData::load(required_dir(r, "data", "a `gen data image` folder"));
   VaeLossWeights weights;
@@ -88,9 +61,9 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   weights.foreground = number(r, "foreground_weight", weights.foreground, 0, 100);
   auto config = default_vae_config(level_widths(r, "32,64,64", 8));
   VaeTask task(data, static_cast<int64_t>(number(r, "batch", 16, 1, 4096)), weights, config);
-  gen::Trainer trainer(task, trainer_config(r, 3000, 1e-3, "custom"), {});
+  gen::Trainer trainer(task, gen::trainer_config_from(r, 3000, 1e-3, "custom"), {});
   trainer.run(progress);
-  load_ema(trainer, task.parameters());
+  gen::load_ema_weights(trainer, task.parameters());
   // Latents are scaled to unit variance for the UNet, as SD's 0.18215 does.
   torch::NoGradGuard no_grad;
   task.vae->eval();
@@ -107,9 +80,9 @@ void train_clip(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   const int64_t vocab = gen::nn::write_clip_vocabulary(tokenizer_dir, caption_words());
   ClipTask task(data, gen::nn::ClipTokenizer::from_folder(tokenizer_dir), vocab,
                 static_cast<int64_t>(number(r, "batch", 64, 2, 4096)));
-  gen::Trainer trainer(task, trainer_config(r, 4000, 5e-4, "custom"), {});
+  gen::Trainer trainer(task, gen::trainer_config_from(r, 4000, 5e-4, "custom"), {});
   trainer.run(progress);
-  load_ema(trainer, task.parameters());
+  gen::load_ema_weights(trainer, task.parameters());
   gen::nn::save_diffusers_part(fs::path(r.output) / "text_encoder", default_text_config(vocab), *task.text, "model.safetensors");
   torch::nn::Module vision;
   vision.register_module("vision_model", task.vision.ptr());
@@ -158,7 +131,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   nlohmann::json unet_config = default_unet_config(text->config().hidden_size, level_widths(r, "64,128,128", 16));
   auto init = initial_unet(r, unet_config);
   // Every option is checked before the minutes of latent encoding.
-  auto config = trainer_config(r, 3000, 5e-4, "vp");
+  auto config = gen::trainer_config_from(r, 3000, 5e-4, "vp");
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = number(r, "min_snr_gamma", 5.0, 0, 1e3);
   config.offset_noise = number(r, "offset_noise", 0.0, 0, 1);
@@ -169,7 +142,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto abar = gen::make_alphas_cumprod(schedule);
   gen::Trainer trainer(task, config, torch::tensor(abar));
   trainer.run(progress);
-  load_ema(trainer, task.parameters());
+  gen::load_ema_weights(trainer, task.parameters());
   // The run directory becomes a complete diffusers folder: the trained UNet, the
   // schedule it was trained with, and the frozen parts it was trained against.
   const fs::path out(r.output);

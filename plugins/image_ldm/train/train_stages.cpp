@@ -3,6 +3,8 @@
 // key before a stage starts (train_default_model.cpp reads the values).
 #include "train_default_model.h"
 
+#include <gen/train_options.h>
+
 namespace image_ldm {
 namespace {
 
@@ -10,19 +12,9 @@ using gen::OptionSpec;
 
 // What every stage hands to the core trainer; defaults differ per stage.
 std::vector<OptionSpec> trainer_options(int64_t steps, double lr, int64_t batch, double batch_min) {
-  return {
-      OptionSpec::path("data", "A `gen data image` folder (required)"),
-      OptionSpec::integer("steps", steps, 1, 1e7, "Optimizer steps"),
-      OptionSpec::number("lr", lr, 1e-7, 1.0, "Peak learning rate (AdamW)"),
-      OptionSpec::number("weight_decay", 0.01, 0, 1, "AdamW weight decay"),
-      OptionSpec::integer("warmup", std::min<int64_t>(500, steps / 10), 0, 1e7, "Linear warm-up steps"),
-      OptionSpec::number("grad_clip", 1.0, 0, 1e6, "Gradient norm clip (0 = off)"),
-      OptionSpec::number("ema", 0.999, 0, 0.99999, "EMA decay of the exported weights (0 = off)"),
-      OptionSpec::integer("grad_accumulation", 1, 1, 1024, "Micro-batches per optimizer step"),
-      OptionSpec::integer("checkpoint_every", 500, 0, 1e7, "Steps between resumable checkpoints (0 = end only)"),
-      OptionSpec::choice("precision", {"fp32", "bf16"}, "fp32", "bf16 autocast needs bfloat16 hardware to be fast"),
-      OptionSpec::integer("batch", batch, batch_min, 4096, "Examples per micro-batch"),
-  };
+  auto specs = gen::trainer_option_specs(steps, lr, batch, batch_min);
+  specs.insert(specs.begin(), OptionSpec::path("data", "A `gen data image` folder (required)"));
+  return specs;
 }
 
 std::vector<OptionSpec> with(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {

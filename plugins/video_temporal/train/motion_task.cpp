@@ -1,0 +1,68 @@
+#include "motion_task.h"
+
+#include <gen/error.h>
+#include <gen/nn/prompt_encoding.h>
+
+namespace video_temporal {
+namespace {
+
+bool is_motion_parameter(const std::string& name) { return name.find("motion_modules.") != std::string::npos; }
+
+int64_t uniform(int64_t n, at::Generator& generator) {
+  return torch::randint(n, {1}, generator, torch::kLong).item<int64_t>();
+}
+
+}  // namespace
+
+MotionTask::MotionTask(gen::nn::UNetMotionModel m, LatentClips clips, gen::nn::ClipTextModel text,
+                       gen::nn::ClipTokenizer tokenizer, int sd_version, int64_t batch, int64_t frames)
+    : model(std::move(m)), clips_(std::move(clips)), text_(std::move(text)), tokenizer_(std::move(tokenizer)),
+      sd_version_(sd_version), batch_(batch), frames_(frames) {
+  if (frames_ > clips_.mean.size(2))
+    throw gen::UsageError("option frames=" + std::to_string(frames_) + " exceeds the dataset's " +
+                          std::to_string(clips_.mean.size(2)) + "-frame clips");
+  // The image UNet stays frozen: only motion modules get gradients (and optimizer state).
+  for (auto& p : model->named_parameters()) p.value().set_requires_grad(is_motion_parameter(p.key()));
+  text_->eval();
+  null_context_ = text_states("").unsqueeze(0);
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> MotionTask::parameters() {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : model->named_parameters())
+    if (is_motion_parameter(p.key())) out.emplace_back(p.key(), p.value());
+  return out;
+}
+
+torch::Tensor MotionTask::text_states(const std::string& caption) {
+  auto it = cache_.find(caption);
+  if (it != cache_.end()) return it->second;
+  torch::NoGradGuard no_grad;
+  auto states = gen::nn::encode_prompts(text_, tokenizer_, sd_version_, caption, "", 0, false).cond[0];
+  cache_.emplace(caption, states);
+  return states;
+}
+
+gen::TrainingBatch MotionTask::next_batch(int64_t, at::Generator& generator) {
+  const int64_t n = clips_.mean.size(0), length = clips_.mean.size(2);
+  std::vector<torch::Tensor> x0, context;
+  for (int64_t b = 0; b < batch_; ++b) {
+    const int64_t i = uniform(n, generator);
+    const int64_t start = length > frames_ ? uniform(length - frames_ + 1, generator) : 0;
+    auto mean = clips_.mean[i].narrow(1, start, frames_), std = clips_.std[i].narrow(1, start, frames_);
+    x0.push_back(mean + std * torch::randn(mean.sizes(), generator, torch::kFloat32));
+    const auto& phrasings = clips_.captions[static_cast<size_t>(i)];
+    context.push_back(text_states(phrasings[static_cast<size_t>(uniform(static_cast<int64_t>(phrasings.size()), generator))]));
+  }
+  gen::TrainingBatch batch;
+  batch.x0 = torch::stack(x0);
+  batch.cond.context = torch::stack(context);
+  batch.null_cond.context = null_context_;
+  return batch;
+}
+
+torch::Tensor MotionTask::predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) {
+  return model->forward(x_t, t, cond.context);
+}
+
+}  // namespace video_temporal

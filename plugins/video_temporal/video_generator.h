@@ -1,0 +1,44 @@
+// The generator behind `gen video`: validates the request before weights are read,
+// loads the base checkpoint's networks and the motion adapter as the stages need them
+// (keeping them for the next run, or one at a time with low_memory), and returns the
+// clip [F, H, W, 3] with every setting it resolved.
+#pragma once
+#include <memory>
+#include <string>
+
+#include <gen/nn/autoencoder_kl.h>
+#include <gen/nn/clip_text_model.h>
+#include <gen/nn/clip_tokenizer.h>
+#include <gen/nn/prompt_encoding.h>
+#include <gen/plugin.h>
+
+#include "video_temporal.h"
+
+namespace video_temporal {
+
+class VideoGenerator : public gen::Generator {
+ public:
+  explicit VideoGenerator(VideoModelFiles files);
+  gen::Sample generate(const gen::Request& request, const gen::ProgressCallback& progress) override;
+
+ private:
+  struct Plan;
+  Plan plan(const gen::Request& r, const VideoOptions& o, const ClipStart& start);
+  void open_base(const VideoOptions& o);
+  gen::nn::PromptEncoding encode_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
+  torch::Tensor encode_frames(const torch::Tensor& frames, int64_t chunk);  // [F, 3, H, W] -> [1, C, F, h, w]
+  torch::Tensor decode_frames(const torch::Tensor& latents, int64_t chunk);  // [1, C, F, h, w] -> [F, 3, H, W]
+  gen::nn::UNetMotionModel& motion_unet();
+  void release(bool text, bool unet, bool vae);
+
+  VideoModelFiles files_;
+  std::unique_ptr<gen::nn::StableDiffusionCheckpoint> checkpoint_;
+  std::filesystem::path base_, tokenizer_dir_;
+  std::unique_ptr<gen::nn::ClipTokenizer> tokenizer_;
+  gen::nn::MotionAdapter adapter_{nullptr};
+  gen::nn::ClipTextModel text_encoder_{nullptr};
+  gen::nn::AutoencoderKL vae_{nullptr};
+  gen::nn::UNetMotionModel unet_{nullptr};
+};
+
+}  // namespace video_temporal

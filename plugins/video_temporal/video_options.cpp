@@ -1,0 +1,52 @@
+// The plugin's -O options, declared for the host (which validates them), read together
+// with the request's video block into VideoOptions.
+#include <gen/error.h>
+
+#include "video_temporal.h"
+
+namespace video_temporal {
+
+std::vector<gen::OptionSpec> option_specs() {
+  using gen::OptionSpec;
+  return {
+      OptionSpec::path("base", "SD-1.x checkpoint (diffusers folder or .safetensors) the motion modules run on; "
+                               "default: the model's own base (the embedded default image model for -m default)"),
+      OptionSpec::integer("context_frames", 0, 0, 1024,
+                          "Frames the motion modules see at once; longer clips run in overlapping windows "
+                          "(0 = 16, or fewer if the adapter has fewer positions)"),
+      OptionSpec::integer("context_overlap", 4, 0, 1023, "Frames shared by neighbouring context windows"),
+      OptionSpec::integer("decode_chunk", 16, 1, 1024, "Frames decoded by the VAE at once"),
+      OptionSpec::boolean("low_memory", false,
+                          "Load one network at a time and run the two CFG halves one after the other"),
+      OptionSpec::integer("preview_every", 0, 0, 100000, "Write <output>.preview.<ext> every k steps (latent->RGB)"),
+      OptionSpec::boolean("composite", true, "Image-to-video: frame 0 is the init image's pixels exactly"),
+      OptionSpec::path("tokenizer", "Folder with the CLIP vocab.json and merges.txt (default: <base>/tokenizer)"),
+  };
+}
+
+std::vector<std::string> request_inputs() {
+  return {"negative-prompt", "cfg-scale", "steps", "sampler", "scheduler", "width", "height",
+          "frames", "fps", "init", "strength", "preview-every"};
+}
+
+VideoOptions parse_options(const gen::Request& r) {
+  const gen::OptionValues v(r.options, option_specs());
+  VideoOptions o;
+  o.base = v.text("base");
+  o.context_frames = static_cast<int>(v.integer("context_frames"));
+  o.context_overlap = static_cast<int>(v.integer("context_overlap"));
+  o.decode_chunk = static_cast<int>(v.integer("decode_chunk"));
+  o.low_memory = v.boolean("low_memory");
+  o.composite = v.boolean("composite");
+  o.tokenizer = v.text("tokenizer");
+  o.preview_every = r.video.preview_every > 0 ? r.video.preview_every : static_cast<int>(v.integer("preview_every"));
+  if (o.context_frames > 0 && o.context_overlap >= o.context_frames)
+    throw gen::UsageError("option context_overlap=" + std::to_string(o.context_overlap) +
+                          " must be smaller than context_frames=" + std::to_string(o.context_frames));
+  if (r.video.strength == 0.0) throw gen::UsageError("--strength must be greater than 0");
+  if (r.video.strength > 0 && r.video.init.empty())
+    throw gen::UsageError("--strength needs -i with a clip (it sets how much of the clip is repainted)");
+  return o;
+}
+
+}  // namespace video_temporal

@@ -1,0 +1,244 @@
+// End-to-end: `gen video` with the video_temporal plugin on tiny random-weight networks
+// (the tiny SD folder of tiny_checkpoint.h plus a seeded random motion adapter fitted to
+// it). Random weights make no motion, so the checks are about the machinery: every
+// format written and read back, determinism, frame 0 of image-to-video, long clips in
+// context windows, every sampler, and one-line errors with the right exit code.
+#include <gen/error.h>
+#include <gen/image/image_io.h>
+#include <gen/nn/motion_adapter.h>
+#include <gen/safetensors.h>
+#include <gen/sampler.h>
+#include <gen/video/video_io.h>
+
+#include "test_util.h"
+#include "tiny_checkpoint.h"
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+using gen::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+// Fits kUNetConfig: blocks (32, 64), one layer per block; 24 frame positions.
+gen::nn::MotionAdapterConfig adapter_config(bool text_attention) {
+  gen::nn::MotionAdapterConfig c;
+  c.block_out_channels = {32, 64};
+  c.motion_layers_per_block = 1;
+  c.motion_num_attention_heads = 4;
+  c.motion_max_seq_length = 24;
+  if (text_attention) c.motion_cross_attention_dim = 64;
+  return c;
+}
+
+void write_adapter(const fs::path& dir, const gen::nn::MotionAdapterConfig& c) {
+  torch::manual_seed(77);
+  gen::nn::MotionAdapter adapter(c);
+  std::map<std::string, torch::Tensor> state;
+  for (const auto& p : adapter->named_parameters()) state[p.key()] = p.value().detach().contiguous();
+  for (const auto& b : adapter->named_buffers()) state[b.key()] = b.value().detach().contiguous();
+  fs::create_directories(dir);
+  gen::test::write_text(dir / "config.json", c.to_json().dump(2));
+  gen::save_safetensors(dir / "diffusion_pytorch_model.safetensors", state);
+}
+
+struct Models {
+  TempDir dir;
+  fs::path base, adapter, text_adapter, pipeline, wrong_adapter;
+  Models() {
+    base = dir / "tiny-sd";
+    gen::test::write_folder(base, 4);
+    adapter = dir / "adapter";
+    write_adapter(adapter, adapter_config(false));
+    text_adapter = dir / "text-adapter";
+    write_adapter(text_adapter, adapter_config(true));
+    auto wrong = adapter_config(false);
+    wrong.block_out_channels = {32, 32, 64};
+    wrong_adapter = dir / "wrong-adapter";
+    write_adapter(wrong_adapter, wrong);
+    // A diffusers AnimateDiff pipeline folder: the SD parts plus motion_adapter/.
+    pipeline = dir / "tiny-animatediff";
+    fs::copy(base, pipeline, fs::copy_options::recursive);
+    fs::copy(adapter, pipeline / "motion_adapter", fs::copy_options::recursive);
+    gen::test::write_text(pipeline / "model_index.json", json{{"_class_name", "AnimateDiffPipeline"}}.dump());
+  }
+};
+
+const Models& models() {
+  static Models m;
+  return m;
+}
+
+using Args = std::vector<std::string>;
+
+Args video_args(const fs::path& out, const std::string& seed = "7") {
+  return {"video", "-m", models().adapter.string(), "-O", "base=" + models().base.string(), "-p", "a red circle moving up",
+          "--frames", "5", "--steps", "3", "-W", "32", "-H", "32", "-s", seed, "-o", out.string(), "--threads", "1", "-q"};
+}
+
+Args with(Args args, const Args& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+void run_ok(const Args& args) {
+  auto r = run_gen(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+json sidecar(const fs::path& out) { return json::parse(gen::test::read_text(fs::path(out.string() + ".json"))); }
+
+torch::Tensor tensor_file(const fs::path& file) {
+  auto tensors = gen::load_safetensors(file);
+  EXPECT_EQ(tensors.size(), 1u);
+  return tensors.begin()->second;
+}
+
+// A smooth colourful 32x32 picture.
+void write_picture(const fs::path& path) {
+  auto y = torch::arange(32).view({32, 1, 1}).expand({32, 32, 1});
+  auto x = torch::arange(32).view({1, 32, 1}).expand({32, 32, 1});
+  auto rgb = torch::cat({x * 8, y * 8, (x + y) * 4}, 2).clamp(0, 255);
+  gen::image::write_png(path, {rgb.to(torch::kUInt8).contiguous()});
+}
+
+}  // namespace
+
+TEST(VideoTemporal, WritesEveryFormatWithTheRightFramesAndRate) {
+  TempDir dir;
+  for (const std::string ext : {".mp4", ".webm", ".gif", ".frames"}) {
+    const auto out = dir / ("clip" + ext);
+    run_ok(with(video_args(out), {"--fps", "10"}));
+    const auto clip = gen::video::read_video(out);
+    EXPECT_EQ(clip.frame_count(), 5) << ext;
+    EXPECT_EQ(clip.width(), 32) << ext;
+    EXPECT_EQ(clip.height(), 32) << ext;
+    EXPECT_NEAR(clip.fps.value(), 10.0, 1e-6) << ext;
+  }
+  run_ok(video_args(dir / "clip.safetensors"));
+  EXPECT_EQ(tensor_file(dir / "clip.safetensors").sizes(), (std::vector<int64_t>{5, 32, 32, 3}));
+}
+
+TEST(VideoTemporal, SidecarRecordsEveryParameterAndTheSeed) {
+  TempDir dir;
+  run_ok(with(video_args(dir / "c.gif", "11"), {"--sampler", "ddim", "--cfg-scale", "4"}));
+  const auto j = sidecar(dir / "c.gif");
+  EXPECT_EQ(j["seed"], 11);
+  EXPECT_EQ(j["frames"], 5);
+  EXPECT_EQ(j["steps"], 3);
+  EXPECT_EQ(j["sampler"], "ddim");
+  EXPECT_EQ(j["cfg_scale"], 4.0);
+  EXPECT_EQ(j["fps"], 8.0);  // the default rate
+  EXPECT_EQ(j["task"], "txt2vid");
+  EXPECT_EQ(j["width"], 32);
+  EXPECT_NE(j["base_model"].get<std::string>().find("tiny-sd"), std::string::npos);
+}
+
+TEST(VideoTemporal, SameSeedSameBytesOtherSeedOtherClip) {
+  TempDir dir;
+  run_ok(video_args(dir / "a.mp4"));
+  run_ok(video_args(dir / "b.mp4"));
+  run_ok(video_args(dir / "c.mp4", "8"));
+  EXPECT_EQ(gen::test::read_text(dir / "a.mp4"), gen::test::read_text(dir / "b.mp4"));
+  EXPECT_NE(gen::test::read_text(dir / "a.mp4"), gen::test::read_text(dir / "c.mp4"));
+}
+
+TEST(VideoTemporal, EveryCoreSamplerRuns) {
+  TempDir dir;
+  for (const auto& name : gen::sampler_names()) {
+    auto r = run_gen(with(video_args(dir / (name + ".safetensors")), {"--sampler", name, "--frames", "3"}));
+    if (r.exit_code == gen::kExitUsage && r.err.find("flow") != std::string::npos) continue;  // flow-matching samplers
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_EQ(tensor_file(dir / (name + ".safetensors")).size(0), 3) << name;
+  }
+}
+
+TEST(VideoTemporal, ImageToVideoKeepsTheFirstFrameExactly) {
+  TempDir dir;
+  write_picture(dir / "first.png");
+  run_ok(with(video_args(dir / "i2v.safetensors"), {"-i", (dir / "first.png").string(), "-W", "32"}));
+  const auto frames = tensor_file(dir / "i2v.safetensors");
+  const auto picture = gen::image::read_image(dir / "first.png").pixels;
+  EXPECT_TRUE(torch::equal(frames[0], picture));
+  EXPECT_FALSE(torch::equal(frames[1], picture));
+  EXPECT_EQ(sidecar(dir / "i2v.safetensors")["task"], "img2vid");
+}
+
+TEST(VideoTemporal, VideoToVideoFollowsTheClipAndItsStrength) {
+  TempDir dir;
+  run_ok(with(video_args(dir / "src.mp4"), {"--frames", "6", "--fps", "12"}));
+  const Args v2v{"-i", (dir / "src.mp4").string(), "--frames", "4"};
+  run_ok(with(video_args(dir / "weak.safetensors"), with(v2v, {"--strength", "0.3"})));
+  run_ok(with(video_args(dir / "strong.safetensors"), with(v2v, {"--strength", "0.9"})));
+  EXPECT_EQ(tensor_file(dir / "weak.safetensors").size(0), 4);
+  EXPECT_FALSE(torch::equal(tensor_file(dir / "weak.safetensors"), tensor_file(dir / "strong.safetensors")));
+  const auto j = sidecar(dir / "weak.safetensors");
+  EXPECT_EQ(j["task"], "vid2vid");
+  EXPECT_EQ(j["strength"], 0.3);
+  EXPECT_EQ(j["fps"], 12.0);  // the clip's rate when --fps is not given
+  auto r = run_gen(with(video_args(dir / "x.mp4"), {"-i", (dir / "src.mp4").string(), "--frames", "9"}));
+  gen::test::expect_one_error_line(r, gen::kExitBadInput, "has 6 frames");
+}
+
+TEST(VideoTemporal, LongClipsRunInOverlappingContextWindows) {
+  TempDir dir;
+  run_ok(with(video_args(dir / "long.safetensors"), {"--frames", "30", "-O", "context_frames=8", "-O", "context_overlap=3"}));
+  EXPECT_EQ(tensor_file(dir / "long.safetensors").size(0), 30);
+  EXPECT_EQ(sidecar(dir / "long.safetensors")["context_frames"], 8);
+  // More frames than the adapter has positions only work in windows.
+  auto r = run_gen(with(video_args(dir / "x.mp4"), {"-O", "context_frames=30"}));
+  gen::test::expect_one_error_line(r, gen::kExitUsage, "24 frame positions");
+}
+
+TEST(VideoTemporal, LowMemoryGivesTheSameClip) {
+  TempDir dir;
+  run_ok(video_args(dir / "a.safetensors"));
+  run_ok(with(video_args(dir / "b.safetensors"), {"-O", "low_memory=true", "-O", "decode_chunk=2"}));
+  EXPECT_TRUE(torch::allclose(tensor_file(dir / "a.safetensors").to(torch::kInt32),
+                              tensor_file(dir / "b.safetensors").to(torch::kInt32), 0, 1));
+}
+
+TEST(VideoTemporal, BatchWritesOneClipPerSeedAndPreviews) {
+  TempDir dir;
+  run_ok(with(video_args(dir / "b.gif"), {"-b", "2", "--preview-every", "1"}));
+  for (int i = 0; i < 2; ++i) {
+    const auto out = dir / ("b_" + std::to_string(i) + ".gif");
+    EXPECT_EQ(gen::video::read_video(out).frame_count(), 5);
+    EXPECT_EQ(sidecar(out)["seed"], 7 + i);
+  }
+  bool preview = false;
+  for (const auto& e : fs::directory_iterator(dir.path())) preview |= e.path().filename().string().find(".preview") != std::string::npos;
+  EXPECT_TRUE(preview);
+}
+
+TEST(VideoTemporal, TextAttendingAdaptersAndPipelineFoldersLoad) {
+  TempDir dir;
+  Args text = video_args(dir / "t.safetensors");
+  text[2] = models().text_adapter.string();
+  run_ok(text);
+  run_ok({"video", "-m", models().pipeline.string(), "-p", "a circle", "--frames", "3", "--steps", "2", "-W", "32", "-H",
+          "32", "-o", (dir / "p.gif").string(), "--threads", "1", "-q"});
+  EXPECT_EQ(gen::video::read_video(dir / "p.gif").frame_count(), 3);
+}
+
+TEST(VideoTemporal, ErrorsAreOneLineWithTheirExitCode) {
+  TempDir dir;
+  const auto out = dir / "x.mp4";
+  gen::test::expect_one_error_line(
+      run_gen({"video", "-m", models().adapter.string(), "-p", "x", "-o", out.string(), "-q"}), gen::kExitUsage,
+      "-O base=");
+  auto wrong = video_args(out);
+  wrong[2] = models().wrong_adapter.string();
+  gen::test::expect_one_error_line(run_gen(wrong), gen::kExitModel, "number of blocks");
+  gen::test::expect_one_error_line(run_gen(with(video_args(out), {"-i", (dir / "none.png").string()})),
+                                   gen::kExitUsage, "does not exist");
+  gen::test::write_text(dir / "broken.mp4", std::string("\x00\x00\x00\x18" "ftypmp42 truncated", 22));
+  gen::test::expect_one_error_line(run_gen(with(video_args(out), {"-i", (dir / "broken.mp4").string()})),
+                                   gen::kExitBadInput, "broken.mp4");
+  gen::test::expect_one_error_line(run_gen(with(video_args(out), {"--strength", "0.5"})), gen::kExitUsage, "-i");
+  gen::test::expect_one_error_line(run_gen(with(video_args(out), {"-W", "31"})), gen::kExitUsage, "multiples of 2");
+  gen::test::expect_one_error_line(run_gen(with(video_args(out), {"-O", "context_frames=4", "-O", "context_overlap=4"})),
+                                   gen::kExitUsage, "context_overlap");
+  gen::test::expect_one_error_line(run_gen(with(video_args(out), {"--mask", "m.png"})), gen::kExitUsage, "mask");
+  EXPECT_FALSE(fs::exists(out));
+}

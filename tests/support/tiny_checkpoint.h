@@ -1,0 +1,22 @@
+// Tiny random-weight Stable Diffusion checkpoints for end-to-end tests: UNet, VAE with a
+// 2x downsampling, CLIP text encoder and a byte-level CLIP tokenizer, as a diffusers
+// folder (ordinary or 9-channel inpainting) or one original-layout .safetensors file.
+// Seeded: the same networks in every layout, on every run.
+#pragma once
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+namespace gen::test {
+
+extern const nlohmann::json kUNetConfig;  // blocks (32, 64), 1 layer, text width 64, 32 groups
+extern const nlohmann::json kVaeConfig;
+
+// Every byte is a token, plus one word ("th"), and the two special tokens; returns the vocabulary size.
+int64_t write_tokenizer(const std::filesystem::path& dir);
+// A diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/).
+void write_folder(const std::filesystem::path& dir, int64_t unet_in_channels);
+// The same networks in the original CompVis layout, in one file.
+void write_single_file(const std::filesystem::path& file, int64_t vocab);
+
+}  // namespace gen::test
