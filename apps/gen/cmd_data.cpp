@@ -1,12 +1,30 @@
-// gen data image: the captioned shapes dataset the default image model trains on,
-// written by the shapes world (gen/shapes/shapes_dataset.h).
+// gen data image|video: the captioned shapes datasets the default image and video
+// models train on, written by the shapes world (gen/shapes/shapes_dataset.h,
+// gen/shapes/motion_dataset.h).
 #include <gen/error.h>
+#include <gen/shapes/motion_dataset.h>
 #include <gen/shapes/shapes_dataset.h>
 
 #include "commands.h"
 #include "progress_bar.h"
 
 namespace gen::cli {
+
+namespace {
+
+// Runs a dataset writer under a progress bar and prints the folder it wrote.
+int write_dataset(const CommonFlags& flags, const std::string& out,
+                  const std::function<void(const ProgressCallback&)>& write) {
+  apply_common_flags(flags, false);
+  install_interrupt_handler();
+  ProgressBar bar(ProgressBar::detect(flags.quiet));
+  write(bar.callback());
+  bar.finish();
+  std::printf("%s\n", out.c_str());
+  return kExitOk;
+}
+
+}  // namespace
 
 Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   auto* cmd = app.add_subcommand("data", "Build training datasets");
@@ -20,14 +38,21 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   image->add_option("-s,--seed", options->seed, "Random seed (the dataset is a pure function of it)");
   image->add_option("--size", options->size, "Image side in pixels")->check(CLI::Range(16, 512));
   add_common_flags(*image, flags);
-  return [options, out, &flags] {
-    apply_common_flags(flags, false);
-    install_interrupt_handler();
-    ProgressBar bar(ProgressBar::detect(flags.quiet));
-    gen::shapes::write_shapes_dataset(*out, *options, bar.callback());
-    bar.finish();
-    std::printf("%s\n", out->c_str());
-    return kExitOk;
+
+  auto* video = cmd->add_subcommand("video", "Captioned clips of shapes in motion with a held-out split of shape+motion pairs");
+  auto clips = std::make_shared<gen::shapes::MotionDatasetOptions>();
+  video->add_option("-o,--output", *out, "Dataset folder (created)")->required();
+  video->add_option("--train", clips->train_count, "Training clips")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  video->add_option("--heldout", clips->heldout_count, "Held-out clips")->check(CLI::Range(int64_t{0}, int64_t{1000000}));
+  video->add_option("--frames", clips->frames, "Frames per clip")->check(CLI::Range(2, 256));
+  video->add_option("--size", clips->size, "Frame side in pixels")->check(CLI::Range(16, 512));
+  video->add_option("-s,--seed", clips->seed, "Random seed (the dataset is a pure function of it)");
+  add_common_flags(*video, flags);
+
+  return [options, clips, out, &flags, image] {
+    if (image->parsed())
+      return write_dataset(flags, *out, [&](auto& progress) { gen::shapes::write_shapes_dataset(*out, *options, progress); });
+    return write_dataset(flags, *out, [&](auto& progress) { gen::shapes::write_motion_dataset(*out, *clips, progress); });
   };
 }
 

@@ -1,6 +1,6 @@
-// gen eval image: prompt adherence on the shapes world (gen/shapes/model_evaluation.h),
-// one markdown table row per split x sampler x steps on stdout, the whole report as
-// JSON with -o.
+// gen eval image|video: prompt adherence on the shapes world (gen/shapes/model_evaluation.h,
+// gen/shapes/video_evaluation.h), one markdown table row per split x sampler x steps
+// on stdout, the whole report as JSON with -o.
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +8,7 @@
 #include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/shapes/model_evaluation.h>
+#include <gen/shapes/video_evaluation.h>
 
 #include "commands.h"
 #include "plugin_host.h"
@@ -54,6 +55,60 @@ int run_eval(const EvalArgs& a, const CommonFlags& flags) {
   return kExitOk;
 }
 
+struct VideoEvalArgs {
+  shapes::VideoEvaluationSettings settings;
+  std::string output;
+  bool real_only = false;
+};
+
+void print_video_header() {
+  std::printf("| split | sampler | steps | colour | shape | colour+shape | background | motion | consistent | flicker | FD (features) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+}
+
+void print_video_row(const shapes::VideoEvaluationRow& row) {
+  const auto& r = row.result;
+  std::printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |\n", row.split.c_str(),
+              row.sampler.c_str(), row.steps, r.color, r.shape, r.color_and_shape, r.background, r.motion,
+              r.consistent, r.flicker, optional_number(r.frechet, 3).c_str());
+  std::fflush(stdout);
+}
+
+int run_video_eval(VideoEvalArgs a, const CommonFlags& flags) {
+  apply_common_flags(flags, true);
+  if (a.real_only) a.settings.baselines = true, a.settings.generate = false;
+  // Only a generating run needs the plugins.
+  const auto registry = a.settings.generate ? discover_plugins() : PluginRegistry{};
+  bool header_printed = false;
+  const auto report = shapes::evaluate_video_adherence(registry, a.settings, [&](const shapes::VideoEvaluationRow& row) {
+    if (!header_printed) print_video_header(), header_printed = true;
+    print_video_row(row);
+  });
+  if (!a.output.empty()) write_file_atomic(a.output, report.to_json().dump(2) + "\n");
+  return kExitOk;
+}
+
+CLI::App* add_video_eval(CLI::App& eval, VideoEvalArgs& a, CommonFlags& flags) {
+  auto* cmd = eval.add_subcommand("video", "Prompt adherence and motion on the shapes-in-motion dataset");
+  auto& s = a.settings;
+  cmd->add_option("-m,--model", s.model, "Model to evaluate (default: the video modality's default model)");
+  cmd->add_option("--data", s.data, "A `gen data video` folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--splits", s.splits, "Dataset splits")->delimiter(',')->check(CLI::IsMember({"train", "heldout"}));
+  cmd->add_option("--samplers", s.samplers, "Samplers")->delimiter(',');
+  cmd->add_option("--steps", s.steps, "Step counts")->delimiter(',')->check(CLI::Range(1, 1000));
+  cmd->add_option("--count", s.count, "Clips per split")->check(CLI::Range(1, 100000));
+  cmd->add_option("--cfg-scale", s.cfg_scale, "Classifier-free guidance scale")->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--frames", s.frames, "Frames per generated clip (default: the dataset's)")->check(CLI::Range(2, 256));
+  cmd->add_option("-s,--seed", s.seed, "Seed of the first clip (clip i uses seed + i)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  cmd->add_option("-o,--output", a.output, "JSON report");
+  cmd->add_option("--save-clips", s.save_clips, "Write every scored clip to this folder (.gif)");
+  cmd->add_flag("--baselines", s.baselines, "Also score the real clips (the ceiling for the model)");
+  cmd->add_flag("--real-only", a.real_only, "Score only the real clips; no model is loaded");
+  add_common_flags(*cmd, flags);
+  return cmd;
+}
+
 }  // namespace
 
 Runner add_eval_command(CLI::App& app, CommonFlags& flags) {
@@ -78,7 +133,10 @@ Runner add_eval_command(CLI::App& app, CommonFlags& flags) {
   cmd->add_flag("--baselines", s.baselines,
                 "Also score the real images and their autoencoder round trip (the ceilings for the model)");
   add_common_flags(*cmd, flags);
-  return [a, &flags, cmd]() -> int {
+  auto video_args = std::make_shared<VideoEvalArgs>();
+  auto* video = add_video_eval(*eval, *video_args, flags);
+  return [a, video_args, &flags, cmd, video]() -> int {
+    if (video->parsed()) return run_video_eval(*video_args, flags);
     if (!cmd->parsed()) return kExitOk;
     return run_eval(*a, flags);
   };

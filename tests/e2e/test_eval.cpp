@@ -1,5 +1,5 @@
-// gen eval image end to end: a table row per split x sampler x steps, a JSON report,
-// and one clear error line for bad input.
+// gen eval image|video end to end: a table row per split x sampler x steps, a JSON
+// report, and one clear error line for bad input.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -71,6 +71,67 @@ TEST(EvalImage, BadInputIsOneLineWithTheRightExitCode) {
   EXPECT_EQ(r.exit_code, 2);
   r = run_gen({"eval", "image", "-m", "gmm2d", "--data", dir.path().string(), "--splits", "validation"});
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// A video plugin that draws the captions (tests/plugins/shapes_video.cpp), in a
+// folder of its own for GEN_PLUGIN_PATH.
+std::vector<std::string> video_plugin_env(const gen::test::TempDir& dir) {
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(std::filesystem::path(GEN_TEST_PLUGIN_DIR) / "libtest_plugin_shapes_video.so",
+                             dir / "plugins" / "libtest_plugin_shapes_video.so");
+  return {"GEN_PLUGIN_PATH=" + (dir / "plugins").string()};
+}
+
+TEST(EvalVideo, RealClipsAloneScoreTheAnalyserWithoutAModel) {
+  gen::test::TempDir dir;
+  auto data = (dir / "data").string();
+  auto r = run_gen({"data", "video", "-o", data, "--train", "6", "--heldout", "4", "--frames", "8", "-s", "2", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, data + "\n");
+  auto report = (dir / "report.json").string();
+  r = run_gen({"eval", "video", "--data", data, "--count", "4", "--real-only", "-o", report, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(gen::test::nonempty_lines(r.out).size(), 2u + 2u) << r.out;
+  auto j = nlohmann::json::parse(gen::test::read_text(report));
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_EQ(j["runs"][0]["sampler"], "real clips");
+  EXPECT_EQ(j["runs"][1]["split"], "heldout");
+  EXPECT_EQ(j["runs"][0]["clips"], 4);
+  EXPECT_EQ(j["runs"][0]["motion"], 1.0);
+  EXPECT_EQ(j["runs"][0]["color_and_shape"], 1.0);
+}
+
+TEST(EvalVideo, GeneratesThroughTheVideoPluginPerSamplerAndSteps) {
+  gen::test::TempDir dir;
+  auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "video", "-o", data, "--train", "3", "--heldout", "3", "--frames", "8", "-q"}).exit_code, 0);
+  auto report = (dir / "report.json").string();
+  auto r = run_gen({"eval", "video", "-m", "oracle", "--data", data, "--count", "3", "--samplers", "ddim,euler", "--steps",
+                    "2,3", "--splits", "heldout", "--baselines", "--save-clips", (dir / "clips").string(), "-o", report, "-q"},
+                   video_plugin_env(dir));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(gen::test::nonempty_lines(r.out).size(), 2u + 5u) << r.out;
+  auto j = nlohmann::json::parse(gen::test::read_text(report));
+  EXPECT_EQ(j["plugin"], "shapes_video");
+  ASSERT_EQ(j["runs"].size(), 5u);
+  EXPECT_EQ(j["runs"][4]["sampler"], "euler");
+  EXPECT_EQ(j["runs"][4]["steps"], 3);
+  EXPECT_TRUE(std::filesystem::exists(dir / "clips" / "heldout-ddim-3-002.gif"));
+}
+
+TEST(EvalVideo, BadInputIsOneLineWithTheRightExitCode) {
+  gen::test::TempDir dir;
+  gen::test::expect_one_error_line(run_gen({"eval", "video", "--data", dir.path().string(), "--real-only"}), 3,
+                                   "no motion dataset split 'train'");
+  auto data = (dir / "data").string();
+  ASSERT_EQ(run_gen({"data", "video", "-o", data, "--train", "2", "--heldout", "1", "--frames", "4", "-q"}).exit_code, 0);
+  // A model no plugin has (today no video plugin is built at all).
+  gen::test::expect_one_error_line(run_gen({"eval", "video", "-m", "no_such_model", "--data", data, "--count", "1"}), 4,
+                                   "video");
+  gen::test::expect_one_error_line(run_gen({"eval", "video", "--data", data, "--count", "3", "--real-only"}), 2,
+                                   "--count must be in 1..2");
+  EXPECT_EQ(run_gen({"data", "video", "-o", data, "--frames", "1"}).exit_code, 2);
+  EXPECT_EQ(run_gen({"eval", "video", "--data", data, "--splits", "validation", "--real-only"}).exit_code, 2);
 }
 
 }  // namespace

@@ -290,13 +290,16 @@ SceneAnalysis analyse_scene(const image::Image& image) {
   auto a = segment(px);
   SceneAnalysis out;
   out.background = nearest_color(a.background, background_colors());
+  out.background_rgb = a.background;
   double mx = 0, my = 0;
   for (const auto& c : a.parts) {
     DetectedObject o;
     for (int p : c.pixels) o.cx += (p % kSize + 0.5) / kSize, o.cy += (p / kSize + 0.5) / kSize;
     o.cx /= c.pixels.size(), o.cy /= c.pixels.size();
     o.area = static_cast<double>(c.pixels.size()) / (kSize * kSize);
-    o.color = nearest_color(core_color(c, px, a.background), shape_colors());
+    o.rgb = core_color(c, px, a.background);
+    o.contrast = distance(o.rgb, a.background);
+    o.color = nearest_color(o.rgb, shape_colors());
     o.shape = classify_shape(features(c, a.fg));
     mx += o.cx, my += o.cy;
     out.objects.push_back(o);

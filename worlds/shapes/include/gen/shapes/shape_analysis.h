@@ -6,6 +6,7 @@
 // objects that touch are cut apart where their row narrows, so a decoder's softening
 // does not count as a wrong shape or count (tests/unit/test_shape_analysis.cpp).
 #pragma once
+#include <array>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,13 @@ struct DetectedObject {
   std::string color;
   double cx = 0, cy = 0;  // centroid in [0, 1]^2
   double area = 0;        // fraction of the image
+  std::array<float, 3> rgb{};  // the colour read (its core pixels, 0..255)
+  double contrast = 0;         // distance of that colour from the background's (RGB levels)
 };
 
 struct SceneAnalysis {
   std::string background;
+  std::array<float, 3> background_rgb{};  // the border's median colour (0..255)
   std::vector<DetectedObject> objects;  // largest first
   std::string position;                 // region of the objects' mean centre
 };
