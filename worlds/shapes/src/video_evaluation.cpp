@@ -162,9 +162,9 @@ VideoEvaluationReport evaluate_video_adherence(const PluginRegistry& registry, c
     const auto cases = video_eval_cases(s.data, split, s.count);
     std::vector<video::Video> real;
     for (const auto& c : cases) real.push_back(c.real);
-    const auto real_analyses = analyse_all(real);
     if (s.baselines) emit(split, kRealClips, 0, real, cases, analyse_all(fresh_real_clips(split, s.count, real.front())));
     if (!session) continue;
+    const auto real_analyses = analyse_all(real);
     for (const auto& sampler : s.samplers)
       for (int steps : s.steps)
         emit(split, sampler, steps, generate_all(*session, cases, sampler, steps, s), cases, real_analyses);
