@@ -11,6 +11,8 @@
 #include <gen/generation.h>
 #include <gen/image/image_io.h>
 
+#include "evaluation_request.h"
+
 namespace gen::shapes {
 
 namespace {
@@ -41,11 +43,6 @@ void save_images(const std::vector<image::Image>& images, const EvaluationSettin
   }
 }
 
-bool reads(const GenerationSession& session, const std::string& field) {
-  const auto& inputs = session.plugin->info().inputs;
-  return std::find(inputs.begin(), inputs.end(), field) != inputs.end();
-}
-
 // One image per case, case i with seed + i. With `init_dir`, case i starts from
 // <init_dir>/<i>.png at the smallest strength (an autoencoder round trip).
 std::vector<image::Image> generate_all(GenerationSession& session, const std::vector<EvalCase>& cases,
@@ -53,13 +50,8 @@ std::vector<image::Image> generate_all(GenerationSession& session, const std::ve
                                        const fs::path& init_dir = {}) {
   std::vector<image::Image> out;
   for (size_t i = 0; i < cases.size(); ++i) {
-    Request r;
-    r.modality = Modality::image;
-    r.prompt = cases[i].prompt;
-    r.sampler = sampler;
-    r.steps = steps;
-    if (reads(session, "cfg-scale")) r.cfg_scale = s.cfg_scale;
-    r.seed = s.seed + static_cast<int64_t>(i);
+    auto r = evaluation_request(session, Modality::image, cases[i].prompt, sampler, steps, s.cfg_scale,
+                                s.seed + static_cast<int64_t>(i));
     r.image.width = r.image.height = static_cast<int>(cases[i].real.width());
     if (!init_dir.empty()) {
       r.image.init_image = (init_dir / (std::to_string(i) + ".png")).string();

@@ -166,6 +166,7 @@ ClipAnalysis analyse_clip(const video::Video& clip) {
 ClipAdherence check_clip_adherence(const ClipAnalysis& found, const ShapeClip& wanted) {
   ClipAdherence c;
   const size_t n = found.frames.size();
+  if (n == 0) return c;
   const size_t first = wanted.motion == "appearing" ? n - std::max<size_t>(1, n / 4) : 0;
   for (size_t f = first; f < n; ++f) {
     const auto& s = found.frames[f];

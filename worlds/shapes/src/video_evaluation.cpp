@@ -10,6 +10,8 @@
 #include <gen/shapes/motion_dataset.h>
 #include <gen/video/video_io.h>
 
+#include "evaluation_request.h"
+
 namespace gen::shapes {
 
 namespace {
@@ -35,23 +37,13 @@ std::vector<video::Video> fresh_real_clips(const std::string& split, int n, cons
   return out;
 }
 
-bool reads(const GenerationSession& session, const std::string& field) {
-  const auto& inputs = session.plugin->info().inputs;
-  return std::find(inputs.begin(), inputs.end(), field) != inputs.end();
-}
-
 // One clip per case, case i with seed + i, at the real clips' size.
 std::vector<video::Video> generate_all(GenerationSession& session, const std::vector<VideoEvalCase>& cases,
                                        const std::string& sampler, int steps, const VideoEvaluationSettings& s) {
   std::vector<video::Video> out;
   for (size_t i = 0; i < cases.size(); ++i) {
-    Request r;
-    r.modality = Modality::video;
-    r.prompt = cases[i].prompt;
-    r.sampler = sampler;
-    r.steps = steps;
-    if (reads(session, "cfg-scale")) r.cfg_scale = s.cfg_scale;
-    r.seed = s.seed + static_cast<int64_t>(i);
+    auto r = evaluation_request(session, Modality::video, cases[i].prompt, sampler, steps, s.cfg_scale,
+                                s.seed + static_cast<int64_t>(i));
     r.video.frames = s.frames > 0 ? s.frames : static_cast<int>(cases[i].real.frame_count());
     r.video.width = static_cast<int>(cases[i].real.width());
     r.video.height = static_cast<int>(cases[i].real.height());
@@ -170,9 +162,9 @@ VideoEvaluationReport evaluate_video_adherence(const PluginRegistry& registry, c
     const auto cases = video_eval_cases(s.data, split, s.count);
     std::vector<video::Video> real;
     for (const auto& c : cases) real.push_back(c.real);
-    const auto real_analyses = analyse_all(real);
     if (s.baselines) emit(split, kRealClips, 0, real, cases, analyse_all(fresh_real_clips(split, s.count, real.front())));
     if (!session) continue;
+    const auto real_analyses = analyse_all(real);
     for (const auto& sampler : s.samplers)
       for (int steps : s.steps)
         emit(split, sampler, steps, generate_all(*session, cases, sampler, steps, s), cases, real_analyses);
