@@ -35,6 +35,33 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
+// The names of <configs_dir()>/<folder>/*.json, sorted.
+std::vector<std::string> preset_names(const char* folder) {
+  std::vector<std::string> names;
+  const auto dir = configs_dir();
+  if (dir.empty() || !fs::is_directory(dir / folder)) return names;
+  for (const auto& entry : fs::directory_iterator(dir / folder))
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// <configs_dir()>/<folder>/<name>.json; UsageError naming what was looked for, and where.
+fs::path preset_file(const char* folder, const std::string& what, const std::string& name) {
+  const auto dir = configs_dir();
+  if (dir.empty()) {
+    std::string looked;
+    for (const auto& d : config_dir_candidates()) looked += (looked.empty() ? "" : ", ") + (d / folder).string();
+    throw UsageError("no " + what + "s found for '" + name + "' (looked in " + looked +
+                     "; set GEN_CONFIGS_DIR to a configs folder, or give a path to a preset file)");
+  }
+  const auto file = dir / folder / (name + ".json");
+  if (!fs::is_regular_file(file))
+    throw UsageError("unknown " + what + " '" + name + "' (known: " + joined(preset_names(folder)) + " in " +
+                     (dir / folder).string() + "; or give a path to a preset file)");
+  return file;
+}
+
 }  // namespace
 
 bool ModelPreset::is_preset(const nlohmann::json& json) {
@@ -85,29 +112,39 @@ bool is_preset_name(const std::string& arch) {
   return !arch.empty() && arch.find('/') == std::string::npos && arch.find('.') == std::string::npos;
 }
 
-std::vector<std::string> model_preset_names() {
-  std::vector<std::string> names;
-  const auto dir = configs_dir();
-  if (dir.empty()) return names;
-  for (const auto& entry : fs::directory_iterator(dir / "models"))
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> model_preset_names() { return preset_names("models"); }
 
 ModelPreset load_model_preset(const std::string& name) {
-  const auto dir = configs_dir();
-  if (dir.empty()) {
-    std::string looked;
-    for (const auto& d : config_dir_candidates()) looked += (looked.empty() ? "" : ", ") + (d / "models").string();
-    throw UsageError("no model presets found for '" + name + "' (looked in " + looked +
-                     "; set GEN_CONFIGS_DIR to a configs folder, or give a path to a preset file)");
+  return ModelPreset::from_file(preset_file("models", "model preset", name));
+}
+
+bool MotionPreset::is_preset(const nlohmann::json& json) { return json.is_object() && json.contains("motion_adapter"); }
+
+MotionPreset MotionPreset::from_json(const nlohmann::json& json, const fs::path& file) {
+  if (!is_preset(json)) throw InputError(file.string() + " is not a motion preset (it needs \"motion_adapter\")");
+  for (const auto& [key, value] : json.items())
+    if (key != "description" && key != "motion_adapter")
+      throw InputError(file.string() + ": unknown key \"" + key + "\" (a motion preset holds description, "
+                       "motion_adapter)");
+  MotionPreset p;
+  p.name = file.stem().string();
+  p.file = file;
+  if (json.contains("description")) {
+    if (!json["description"].is_string()) throw InputError(file.string() + ": \"description\" must be a string");
+    p.description = json["description"].get<std::string>();
   }
-  const auto file = dir / "models" / (name + ".json");
-  if (!fs::is_regular_file(file))
-    throw UsageError("unknown model preset '" + name + "' (known: " + joined(model_preset_names()) + " in " +
-                     (dir / "models").string() + "; or give a path to a preset file)");
-  return ModelPreset::from_file(file);
+  p.motion_adapter = *parse_part<nn::MotionAdapterConfig>(json, "motion_adapter", file);
+  return p;
+}
+
+MotionPreset MotionPreset::from_file(const fs::path& file) {
+  return from_json(read_json_file(file, "motion preset"), file);
+}
+
+std::vector<std::string> motion_preset_names() { return preset_names("motion"); }
+
+MotionPreset load_motion_preset(const std::string& name) {
+  return MotionPreset::from_file(preset_file("motion", "motion preset", name));
 }
 
 }  // namespace gen::bench
