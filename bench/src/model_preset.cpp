@@ -14,7 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::set<std::string> kPartKeys = {"unet", "vae", "text_encoder"};
-const std::set<std::string> kTopLevelKeys = {"description", "unet", "vae", "text_encoder", "scheduler"};
+const std::vector<std::string> kModelKeys = {"description", "unet", "vae", "text_encoder", "scheduler"};
+const std::vector<std::string> kMotionKeys = {"description", "motion_adapter"};
 
 // Parses one part with its config reader; any complaint becomes bad input naming the file.
 template <class Config>
@@ -33,6 +34,18 @@ std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
+}
+
+// A preset's optional "description", after refusing every key outside `keys`: a misspelt
+// part must not be silently dropped.
+std::string checked_description(const nlohmann::json& json, const fs::path& file, const char* kind,
+                                 const std::vector<std::string>& keys) {
+  for (const auto& [key, value] : json.items())
+    if (std::find(keys.begin(), keys.end(), key) == keys.end())
+      throw InputError(file.string() + ": unknown key \"" + key + "\" (a " + kind + " holds " + joined(keys) + ")");
+  if (!json.contains("description")) return {};
+  if (!json["description"].is_string()) throw InputError(file.string() + ": \"description\" must be a string");
+  return json["description"].get<std::string>();
 }
 
 // The names of <configs_dir()>/<folder>/*.json, sorted.
@@ -72,17 +85,10 @@ bool ModelPreset::is_preset(const nlohmann::json& json) {
 ModelPreset ModelPreset::from_json(const nlohmann::json& json, const fs::path& file) {
   if (!is_preset(json))
     throw InputError(file.string() + " is not a model preset (it needs \"unet\", \"vae\" or \"text_encoder\")");
-  for (const auto& [key, value] : json.items())
-    if (!kTopLevelKeys.count(key))
-      throw InputError(file.string() + ": unknown key \"" + key + "\" (a preset holds description, unet, vae, "
-                       "text_encoder, scheduler)");
   ModelPreset p;
   p.name = file.stem().string();
   p.file = file;
-  if (json.contains("description")) {
-    if (!json["description"].is_string()) throw InputError(file.string() + ": \"description\" must be a string");
-    p.description = json["description"].get<std::string>();
-  }
+  p.description = checked_description(json, file, "preset", kModelKeys);
   p.unet = parse_part<nn::UNet2DConditionConfig>(json, "unet", file);
   p.vae = parse_part<nn::AutoencoderKLConfig>(json, "vae", file);
   p.text_encoder = parse_part<nn::ClipTextConfig>(json, "text_encoder", file);
@@ -122,17 +128,10 @@ bool MotionPreset::is_preset(const nlohmann::json& json) { return json.is_object
 
 MotionPreset MotionPreset::from_json(const nlohmann::json& json, const fs::path& file) {
   if (!is_preset(json)) throw InputError(file.string() + " is not a motion preset (it needs \"motion_adapter\")");
-  for (const auto& [key, value] : json.items())
-    if (key != "description" && key != "motion_adapter")
-      throw InputError(file.string() + ": unknown key \"" + key + "\" (a motion preset holds description, "
-                       "motion_adapter)");
   MotionPreset p;
   p.name = file.stem().string();
   p.file = file;
-  if (json.contains("description")) {
-    if (!json["description"].is_string()) throw InputError(file.string() + ": \"description\" must be a string");
-    p.description = json["description"].get<std::string>();
-  }
+  p.description = checked_description(json, file, "motion preset", kMotionKeys);
   p.motion_adapter = *parse_part<nn::MotionAdapterConfig>(json, "motion_adapter", file);
   return p;
 }

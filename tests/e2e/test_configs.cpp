@@ -138,6 +138,42 @@ TEST(Configs, AnimateDiffV2PresetIsTheSd15Adapter) {
   EXPECT_THROW(gen::bench::load_motion_preset("animatediff-v9"), gen::UsageError);
 }
 
+TEST(Configs, BadMotionPresetsAreRefusedNamingTheProblem) {
+  const fs::path file = "bad.json";
+  const auto good = nlohmann::json::parse(gen::test::read_text(configs_root() / "motion" / "tiny.json"));
+  auto expect_input_error = [&](const nlohmann::json& j, const std::string& needle) {
+    try {
+      gen::bench::MotionPreset::from_json(j, file);
+      ADD_FAILURE() << "accepted " << j.dump();
+    } catch (const gen::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  auto misspelt = good;
+  misspelt["motion_adaptor"] = misspelt["motion_adapter"];
+  expect_input_error(misspelt, "unknown key \"motion_adaptor\"");
+  auto broken = good;
+  broken["motion_adapter"]["motion_layers_per_block"] = 0;
+  expect_input_error(broken, "\"motion_adapter\": motion adapter config: motion_layers_per_block");
+  expect_input_error(nlohmann::json{{"description", "no adapter"}}, "needs \"motion_adapter\"");
+  EXPECT_NO_THROW(gen::bench::MotionPreset::from_json(good, file));
+}
+
+// --motion also takes what diffusers writes: an adapter folder with its config.json.
+TEST(Configs, BenchMotionReadsADiffusersAdapterFolder) {
+  TempDir tmp;
+  const auto adapter = nlohmann::json::parse(gen::test::read_text(configs_root() / "motion" / "tiny.json"));
+  fs::create_directories(tmp / "adapter");
+  gen::test::write_text(tmp / "adapter" / "config.json", adapter["motion_adapter"].dump(2));
+  auto r = run_gen({"bench", "unet", "--arch", "tiny", "--motion", (tmp / "adapter").string(), "--frames", "2",
+                    "--size", "64", "--repeats", "1", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bench unet_parts: "), std::string::npos) << r.out;
+  gen::test::expect_one_error_line(
+      run_gen({"bench", "unet", "--arch", "tiny", "--motion", (tmp / "none").string(), "--size", "64"}), 3,
+      "cannot read motion adapter config");
+}
+
 TEST(Configs, BadPresetsAreRefusedNamingTheProblem) {
   TempDir tmp;
   auto expect_input_error = [&](const nlohmann::json& j, const std::string& needle) {
