@@ -43,6 +43,12 @@ Runner add_bench_command(CLI::App& app, CommonFlags& flags) {
   cmd->add_option("--overlap", a->overlap, "vae: latent overlap between tiles")->check(CLI::Range(0, 4096));
   cmd->add_flag("--encode", a->encode, "vae: measure encode instead of decode");
   cmd->add_flag("--profile", a->profile, "unet/vae/text: time per top-level op and per matrix-op shape (one extra run)");
+  cmd->add_option("--motion", a->motion,
+                  "unet: time the motion UNet with this motion adapter: animatediff-v2, tiny (configs/motion/NAME.json), "
+                  "a motion preset file, or a diffusers MotionAdapter config.json (file or its folder)");
+  cmd->add_option("--frames", a->frames, "unet --motion: frames per clip (0: 16)")->check(CLI::Range(0, 1024));
+  cmd->add_flag("--parts", a->parts,
+                "unet: also time every ResNet block, spatial transformer and motion module alone (always with --motion)");
   cmd->add_option("--steps", a->steps, "sampler, txt2img: inference steps per run (0: sampler 30, txt2img 4)")
       ->check(CLI::Range(0, 1000));
   cmd->add_option("--unet-ms", a->unet_ms, "sampler: UNet step time to compare with (0 = measure --arch)")

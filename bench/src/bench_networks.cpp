@@ -1,5 +1,7 @@
 // The unet, vae and text benchmarks: one network built from its config (network_arch.h)
 // with random weights (speed does not depend on the values), timed under InferenceMode.
+// `unet --motion` times the motion UNet (an AnimateDiff-style UNetMotionModel) instead,
+// and with it where the step's time goes (gen/bench/unet_parts.h).
 // FLOPs are counted exactly on the warm-up run (gen/bench/flop_counter.h), never on
 // the timed ones, so counting costs nothing.
 #include <c10/core/InferenceMode.h>
@@ -11,10 +13,12 @@
 #include <vector>
 
 #include <gen/bench/flop_counter.h>
+#include <gen/bench/unet_parts.h>
 #include <gen/error.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/unet2d_condition.h>
+#include <gen/nn/unet_motion_model.h>
 #include <gen/nn/vae_tiling.h>
 #include <gen/runtime.h>
 
@@ -65,14 +69,16 @@ void report_profile(const BenchOutput& out, const OpCounter& counter) {
   report_ops(out, "matrix op by operand shapes", counter.top_level_by_shape(), total, 16);
 }
 
-struct Memory {
+struct Measured {
   double peak_mb = 0, work_mb = 0;  // peak RSS, and its rise above the RSS before the runs
+  double best_ms = 0, flops = 0;
+  double sgemm = 0;                 // GFLOP/s, the median of the probes beside the runs
 };
 
 // Warm-up (counted), then timed runs; reports the result line. A shared machine's speed
 // drifts by 2x within minutes, so sgemm is probed around every timed run, and each run's
 // rate is compared with the better of the probes on either side of it.
-Memory bench(const BenchSettings& a, const BenchOutput& out, const std::string& what, const std::string& fields,
+Measured bench(const BenchSettings& a, const BenchOutput& out, const std::string& what, const std::string& fields,
              double weights, const std::function<void()>& forward) {
   c10::InferenceMode inference;
   const int repeats = a.repeats > 0 ? a.repeats : 3;
@@ -104,7 +110,7 @@ Memory bench(const BenchSettings& a, const BenchOutput& out, const std::string& 
                     fields.c_str(), num_threads(), repeats, best, median(ms), weights, peak,
                     reset ? "" : "(not-reset)", peak - before, flops / 1e9, flops / best / 1e6, median(rates),
                     100 * median(ratios)));
-  return {peak, peak - before};
+  return {peak, peak - before, best, flops, median(rates)};
 }
 
 // A UNet of --arch with random weights and inputs for one CFG step at --size.
@@ -129,12 +135,97 @@ UNetStep make_unet_step(const BenchSettings& a) {
   return s;
 }
 
+// The motion UNet of --arch with the --motion adapter's modules, random weights, and
+// --batch clips of --frames frames: one CFG step of text-to-video.
+struct MotionStep {
+  nn::UNetMotionModel unet{nullptr};
+  torch::Tensor x, t, context;  // x [batch * frames, C, H, W]; context [batch, 77, D], one per clip
+  int batch = 0, frames = 0, latent = 0;
+  void operator()() { unet->forward_frames(x, frames, t, context); }
+};
+
+MotionStep make_motion_step(const BenchSettings& a) {
+  const auto spatial = unet_arch(a.arch);
+  const auto adapter = motion_adapter_arch(a.motion);
+  nn::UNetMotionConfig config;
+  try {
+    config = nn::UNetMotionConfig::from_unet_and_adapter(spatial, adapter);
+  } catch (const ModelError& e) {  // two flags that do not go together
+    throw UsageError("--motion " + a.motion + " does not fit --arch " + a.arch + ": " + e.what());
+  }
+  MotionStep s;
+  s.frames = a.frames > 0 ? a.frames : 16;
+  if (s.frames > config.motion_max_seq_length)
+    throw UsageError("--frames " + std::to_string(s.frames) + " exceeds the motion modules' " +
+                     std::to_string(config.motion_max_seq_length) + " frame positions (motion_max_seq_length)");
+  s.latent = latent_side(a, 8, int64_t(1) << (spatial.block_out_channels.size() - 1));
+  s.batch = a.batch > 0 ? a.batch : 2;
+  torch::manual_seed(0);
+  s.unet = nn::UNetMotionModel(config);
+  s.unet->eval();
+  s.x = torch::randn({int64_t(s.batch) * s.frames, spatial.in_channels, s.latent, s.latent});
+  s.t = torch::full({s.batch}, 999.0);
+  s.context = torch::randn({s.batch, 77, spatial.cross_attention_dim});
+  return s;
+}
+
+// Where the step's time goes: every kind of part timed alone, as a share of the step's
+// best time; "other" is the step minus the parts (it can come out slightly negative when
+// the machine's speed drifted between the step and the parts).
+void report_parts(const BenchSettings& a, const BenchOutput& out, torch::nn::Module& unet, const UNetPartsInput& input,
+                  const Measured& step) {
+  const auto parts = measure_unet_parts(unet, input, a.repeats > 0 ? a.repeats : 3);
+  std::vector<UNetPart> kinds;  // summed over sides, in the order measure_unet_parts gives
+  for (const auto& p : parts) {
+    if (kinds.empty() || kinds.back().kind != p.kind) kinds.push_back({p.kind, 0, 0, 0, 0});
+    kinds.back().modules += p.modules;
+    kinds.back().flops += p.flops;
+    kinds.back().ms += p.ms;
+  }
+  auto rate = [](double flops, double ms) { return ms > 0 ? flops / ms / 1e6 : 0.0; };
+  std::string fields = fmt("step=%.1fms", step.best_ms);
+  double ms = 0, flops = 0;
+  for (const auto& k : kinds) {
+    fields += fmt(" %s_modules=%d %s_ms=%.1f %s_share=%.3f %s_flops=%.3fGFLOP %s_rate=%.1fGFLOP/s", k.kind.c_str(),
+                  static_cast<int>(k.modules), k.kind.c_str(), k.ms, k.kind.c_str(), k.ms / step.best_ms,
+                  k.kind.c_str(), k.flops / 1e9, k.kind.c_str(), rate(k.flops, k.ms));
+    ms += k.ms, flops += k.flops;
+  }
+  fields += fmt(" other_ms=%.1f other_share=%.3f other_flops=%.3fGFLOP sgemm=%.1fGFLOP/s", step.best_ms - ms,
+                (step.best_ms - ms) / step.best_ms, (step.flops - flops) / 1e9, step.sgemm);
+  report_result(out, "unet_parts", fields);
+  if (!out.detail) return;
+  out.detail(fmt("  %-10s %5s %8s %10s %7s %10s %8s", "part", "side", "modules", "ms", "%step", "GFLOP", "GFLOP/s"));
+  for (const auto& p : parts)
+    out.detail(fmt("  %-10s %5d %8d %10.1f %7.1f %10.2f %8.1f", p.kind.c_str(), static_cast<int>(p.side),
+                   static_cast<int>(p.modules), p.ms, 100 * p.ms / step.best_ms, p.flops / 1e9, rate(p.flops, p.ms)));
+}
+
+void run_motion_unet(const BenchSettings& a, const BenchOutput& out) {
+  auto step = make_motion_step(a);
+  const auto measured =
+      bench(a, out, "unet",
+            fmt("arch=%s motion=%s batch=%d frames=%d latent=%dx%d", a.arch.c_str(), a.motion.c_str(), step.batch,
+                step.frames, step.latent, step.latent),
+            weights_mb(*step.unet), step);
+  UNetPartsInput input;
+  input.images = int64_t(step.batch) * step.frames;
+  input.frames = step.frames;
+  input.latent = step.latent;
+  input.context = step.context.repeat_interleave(step.frames, 0);  // what forward_frames gives each frame
+  report_parts(a, out, *step.unet, input, measured);
+}
+
 }  // namespace
 
 void run_unet(const BenchSettings& a, const BenchOutput& out) {
+  if (!a.motion.empty()) return run_motion_unet(a, out);
+  if (a.frames > 0) throw UsageError("--frames needs --motion (the image UNet has no frames)");
   auto step = make_unet_step(a);
-  bench(a, out, "unet", fmt("arch=%s batch=%d latent=%dx%d", a.arch.c_str(), step.batch, step.latent, step.latent),
-        weights_mb(*step.unet), step);
+  const auto measured =
+      bench(a, out, "unet", fmt("arch=%s batch=%d latent=%dx%d", a.arch.c_str(), step.batch, step.latent, step.latent),
+            weights_mb(*step.unet), step);
+  if (a.parts) report_parts(a, out, *step.unet, {step.batch, 1, step.latent, step.context}, measured);
 }
 
 double measure_unet_step_ms(const BenchSettings& a) {
@@ -159,7 +250,7 @@ void run_vae(const BenchSettings& a, const BenchOutput& out) {
                         : torch::randn({batch, config.latent_channels, latent, latent});
   const std::string fields = fmt("arch=%s mode=%s batch=%d latent=%dx%d", a.arch.c_str(), mode, batch, latent, latent);
   // Tiled first: if the peak cannot be reset, the plain run's larger peak does not hide it.
-  Memory tiled;
+  Measured tiled;
   if (a.tile > 0) {
     tiled = bench(a, out, "vae", fields + fmt(" tile=%d overlap=%d", tile, overlap),
                   weights_mb(*vae), [&] {
@@ -167,7 +258,7 @@ void run_vae(const BenchSettings& a, const BenchOutput& out) {
                     else nn::decode_tiled(vae, input, a.tile, a.overlap);
                   });
   }
-  const Memory plain = bench(a, out, "vae", fields + " tile=0", weights_mb(*vae), [&] {
+  const Measured plain = bench(a, out, "vae", fields + " tile=0", weights_mb(*vae), [&] {
     if (a.encode) vae->encode(input);
     else vae->decode(input);
   });

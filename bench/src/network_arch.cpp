@@ -19,20 +19,7 @@ Config required_part(const ModelPreset& preset, const std::optional<Config>& par
 
 // A bad file is bad input (exit 3) even when the config parser calls it a model error.
 template <class Config>
-Config network_arch(const std::string& arch, const char* what, const char* key,
-                    std::optional<Config> ModelPreset::*part) {
-  if (is_preset_name(arch)) {
-    const auto preset = load_model_preset(arch);
-    return required_part(preset, preset.*part, key);
-  }
-  fs::path path(arch);
-  if (fs::is_directory(path)) path /= "config.json";
-  if (!fs::is_regular_file(path)) throw InputError("cannot read " + std::string(what) + " config " + path.string());
-  const auto json = read_json_file(path, std::string(what) + " config");
-  if (ModelPreset::is_preset(json)) {
-    const auto preset = ModelPreset::from_json(json, path);
-    return required_part(preset, preset.*part, key);
-  }
+Config parse_config(const nlohmann::json& json, const fs::path& path) {
   try {
     return Config::from_json(json);
   } catch (const ModelError& e) {
@@ -40,6 +27,29 @@ Config network_arch(const std::string& arch, const char* what, const char* key,
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path.string() + ": " + e.what());
   }
+}
+
+fs::path config_file(const std::string& arch, const std::string& what) {
+  fs::path path(arch);
+  if (fs::is_directory(path)) path /= "config.json";
+  if (!fs::is_regular_file(path)) throw InputError("cannot read " + what + " config " + path.string());
+  return path;
+}
+
+template <class Config>
+Config network_arch(const std::string& arch, const char* what, const char* key,
+                    std::optional<Config> ModelPreset::*part) {
+  if (is_preset_name(arch)) {
+    const auto preset = load_model_preset(arch);
+    return required_part(preset, preset.*part, key);
+  }
+  const auto path = config_file(arch, what);
+  const auto json = read_json_file(path, std::string(what) + " config");
+  if (ModelPreset::is_preset(json)) {
+    const auto preset = ModelPreset::from_json(json, path);
+    return required_part(preset, preset.*part, key);
+  }
+  return parse_config<Config>(json, path);
 }
 
 }  // namespace
@@ -68,6 +78,14 @@ ModelPreset whole_model_arch(const std::string& arch) {
     throw UsageError("txt2img needs a model preset with unet, vae, text_encoder and scheduler (a name such as "
                      "sd15, sd21, tiny, or a configs/models/*.json file), not '" + arch + "'");
   return *preset;
+}
+
+nn::MotionAdapterConfig motion_adapter_arch(const std::string& motion) {
+  if (is_preset_name(motion)) return load_motion_preset(motion).motion_adapter;
+  const auto path = config_file(motion, "motion adapter");
+  const auto json = read_json_file(path, "motion adapter config");
+  if (MotionPreset::is_preset(json)) return MotionPreset::from_json(json, path).motion_adapter;
+  return parse_config<nn::MotionAdapterConfig>(json, path);
 }
 
 }  // namespace gen::bench

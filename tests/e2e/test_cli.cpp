@@ -278,6 +278,19 @@ TEST(Cli, TheLauncherLinksNeitherLibTorchNorOpenMp) {
   EXPECT_NE(version.out.find("LibTorch"), std::string::npos) << version.out;
 }
 
+TEST(Cli, BenchUnetMotionReportsWhereTheStepGoes) {
+  auto r = run_gen({"bench", "unet", "--arch", "tiny", "--motion", "tiny", "--frames", "4", "--size", "64",
+                    "--repeats", "1", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bench unet: arch=tiny motion=tiny batch=2 frames=4"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bench unet_parts: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" motion_share="), std::string::npos) << r.out;
+  gen::test::expect_one_error_line(
+      run_gen({"bench", "unet", "--arch", "tiny", "--motion", "animatediff-v2", "--size", "64"}), 2, "does not fit");
+  gen::test::expect_one_error_line(run_gen({"bench", "unet", "--arch", "tiny", "--frames", "4", "--size", "64"}), 2,
+                                   "--frames needs --motion");
+}
+
 TEST(Cli, BenchTxt2imgMeasuresAWholeRunPlainAndLowMemory) {
   auto r = run_gen({"bench", "txt2img", "--arch", "tiny", "--size", "64", "--steps", "2", "--threads", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

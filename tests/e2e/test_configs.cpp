@@ -1,6 +1,7 @@
-// configs/: every model preset parses into networks that fit together, every example run
-// config runs with `gen image --config`, and `gen bench --arch` reads presets by name
-// (also through $GEN_CONFIGS_DIR) and by path.
+// configs/: every model preset parses into networks that fit together, every motion
+// preset fits a model preset's UNet, every example run config runs with `gen image
+// --config`, and `gen bench --arch` reads presets by name (also through
+// $GEN_CONFIGS_DIR) and by path.
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
@@ -9,6 +10,7 @@
 
 #include <gen/bench/model_preset.h>
 #include <gen/error.h>
+#include <gen/nn/unet_motion_config.h>
 
 #include "test_util.h"
 
@@ -55,8 +57,9 @@ TEST(Configs, EveryFileIsAPresetAnExampleOrTheReadme) {
     const auto rel = fs::relative(e.path(), configs_root());
     const auto folder = rel.parent_path().string(), ext = rel.extension().string();
     EXPECT_TRUE(rel == "README.md" || (folder == "models" && ext == ".json") ||
-                (folder == "examples" && ext == ".yaml"))
-        << rel << " is neither a model preset (models/*.json) nor an example (examples/*.yaml)";
+                (folder == "motion" && ext == ".json") || (folder == "examples" && ext == ".yaml"))
+        << rel << " is neither a model preset (models/*.json), a motion preset (motion/*.json) nor an example "
+                  "(examples/*.yaml)";
   }
 }
 
@@ -92,6 +95,83 @@ TEST(Configs, PresetsAreTheArchitecturesTheirNamesSay) {
   EXPECT_FALSE(sd15.unet->use_linear_projection);
   EXPECT_EQ(sd15.text_encoder->hidden_act, "quick_gelu");  // OpenAI CLIP
   EXPECT_EQ(sd21.text_encoder->hidden_act, "gelu");        // OpenCLIP
+}
+
+// An adapter is made for one UNet layout; a motion preset no model preset can take is a typo.
+TEST(Configs, EveryMotionPresetFitsAModelPresetsUNet) {
+  const auto presets = files_in("motion", ".json");
+  ASSERT_GE(presets.size(), 2u);
+  std::vector<ModelPreset> models;
+  for (const auto& file : files_in("models", ".json")) models.push_back(ModelPreset::from_file(file));
+  for (const auto& file : presets) {
+    SCOPED_TRACE(file.string());
+    gen::bench::MotionPreset p;
+    ASSERT_NO_THROW(p = gen::bench::MotionPreset::from_file(file));
+    EXPECT_EQ(p.name, file.stem().string());
+    EXPECT_FALSE(p.description.empty());
+    int fits = 0;
+    for (const auto& m : models) {
+      try {
+        gen::nn::UNetMotionConfig::from_unet_and_adapter(*m.unet, p.motion_adapter);
+        ++fits;
+      } catch (const gen::ModelError&) {
+      }
+    }
+    EXPECT_GE(fits, 1);
+  }
+}
+
+// diffusers' MotionAdapter config of guoyww/animatediff-motion-adapter-v1-5-2 (and -3).
+TEST(Configs, AnimateDiffV2PresetIsTheSd15Adapter) {
+  ConfigsDirFor dir(configs_root());
+  const auto names = gen::bench::motion_preset_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "animatediff-v2"), names.end());
+  const auto a = gen::bench::load_motion_preset("animatediff-v2").motion_adapter;
+  EXPECT_EQ(a.block_out_channels, (std::vector<int64_t>{320, 640, 1280, 1280}));
+  EXPECT_EQ(a.motion_layers_per_block, 2);
+  EXPECT_TRUE(a.use_motion_mid_block);
+  EXPECT_EQ(a.motion_mid_block_layers_per_block, 1);
+  EXPECT_EQ(a.motion_num_attention_heads, 8);
+  EXPECT_EQ(a.motion_norm_num_groups, 32);
+  EXPECT_EQ(a.motion_max_seq_length, 32);
+  EXPECT_NO_THROW(gen::nn::UNetMotionConfig::from_unet_and_adapter(*gen::bench::load_model_preset("sd15").unet, a));
+  EXPECT_THROW(gen::bench::load_motion_preset("animatediff-v9"), gen::UsageError);
+}
+
+TEST(Configs, BadMotionPresetsAreRefusedNamingTheProblem) {
+  const fs::path file = "bad.json";
+  const auto good = nlohmann::json::parse(gen::test::read_text(configs_root() / "motion" / "tiny.json"));
+  auto expect_input_error = [&](const nlohmann::json& j, const std::string& needle) {
+    try {
+      gen::bench::MotionPreset::from_json(j, file);
+      ADD_FAILURE() << "accepted " << j.dump();
+    } catch (const gen::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  auto misspelt = good;
+  misspelt["motion_adaptor"] = misspelt["motion_adapter"];
+  expect_input_error(misspelt, "unknown key \"motion_adaptor\"");
+  auto broken = good;
+  broken["motion_adapter"]["motion_layers_per_block"] = 0;
+  expect_input_error(broken, "\"motion_adapter\": motion adapter config: motion_layers_per_block");
+  expect_input_error(nlohmann::json{{"description", "no adapter"}}, "needs \"motion_adapter\"");
+  EXPECT_NO_THROW(gen::bench::MotionPreset::from_json(good, file));
+}
+
+// --motion also takes what diffusers writes: an adapter folder with its config.json.
+TEST(Configs, BenchMotionReadsADiffusersAdapterFolder) {
+  TempDir tmp;
+  const auto adapter = nlohmann::json::parse(gen::test::read_text(configs_root() / "motion" / "tiny.json"));
+  fs::create_directories(tmp / "adapter");
+  gen::test::write_text(tmp / "adapter" / "config.json", adapter["motion_adapter"].dump(2));
+  auto r = run_gen({"bench", "unet", "--arch", "tiny", "--motion", (tmp / "adapter").string(), "--frames", "2",
+                    "--size", "64", "--repeats", "1", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bench unet_parts: "), std::string::npos) << r.out;
+  gen::test::expect_one_error_line(
+      run_gen({"bench", "unet", "--arch", "tiny", "--motion", (tmp / "none").string(), "--size", "64"}), 3,
+      "cannot read motion adapter config");
 }
 
 TEST(Configs, BadPresetsAreRefusedNamingTheProblem) {

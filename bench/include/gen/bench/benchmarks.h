@@ -25,6 +25,14 @@ struct BenchSettings {
   int64_t overlap = 8;        // vae: latent overlap between tiles
   bool encode = false;        // vae: measure encode instead of decode
   bool profile = false;       // networks: also report the time per top-level op
+  // unet: a motion adapter (configs/motion/<name>.json, a motion preset file, or a diffusers
+  // MotionAdapter config.json or its folder): time the motion UNet (UNetMotionModel) step
+  // on `frames` frames per clip instead of the image UNet step. Empty: the image UNet.
+  std::string motion;
+  int frames = 0;             // unet with motion: frames per clip (0: 16)
+  // unet: also time its ResNet blocks, spatial transformers and motion modules each alone
+  // (gen/bench/unet_parts.h); always done with `motion`.
+  bool parts = false;
   int steps = 0;              // inference steps per run (0: sampler 30, txt2img 4)
   double unet_ms = 0;         // sampler: UNet step to compare with (0 = measure --arch)
   std::string save_model;     // txt2img: only write the random-weight model folder here
