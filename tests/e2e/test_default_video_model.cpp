@@ -3,7 +3,12 @@
 // training used 1), DPM++ 2M at 25 steps, CFG 5, one thread (bit-reproducible); the
 // clip analyser (worlds/shapes motion_analysis, proven on real clips in
 // tests/unit/test_motion_analysis.cpp) reads per-frame colour+shape, the motion and the
-// consistency back. MEASURED_NOTE
+// consistency back. Version 1 here: train colour 0.93, colour+shape 0.59 (per frame),
+// background 0.98, motion 0.125, consistent 0.125; held out colour 0.97, colour+shape
+// 0.54, background 0.82, motion 0. The bounds sit about one clip under that. Version 1
+// does not follow motion words yet (docs/model-zoo.md), so motion and consistency have
+// no bound here until a version earns one; the targets (0.90 colour+shape,
+// 0.85 / 0.70 motion) are docs/model-zoo.md's business.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -18,9 +23,6 @@ namespace fs = std::filesystem;
 using gen::test::run_gen;
 
 const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-video";
-// Bounds a few clips under what version 1 reads here (see the file comment).
-constexpr double kTrainColorShape = 0.0, kTrainMotion = 0.0, kTrainConsistent = 0.0;
-constexpr double kHeldoutColorShape = 0.0, kHeldoutMotion = 0.0;
 
 nlohmann::json evaluate(const gen::test::TempDir& dir, const std::string& split) {
   const auto data = (dir / "data").string();
@@ -38,21 +40,22 @@ TEST(DefaultVideoModel, IsShipped) {
   EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
 }
 
-TEST(DefaultVideoModel, DrawsThePromptAndMovesItTheWayItSays) {
+TEST(DefaultVideoModel, DrawsThePromptedObjectInEveryFrame) {
   ASSERT_TRUE(fs::exists(kModel / "config.json"));
   gen::test::TempDir dir;
   const auto train = evaluate(dir, "train");
-  EXPECT_GE(train["color_and_shape"].get<double>(), kTrainColorShape) << train.dump();
-  EXPECT_GE(train["motion"].get<double>(), kTrainMotion) << train.dump();
-  EXPECT_GE(train["consistent"].get<double>(), kTrainConsistent) << train.dump();
+  EXPECT_GE(train["color"].get<double>(), 0.85) << train.dump();
+  EXPECT_GE(train["color_and_shape"].get<double>(), 0.45) << train.dump();
+  EXPECT_GE(train["background"].get<double>(), 0.85) << train.dump();
 }
 
-TEST(DefaultVideoModel, MovesShapesInWaysItNeverSawThemMove) {
+TEST(DefaultVideoModel, DrawsHeldOutShapeMotionPairs) {
   ASSERT_TRUE(fs::exists(kModel / "config.json"));
   gen::test::TempDir dir;
   const auto heldout = evaluate(dir, "heldout");
-  EXPECT_GE(heldout["color_and_shape"].get<double>(), kHeldoutColorShape) << heldout.dump();
-  EXPECT_GE(heldout["motion"].get<double>(), kHeldoutMotion) << heldout.dump();
+  EXPECT_GE(heldout["color"].get<double>(), 0.85) << heldout.dump();
+  EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.40) << heldout.dump();
+  EXPECT_GE(heldout["background"].get<double>(), 0.70) << heldout.dump();
 }
 
 }  // namespace
