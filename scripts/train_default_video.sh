@@ -24,7 +24,7 @@ for stage in $STAGES; do
       dst=${ASSETS_DIR:-assets/default-video}
       rm -rf "$dst" && mkdir -p "$dst"
       cp "$RUN/motion/motion_adapter/"{config.json,diffusion_pytorch_model.safetensors} "$dst/"
-      cp configs/models/default-video-generation.json "$dst/generation_defaults.json"
+      cp configs/generation/default-video.json "$dst/generation_defaults.json"
       du -sh "$dst" ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
   esac

@@ -57,10 +57,25 @@ TEST(Configs, EveryFileIsAPresetAnExampleOrTheReadme) {
     const auto rel = fs::relative(e.path(), configs_root());
     const auto folder = rel.parent_path().string(), ext = rel.extension().string();
     EXPECT_TRUE(rel == "README.md" || (folder == "models" && ext == ".json") ||
-                (folder == "motion" && ext == ".json") || (folder == "examples" && ext == ".yaml"))
-        << rel << " is neither a model preset (models/*.json), a motion preset (motion/*.json) nor an example "
-                  "(examples/*.yaml)";
+                (folder == "motion" && ext == ".json") || (folder == "generation" && ext == ".json") ||
+                (folder == "examples" && ext == ".yaml"))
+        << rel << " is neither a model preset (models/*.json), a motion preset (motion/*.json), generation "
+                  "defaults (generation/*.json) nor an example (examples/*.yaml)";
   }
+}
+
+// generation/<model>.json is the source of assets/<model>/generation_defaults.json (the
+// training script copies it): the two must not drift apart.
+TEST(Configs, GenerationDefaultsAreWhatTheShippedModelsCarry) {
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(configs_root() / "generation")) {
+    const auto shipped = fs::path(GEN_SOURCE_DIR) / "assets" / e.path().stem() / "generation_defaults.json";
+    ASSERT_TRUE(fs::exists(shipped)) << shipped;
+    EXPECT_EQ(nlohmann::json::parse(gen::test::read_text(e.path())), nlohmann::json::parse(gen::test::read_text(shipped)))
+        << e.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
 }
 
 TEST(Configs, EveryModelPresetParsesIntoPartsThatFitTogether) {
