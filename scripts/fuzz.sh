@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
-# N seconds in total (default 60): the safetensors reader and the video reader get 5/12
-# each, the motion dataset's clips.jsonl reader the rest. Exits non-zero when any finds
-# a crash; reproducers are left in build-fuzz/. The jsonl fuzzer links the shapes world
-# from the gen build ($GEN_BUILD_DIR, default build/), so build gen first.
+# N seconds in total (default 60): the safetensors reader and the video reader get 1/3
+# each, the shapes clips.jsonl reader and the humans motions.jsonl reader the rest,
+# half each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/.
+# The jsonl fuzzers link their worlds from the gen build ($GEN_BUILD_DIR, default
+# build/), so build gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ torch_libs=(-ltorch -ltorch_cpu -lc10)
 ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
 video=modalities/video
 shapes=worlds/shapes
+humans=worlds/humans
 build_dir=${GEN_BUILD_DIR:-build}
 
 # build BINARY "FLAGS..." SOURCES... -- LIBS...: (re)builds when a source or header is newer.
@@ -23,7 +25,8 @@ build() {
   local sources=() libs=()
   while [ "$1" != "--" ]; do sources+=("$1"); shift; done
   shift; libs=("$@")
-  local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h)
+  local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
+                 "$humans"/include/gen/humans/*.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
     # shellcheck disable=SC2086
@@ -56,7 +59,7 @@ sanitize="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 build "$out/safetensors_fuzz" "$sanitize" fuzz/safetensors_fuzz.cpp core/src/safetensors.cpp core/src/atomic_file.cpp --
 mkdir -p "$out/corpus"
 fuzz/make_seeds.sh "$out/corpus"
-fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds * 5 / 12)) 4096
+fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds / 3)) 4096
 
 # Video: seeds are small MP4, WebM and GIF clips written by modalities/video's own
 # writers (fuzz/make_video_seeds.cpp, built without sanitizers).
@@ -68,7 +71,7 @@ mkdir -p "$out/video_corpus"
 "$out/make_video_seeds" "$out/video_corpus"
 # Any single allocation over 256 MiB is a finding: the reader caps FFmpeg's at 128 MiB
 # and its own frames at the fuzz limits (64 MiB).
-fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds * 5 / 12)) 16384 -malloc_limit_mb=256
+fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds / 3)) 16384 -malloc_limit_mb=256
 
 # Motion dataset records (clips.jsonl): the parser is compiled with the sanitizers; the
 # names it checks against and the renderer every accepted clip must pass come from the
@@ -85,6 +88,22 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((seconds - 2 * (seconds * 5 / 12))) 4096
+jsonl_seconds=$((seconds - 2 * (seconds / 3)))
+fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 2)) 4096
+
+# Humans motion dataset records (motions.jsonl): the same arrangement, over the humans
+# world's libgen_humans; seeds are records `gen data motion` writes.
+if [ ! -f "$lib/libgen_humans.so" ]; then
+  echo "fuzz.sh: no $lib/libgen_humans.so; build gen first (scripts/setup.sh)" >&2
+  exit 1
+fi
+build "$out/motion_jsonl_fuzz" "$sanitize -I$humans/include -Imodalities/motion/include" fuzz/motion_jsonl_fuzz.cpp \
+  "$humans"/src/motion_record.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_humans -lgen_motion -lgen_core
+mkdir -p "$out/motion_corpus"
+rm -rf "$out/motion_data"
+"$build_dir/bin/gen" data motion -o "$out/motion_data" --train 16 --heldout 6 -q > /dev/null
+split -l 1 "$out/motion_data/train/motions.jsonl" "$out/motion_corpus/train-"
+split -l 1 "$out/motion_data/heldout/motions.jsonl" "$out/motion_corpus/heldout-"
+fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds - jsonl_seconds / 2)) 4096
 
 exit "$failed"
