@@ -26,7 +26,7 @@ struct KickPlan {
   double end = 0;
 };
 
-KickPlan plan_kicks(int count, const Style& style, Rng& rng) {
+KickPlan plan_kicks(int count, const Style& style, double pause_scale, Rng& rng) {
   auto draw = [&](const char* key) { return action_range("kick", key).draw(rng) * style.tempo; };
   KickPlan p;
   const double shift = action_range("kick", "shift").draw(rng), lean_back = radians(action_range("kick", "lean_back").draw(rng));
@@ -57,7 +57,7 @@ KickPlan plan_kicks(int count, const Style& style, Rng& rng) {
     p.stage.key(t, 0);
     p.lean.key(t, 0);
     p.counter.key(t, 0.2);
-    if (k + 1 < count) t += draw("pause_time"), p.stage.key(t, 0);
+    if (k + 1 < count) t += draw("pause_time") * pause_scale, p.stage.key(t, 0);
   }
   p.counter.key(t + 0.2, 0);
   t += draw("shift_time");
@@ -70,8 +70,9 @@ KickPlan plan_kicks(int count, const Style& style, Rng& rng) {
 // chamber (knee up, shin hanging) and the extension (leg nearly straight, forward and up).
 Vec3 kick_ankle(double stage, Vec3 planted, Vec3 chamber, Vec3 extended) {
   if (stage <= 1) {
-    // Leaving the floor the foot rises before it moves forward, and sets down from above.
-    Vec3 p = lerp(planted, chamber, stage);
+    // Leaving the floor the foot rises before it moves forward, and sets down from
+    // above: near the floor it moves up and down, not across.
+    Vec3 p = lerp(planted, chamber, stage * stage);
     p.y = mix(planted.y, chamber.y, std::sin(0.5 * M_PI * stage));
     return p;
   }
@@ -85,7 +86,7 @@ ActionTrack build_kick(const ActionSpec& spec, const StandState& start, const Ac
   const int kicking = spec.side == "left" ? kLeft : kRight, standing = 1 - kicking;
   const int count = kick_count(spec.repetitions);
   const auto& style = ctx.style;
-  const KickPlan plan = plan_kicks(count, style, rng);
+  const KickPlan plan = plan_kicks(count, style, ctx.pause_scale, rng);
   const double height = action_range("kick", "height").draw(rng);
   const double chamber_height = action_range("kick", "chamber_height").draw(rng);
   const double arm_counter = radians(action_range("kick", "arm_counter").draw(rng));
