@@ -3,7 +3,6 @@
 #include <cmath>
 #include <limits>
 
-#include <torch/nn/functional/linear.h>
 #include <torch/nn/init.h>
 
 #include <gen/error.h>
@@ -35,6 +34,18 @@ torch::Tensor attention_with_dropout(const torch::Tensor& q, const torch::Tensor
   return torch::matmul(probs, split(v)).transpose(1, 2).reshape({B, S, heads * d});
 }
 
+// at::linear on [B, S, d] runs matmul and then a separate pass adding the bias; on the
+// [B*S, d] token matrix it is one addmm that starts from the bias.
+torch::Tensor linear_tokens(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  auto sizes = x.sizes().vec();
+  sizes.back() = weight.size(0);
+  return torch::addmm(bias, x.reshape({-1, x.size(-1)}), weight.t()).view(sizes);
+}
+
+torch::Tensor linear_tokens(const torch::nn::Linear& layer, const torch::Tensor& x) {
+  return linear_tokens(x, layer->weight, layer->bias);
+}
+
 torch::Tensor dropout_if_training(const torch::Tensor& x, double p, bool training) {
   return training && p > 0 ? torch::dropout(x, p, /*train=*/true) : x;
 }
@@ -64,7 +75,7 @@ MultiheadSelfAttentionImpl::MultiheadSelfAttentionImpl(int64_t embed_dim, int64_
 }
 
 torch::Tensor MultiheadSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& key_padding_mask) {
-  const auto qkv = torch::nn::functional::linear(x, in_proj_weight, in_proj_bias).chunk(3, -1);
+  const auto qkv = linear_tokens(x, in_proj_weight, in_proj_bias).chunk(3, -1);
   const auto bias = key_padding_mask.defined() ? key_padding_bias(key_padding_mask, x.scalar_type()) : torch::Tensor();
   torch::Tensor out;
   if (is_training() && dropout_ > 0) {
@@ -75,7 +86,7 @@ torch::Tensor MultiheadSelfAttentionImpl::forward(const torch::Tensor& x, const 
     call.mask = bias;
     out = multi_head_attention(qkv[0], qkv[1], qkv[2], call);
   }
-  return out_proj(out);
+  return linear_tokens(out_proj, out);
 }
 
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerEncoderOptions& o) : o_(o) {
@@ -88,9 +99,9 @@ TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerEncode
 }
 
 torch::Tensor TransformerEncoderLayerImpl::feed_forward(const torch::Tensor& x) {
-  auto h = linear1(x);
+  auto h = linear_tokens(linear1, x);
   h = o_.activation == "gelu" ? torch::gelu(h) : torch::relu(h);
-  return linear2(dropout_if_training(h, o_.dropout, is_training()));
+  return linear_tokens(linear2, dropout_if_training(h, o_.dropout, is_training()));
 }
 
 torch::Tensor TransformerEncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& key_padding_mask) {
