@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
 # N seconds in total (default 60): the safetensors reader and the video reader get 1/3
-# each, the shapes clips.jsonl reader and the humans motions.jsonl reader the rest,
-# half each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/.
-# The jsonl fuzzers link their worlds from the gen build ($GEN_BUILD_DIR, default
-# build/), so build gen first.
+# each, the BVH reader 1/6, and the two dataset JSONL readers (the shapes world's
+# clips.jsonl, the humans world's motions.jsonl) the rest, half each. Exits non-zero
+# when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link
+# their worlds from the gen build ($GEN_BUILD_DIR, default build/), so build gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ torch_flags=(-D_GLIBCXX_USE_CXX11_ABI=1 -Icore/include -I/usr/include/torch/csrc
 torch_libs=(-ltorch -ltorch_cpu -lc10)
 ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
 video=modalities/video
+motion=modalities/motion
 shapes=worlds/shapes
 humans=worlds/humans
 build_dir=${GEN_BUILD_DIR:-build}
@@ -26,6 +27,7 @@ build() {
   while [ "$1" != "--" ]; do sources+=("$1"); shift; done
   shift; libs=("$@")
   local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
+                 "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
                  "$humans"/include/gen/humans/*.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
@@ -73,6 +75,17 @@ mkdir -p "$out/video_corpus"
 # and its own frames at the fuzz limits (64 MiB).
 fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds / 3)) 16384 -malloc_limit_mb=256
 
+# BVH: the reader, the writer it must be able to feed and the kinematics under them, all
+# with the sanitizers. Seeds are short motions the project's writer makes plus
+# hand-written files in other conventions (fuzz/make_bvh_seeds.cpp, built without).
+bvh=("$motion"/src/{bvh_reader,bvh_parser,bvh_lexer,bvh_writer,inverse_kinematics,skeleton,motion,quaternion,file_bytes}.cpp
+     core/src/atomic_file.cpp)
+build "$out/bvh_fuzz" "$sanitize -I$motion/include" fuzz/bvh_fuzz.cpp "${bvh[@]}" --
+build "$out/make_bvh_seeds" "-I$motion/include" fuzz/make_bvh_seeds.cpp "${bvh[@]}" --
+mkdir -p "$out/bvh_corpus"
+"$out/make_bvh_seeds" "$out/bvh_corpus"
+fuzz bvh "$out/bvh_fuzz" "$out/bvh_corpus" $((seconds / 6)) 8192 -malloc_limit_mb=512
+
 # Motion dataset records (clips.jsonl): the parser is compiled with the sanitizers; the
 # names it checks against and the renderer every accepted clip must pass come from the
 # build's libgen_shapes. Seeds are records the project's writer makes (gen data video).
@@ -88,7 +101,7 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-jsonl_seconds=$((seconds - 2 * (seconds / 3)))
+jsonl_seconds=$((seconds - 2 * (seconds / 3) - seconds / 6))
 fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 2)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans
