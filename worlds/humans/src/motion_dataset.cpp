@@ -14,6 +14,7 @@
 #include <gen/humans/heldout_split.h>
 #include <gen/humans/physics_checks.h>
 #include <gen/json_file.h>
+#include <gen/motion/motion_io.h>
 #include <gen/motion/skeleton.h>
 #include <gen/safetensors.h>
 
@@ -68,6 +69,16 @@ void put_padded(torch::Tensor& all, int64_t row, const torch::Tensor& frames) {
   if (length < total) all[row].narrow(0, length, total - length).copy_(frames[length - 1].unsqueeze(0).expand_as(all[row].narrow(0, length, total - length)));
 }
 
+// A motion to look at: a stick-figure video with its caption, and BVH for other tools.
+void write_example(const fs::path& dir, int64_t index, const Sample& s) {
+  const std::string stem = "example_" + std::to_string(index);
+  motion::MotionWriteOptions options;
+  options.video.width = options.video.height = 256;
+  options.text = {{"caption", s.record.captions.at(0)}, {"labels", describe(s.record.spec)}};
+  motion::write_motion(dir / (stem + ".mp4"), s.motion.motion, options);
+  motion::write_motion(dir / (stem + ".bvh"), s.motion.motion);
+}
+
 struct PhysicsSummary {
   double skating_sum = 0, skating_max = 0, penetration_max = 0, jitter_sum = 0;
   int64_t count = 0;
@@ -109,6 +120,7 @@ nlohmann::json write_split(const fs::path& dir, int split, int64_t count, const 
       lengths[row] = s.record.length;
       physics.add(measure_physics(m.positions, o.fps));
       lines += motion_record(s.record).dump() + "\n";
+      if (first + row < o.examples) write_example(dir, first + row, s);
       const int64_t done = first + row + 1;
       if (progress && (done % 32 == 0 || done == count)) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -153,6 +165,7 @@ void check_options(const MotionDatasetOptions& o) {
     throw UsageError("--max-frames must be in " + std::to_string(shortest) + "..1024 (at least 2 s at --fps)");
   if (o.captions < 1 || o.captions > 16) throw UsageError("captions per motion must be in 1..16");
   if (o.shard_size < 1) throw UsageError("a safetensors file holds at least one motion");
+  if (o.examples < 0) throw UsageError("the number of example files cannot be negative");
 }
 
 }  // namespace
