@@ -248,19 +248,11 @@ void check_tensor(const SafeTensorsFile& file, const std::string& name, const st
   }
 }
 
-}  // namespace
-
-MotionDataset load_motion_dataset(const fs::path& dir, const std::string& split) {
-  const auto info = read_split_info(dir, split);
-  const auto folder = dir / split;
-  const auto jsonl = folder / "motions.jsonl";
-  if (!fs::is_regular_file(jsonl)) throw InputError("no " + jsonl.string() + " (the motion dataset is incomplete)");
-  MotionDataset out;
-  out.fps = info.fps;
-  out.max_frames = info.max_frames;
-  out.records = parse_motion_jsonl(read_text(jsonl), jsonl.string());
+// Reads the split's safetensors files in order into `out`'s tensors; returns each file's
+// name and row count.
+std::vector<std::pair<std::string, int64_t>> load_shards(const fs::path& folder, const SplitInfo& info, MotionDataset& out) {
   std::vector<torch::Tensor> positions, rotations, root, contacts, lengths;
-  std::vector<std::pair<std::string, int64_t>> rows;  // (file, rows in it), in order
+  std::vector<std::pair<std::string, int64_t>> rows;
   const int64_t f = info.max_frames;
   for (const auto& name : info.files) {
     const auto path = folder / name;
@@ -286,28 +278,48 @@ MotionDataset load_motion_dataset(const fs::path& dir, const std::string& split)
   out.root = torch::cat(root);
   out.contacts = torch::cat(contacts).to(torch::kBool);
   out.lengths = torch::cat(lengths);
-  const int64_t total = out.positions.size(0);
-  if (static_cast<int64_t>(out.records.size()) != total)
-    throw InputError(jsonl.string() + " has " + std::to_string(out.records.size()) + " motions but its safetensors files hold " +
-                     std::to_string(total));
   if (!torch::isfinite(out.positions).all().item<bool>() || !torch::isfinite(out.rotations).all().item<bool>() ||
       !torch::isfinite(out.root).all().item<bool>())
     throw InputError(folder.string() + ": the motions hold NaN or infinite values");
-  // Record i must be row i of the files taken in order, with the length the tensors record.
+  return rows;
+}
+
+// Record i must be row i of the files taken in order, with the length the tensors record.
+void check_records(const fs::path& jsonl, const MotionDataset& d, const std::vector<std::pair<std::string, int64_t>>& rows) {
+  const int64_t total = d.positions.size(0);
+  if (static_cast<int64_t>(d.records.size()) != total)
+    throw InputError(jsonl.string() + " has " + std::to_string(d.records.size()) + " motions but its safetensors files hold " +
+                     std::to_string(total));
   size_t file_index = 0;
   int64_t row = 0;
-  auto length = out.lengths.accessor<int64_t, 1>();
-  for (size_t i = 0; i < out.records.size(); ++i) {
+  auto length = d.lengths.accessor<int64_t, 1>();
+  for (size_t i = 0; i < d.records.size(); ++i) {
     while (row >= rows[file_index].second) ++file_index, row = 0;
-    const auto& r = out.records[i];
+    const auto& r = d.records[i];
     const auto where = jsonl.string() + ": line " + std::to_string(i + 1) + ": ";
     if (r.index != static_cast<int64_t>(i)) throw InputError(where + "\"index\" must be " + std::to_string(i));
     if (r.file != rows[file_index].first || r.row != row)
       throw InputError(where + "must be row " + std::to_string(row) + " of " + rows[file_index].first);
-    if (r.length > f || r.length != length[static_cast<int64_t>(i)])
-      throw InputError(where + "\"length\" disagrees with the safetensors \"lengths\" (or exceeds " + std::to_string(f) + " frames)");
+    if (r.length > d.max_frames || r.length != length[static_cast<int64_t>(i)])
+      throw InputError(where + "\"length\" disagrees with the safetensors \"lengths\" (or exceeds " +
+                       std::to_string(d.max_frames) + " frames)");
     ++row;
   }
+}
+
+}  // namespace
+
+MotionDataset load_motion_dataset(const fs::path& dir, const std::string& split) {
+  const auto info = read_split_info(dir, split);
+  const auto folder = dir / split;
+  const auto jsonl = folder / "motions.jsonl";
+  if (!fs::is_regular_file(jsonl)) throw InputError("no " + jsonl.string() + " (the motion dataset is incomplete)");
+  MotionDataset out;
+  out.fps = info.fps;
+  out.max_frames = info.max_frames;
+  out.records = parse_motion_jsonl(read_text(jsonl), jsonl.string());
+  const auto rows = load_shards(folder, info, out);
+  check_records(jsonl, out, rows);
   return out;
 }
 
