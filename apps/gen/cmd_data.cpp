@@ -1,7 +1,9 @@
-// gen data image|video: the captioned shapes datasets the default image and video
-// models train on, written by the shapes world (gen/shapes/shapes_dataset.h,
-// gen/shapes/motion_dataset.h).
+// gen data image|video|motion: the captioned datasets the default models train on —
+// shapes and shapes in motion from the shapes world (gen/shapes/shapes_dataset.h,
+// gen/shapes/motion_dataset.h), human motions from the humans world
+// (gen/humans/motion_dataset.h).
 #include <gen/error.h>
+#include <gen/humans/motion_dataset.h>
 #include <gen/shapes/motion_dataset.h>
 #include <gen/shapes/shapes_dataset.h>
 
@@ -49,10 +51,23 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   video->add_option("-s,--seed", clips->seed, "Random seed (the dataset is a pure function of it)");
   add_common_flags(*video, flags);
 
-  return [options, clips, out, &flags, image] {
+  auto* motion = cmd->add_subcommand("motion", "Captioned human motions (smpl22) with a held-out split of action combinations");
+  auto motions = std::make_shared<gen::humans::MotionDatasetOptions>();
+  motion->add_option("-o,--output", *out, "Dataset folder (created)")->required();
+  motion->add_option("--train", motions->train_count, "Training motions")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  motion->add_option("--heldout", motions->heldout_count, "Held-out motions")->check(CLI::Range(int64_t{0}, int64_t{10000000}));
+  motion->add_option("-s,--seed", motions->seed, "Random seed (the dataset is a pure function of it)");
+  motion->add_option("--max-frames", motions->max_frames, "Frames per motion in the tensors (padded; real lengths recorded)")
+      ->check(CLI::Range(1, 1024));
+  motion->add_option("--fps", motions->fps, "Frame rate")->check(CLI::Range(10.0, 60.0));
+  add_common_flags(*motion, flags);
+
+  return [options, clips, motions, out, &flags, image, video] {
     if (image->parsed())
       return write_dataset(flags, *out, [&](auto& progress) { gen::shapes::write_shapes_dataset(*out, *options, progress); });
-    return write_dataset(flags, *out, [&](auto& progress) { gen::shapes::write_motion_dataset(*out, *clips, progress); });
+    if (video->parsed())
+      return write_dataset(flags, *out, [&](auto& progress) { gen::shapes::write_motion_dataset(*out, *clips, progress); });
+    return write_dataset(flags, *out, [&](auto& progress) { gen::humans::write_motion_dataset(*out, *motions, progress); });
   };
 }
 
