@@ -138,14 +138,17 @@ TEST(BenchUNetParts, MotionStepOfTheTinyPresetReportsSharesOfTheStep) {
   EXPECT_GT(field(step, "flops"), 0) << step;
   const auto& parts = lines.at("unet_parts");
   EXPECT_EQ(field(parts, "motion_modules"), 7) << parts;  // 1 + 1 down, 1 mid, 2 + 2 up
-  double shares = 0;
+  // Times on a shared machine are noise (a part timed alone can take longer than the
+  // whole step measured a moment earlier), so only their presence is checked; the FLOP
+  // counts are exact: every kind does work, and the parts never count more than the step.
+  const double step_gflop = field(step, "flops");
   for (const char* kind : {"resnet", "attention", "motion"}) {
-    const double share = field(parts, std::string(kind) + "_share");
-    EXPECT_GT(share, 0) << kind << ": " << parts;
-    EXPECT_LT(share, 1) << kind << ": " << parts;
-    shares += share;
+    EXPECT_GT(field(parts, std::string(kind) + "_ms"), 0) << kind << ": " << parts;
+    const double gflop = field(parts, std::string(kind) + "_flops");
+    EXPECT_GT(gflop, 0) << kind << ": " << parts;
+    EXPECT_LT(gflop, step_gflop) << kind << ": " << parts;
   }
-  EXPECT_LT(shares, 1.5) << parts;  // parts timed alone cannot take much longer than the step
+  EXPECT_GE(field(parts, "other_flops"), 0) << parts;  // -1 would mean missing or negative
 }
 
 TEST(BenchUNetParts, MotionFlagsThatCannotWorkAreUsageErrors) {
