@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
-# N seconds in total (default 60): the safetensors reader and the video reader get 5/12
-# each, the motion dataset's clips.jsonl reader the rest. Exits non-zero when any finds
-# a crash; reproducers are left in build-fuzz/. The jsonl fuzzer links the shapes world
-# from the gen build ($GEN_BUILD_DIR, default build/), so build gen first.
+# N seconds in total (default 60): the safetensors reader and the video reader get 1/3
+# each, the BVH reader 1/6, the motion dataset's clips.jsonl reader the rest. Exits
+# non-zero when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzer
+# links the shapes world from the gen build ($GEN_BUILD_DIR, default build/), so build
+# gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ torch_flags=(-D_GLIBCXX_USE_CXX11_ABI=1 -Icore/include -I/usr/include/torch/csrc
 torch_libs=(-ltorch -ltorch_cpu -lc10)
 ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
 video=modalities/video
+motion=modalities/motion
 shapes=worlds/shapes
 build_dir=${GEN_BUILD_DIR:-build}
 
@@ -23,7 +25,8 @@ build() {
   local sources=() libs=()
   while [ "$1" != "--" ]; do sources+=("$1"); shift; done
   shift; libs=("$@")
-  local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h)
+  local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
+                 "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
     # shellcheck disable=SC2086
@@ -56,7 +59,7 @@ sanitize="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 build "$out/safetensors_fuzz" "$sanitize" fuzz/safetensors_fuzz.cpp core/src/safetensors.cpp core/src/atomic_file.cpp --
 mkdir -p "$out/corpus"
 fuzz/make_seeds.sh "$out/corpus"
-fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds * 5 / 12)) 4096
+fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds / 3)) 4096
 
 # Video: seeds are small MP4, WebM and GIF clips written by modalities/video's own
 # writers (fuzz/make_video_seeds.cpp, built without sanitizers).
@@ -68,7 +71,18 @@ mkdir -p "$out/video_corpus"
 "$out/make_video_seeds" "$out/video_corpus"
 # Any single allocation over 256 MiB is a finding: the reader caps FFmpeg's at 128 MiB
 # and its own frames at the fuzz limits (64 MiB).
-fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds * 5 / 12)) 16384 -malloc_limit_mb=256
+fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds / 3)) 16384 -malloc_limit_mb=256
+
+# BVH: the reader, the writer it must be able to feed and the kinematics under them, all
+# with the sanitizers. Seeds are short motions the project's writer makes plus
+# hand-written files in other conventions (fuzz/make_bvh_seeds.cpp, built without).
+bvh=("$motion"/src/{bvh_reader,bvh_parser,bvh_lexer,bvh_writer,inverse_kinematics,skeleton,motion,quaternion,file_bytes}.cpp
+     core/src/atomic_file.cpp)
+build "$out/bvh_fuzz" "$sanitize -I$motion/include" fuzz/bvh_fuzz.cpp "${bvh[@]}" --
+build "$out/make_bvh_seeds" "-I$motion/include" fuzz/make_bvh_seeds.cpp "${bvh[@]}" --
+mkdir -p "$out/bvh_corpus"
+"$out/make_bvh_seeds" "$out/bvh_corpus"
+fuzz bvh "$out/bvh_fuzz" "$out/bvh_corpus" $((seconds / 6)) 8192 -malloc_limit_mb=512
 
 # Motion dataset records (clips.jsonl): the parser is compiled with the sanitizers; the
 # names it checks against and the renderer every accepted clip must pass come from the
@@ -85,6 +99,6 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((seconds - 2 * (seconds * 5 / 12))) 4096
+fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((seconds - 2 * (seconds / 3) - seconds / 6)) 4096
 
 exit "$failed"

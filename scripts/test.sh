@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: installs dependencies, builds (Release), runs a short fuzz run of
-# the safetensors, video and clips.jsonl readers, then the whole GoogleTest suite through CTest.
+# the safetensors, video, BVH and clips.jsonl readers, then the whole GoogleTest suite through CTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)

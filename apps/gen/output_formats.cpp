@@ -1,6 +1,7 @@
 #include "output_formats.h"
 
 #include <gen/image/image_formats.h>
+#include <gen/motion/motion_formats.h>
 #include <gen/video/video_formats.h>
 
 namespace gen::cli {
@@ -9,6 +10,7 @@ void add_output_formats(OutputFormats& formats) {
   add_tensor_formats(formats);
   image::add_image_formats(formats);
   video::add_video_formats(formats);
+  motion::add_motion_formats(formats);
 }
 
 }  // namespace gen::cli

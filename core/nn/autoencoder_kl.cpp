@@ -53,4 +53,15 @@ torch::Tensor AutoencoderKLImpl::decode(const torch::Tensor& latent) {
   return decoder(post_quant_conv ? post_quant_conv(latent) : latent);
 }
 
+torch::Tensor AutoencoderKLImpl::encode_latent(const torch::Tensor& image) {
+  return (encode(image).mean - config_.shift_factor) * config_.scaling_factor;
+}
+
+torch::Tensor AutoencoderKLImpl::decode_latent(const torch::Tensor& latent) {
+  auto images = decode(latent / config_.scaling_factor + config_.shift_factor);
+  if (!torch::isfinite(images).all().item<bool>())
+    throw NumericError("the VAE decoded NaN or Inf (try another seed or sampler, or fewer steps)");
+  return images;
+}
+
 }  // namespace gen::nn

@@ -11,19 +11,6 @@ namespace gen::nn {
 namespace fs = std::filesystem;
 namespace {
 
-fs::path adapter_weights_in(const fs::path& dir) {
-  for (const char* name : {"diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors"})
-    if (fs::exists(dir / name)) return dir / name;
-  throw InputError("no diffusion_pytorch_model.safetensors in " + dir.string() +
-                   " (only safetensors weights are supported; convert .bin files first)");
-}
-
-ShapeMap shapes_in(const SafeTensorsFile& f) {
-  ShapeMap shapes;
-  for (const auto& t : f.tensors()) shapes[t.name] = t.shape;
-  return shapes;
-}
-
 std::string list_string(const std::vector<int64_t>& v) {
   std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
@@ -77,7 +64,7 @@ MotionAdapter build_and_load(const MotionAdapterConfig& config, const SafeTensor
 MotionAdapter load_motion_adapter(const fs::path& path, const MotionAdapterHints& hints) {
   if (fs::is_directory(path)) {
     const auto config = MotionAdapterConfig::from_json_file(path / "config.json");
-    const auto file = SafeTensorsFile::open(adapter_weights_in(path));
+    const auto file = SafeTensorsFile::open(find_weights_file(path, "diffusion_pytorch_model"));
     check_config_matches_weights(config, file, path / "config.json");
     return build_and_load(config, file);
   }

@@ -88,4 +88,17 @@ LoadReport load_state_dict(torch::nn::Module& module, const SafeTensorsFile& fil
   return load_state_dict(module, shapes, [&](const std::string& key) { return file.get(key); }, options);
 }
 
+std::filesystem::path find_weights_file(const std::filesystem::path& dir, const std::string& stem) {
+  for (const auto& name : {stem + ".safetensors", stem + ".fp16.safetensors"})
+    if (std::filesystem::exists(dir / name)) return dir / name;
+  throw InputError("no " + stem + ".safetensors in " + dir.string() +
+                   " (only safetensors weights are supported; convert .bin files first)");
+}
+
+ShapeMap shapes_in(const SafeTensorsFile& file) {
+  ShapeMap shapes;
+  for (const auto& t : file.tensors()) shapes[t.name] = t.shape;
+  return shapes;
+}
+
 }  // namespace gen::nn

@@ -1,6 +1,7 @@
 #include <gen/nn/timestep_embedding.h>
 
 #include <cmath>
+#include <string>
 
 #include <torch/nn/functional/activation.h>
 
@@ -23,6 +24,18 @@ torch::Tensor timestep_sinusoidal(const torch::Tensor& timesteps, int64_t dim, b
   if (flip_sin_to_cos) emb = torch::cat({emb.narrow(1, half, half), emb.narrow(1, 0, half)}, -1);
   if (dim % 2 == 1) emb = torch::constant_pad_nd(emb, {0, 1});
   return emb;
+}
+
+torch::Tensor sinusoidal_position_table(int64_t dim, int64_t length) {
+  if (dim <= 0 || dim % 2 != 0 || length < 0)
+    throw ModelError("a sinusoidal position table needs a positive even width, got " + std::to_string(dim));
+  // Integer positions times float32 frequencies, as the Python references compute them.
+  auto position = torch::arange(length, torch::kInt64).unsqueeze(1).to(torch::kFloat32);
+  auto div_term = torch::exp(torch::arange(0, dim, 2, torch::kInt64).to(torch::kFloat32) *
+                             static_cast<float>(-std::log(10000.0) / static_cast<double>(dim)));
+  auto angles = position * div_term;  // [length, dim/2]
+  // Interleave: stacking on a new last axis puts sin(p w_i) at 2i and cos(p w_i) at 2i+1.
+  return torch::stack({torch::sin(angles), torch::cos(angles)}, -1).reshape({length, dim});
 }
 
 torch::Tensor broadcast_timesteps(const torch::Tensor& timesteps, int64_t batch) {

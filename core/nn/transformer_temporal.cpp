@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <gen/error.h>
+#include <gen/nn/timestep_embedding.h>
 
 #include "nn/nn_util.h"
 
@@ -31,16 +32,7 @@ void check_temporal_options(const TemporalTransformerOptions& o, const std::stri
 }
 
 SinusoidalPositionalEmbeddingImpl::SinusoidalPositionalEmbeddingImpl(int64_t embed_dim, int64_t max_seq_length) {
-  // Same float32 operations as diffusers: int positions times float32 frequencies.
-  auto position = torch::arange(max_seq_length, torch::kInt64).unsqueeze(1).to(torch::kFloat32);
-  auto div_term = torch::exp(torch::arange(0, embed_dim, 2, torch::kInt64).to(torch::kFloat32) *
-                             static_cast<float>(-std::log(10000.0) / static_cast<double>(embed_dim)));
-  auto table = torch::zeros({1, max_seq_length, embed_dim});
-  auto angles = position * div_term;
-  using torch::indexing::Slice;
-  table.index_put_({0, Slice(), Slice(0, torch::indexing::None, 2)}, torch::sin(angles));
-  table.index_put_({0, Slice(), Slice(1, torch::indexing::None, 2)}, torch::cos(angles));
-  pe = register_buffer("pe", table);
+  pe = register_buffer("pe", sinusoidal_position_table(embed_dim, max_seq_length).unsqueeze(0));
 }
 
 torch::Tensor SinusoidalPositionalEmbeddingImpl::forward(const torch::Tensor& x) {

@@ -14,14 +14,6 @@ namespace gen::nn {
 namespace fs = std::filesystem;
 namespace {
 
-// The first existing weights file of a diffusers component folder.
-fs::path weights_in(const fs::path& dir, const std::string& stem) {
-  for (const auto& name : {stem + ".safetensors", stem + ".fp16.safetensors"})
-    if (fs::exists(dir / name)) return dir / name;
-  throw InputError("no " + stem + ".safetensors in " + dir.string() +
-                   " (only safetensors weights are supported; convert .bin files first)");
-}
-
 template <typename Module>
 void load_folder_weights(Module& m, const fs::path& file, bool strict) {
   LoadOptions o;
@@ -127,21 +119,21 @@ int detect_sd_version(const UNet2DConditionConfig& unet) { return unet.cross_att
 
 UNet2DConditionModel load_diffusers_unet(const fs::path& dir, bool strict) {
   UNet2DConditionModel m(UNet2DConditionConfig::from_json_file(dir / "config.json"));
-  load_folder_weights(m, weights_in(dir, "diffusion_pytorch_model"), strict);
+  load_folder_weights(m, find_weights_file(dir, "diffusion_pytorch_model"), strict);
   m->eval();
   return m;
 }
 
 AutoencoderKL load_diffusers_vae(const fs::path& dir, bool strict) {
   AutoencoderKL m(AutoencoderKLConfig::from_json_file(dir / "config.json"));
-  load_folder_weights(m, weights_in(dir, "diffusion_pytorch_model"), strict);
+  load_folder_weights(m, find_weights_file(dir, "diffusion_pytorch_model"), strict);
   m->eval();
   return m;
 }
 
 ClipTextModel load_diffusers_text_encoder(const fs::path& dir, bool strict) {
   ClipTextModel m(ClipTextConfig::from_json_file(dir / "config.json"));
-  load_folder_weights(m, weights_in(dir, "model"), strict);
+  load_folder_weights(m, find_weights_file(dir, "model"), strict);
   m->eval();
   return m;
 }

@@ -41,9 +41,13 @@ void add_block(nlohmann::json& j, const Request& r) {
       j["views"] = r.shape3d.views;
       break;
     case Modality::motion:
+      j["duration"] = r.motion.duration;
       j["frames"] = r.motion.frames;
       j["fps"] = r.motion.fps;
       j["skeleton"] = r.motion.skeleton;
+      if (!r.motion.init.empty()) j["init"] = r.motion.init;
+      if (!r.motion.keep_frames.empty()) j["keep_frames"] = r.motion.keep_frames;
+      if (!r.motion.keep_joints.empty()) j["keep_joints"] = r.motion.keep_joints;
       break;
   }
 }

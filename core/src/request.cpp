@@ -91,9 +91,16 @@ std::vector<RequestField> shape3d_fields() {
 
 std::vector<RequestField> motion_fields() {
   return {
-      int_field("frames", "", "Number of frames (0 = model default)", 0, 100000, GEN_MEMBER(motion.frames)),
+      number_field("duration", "Length in seconds (0 = model default)", 0.1, 3600.0, GEN_MEMBER(motion.duration)),
+      int_field("frames", "", "Length in frames, instead of --duration (0 = model default)", 0, 100000,
+                GEN_MEMBER(motion.frames)),
       number_field("fps", "Frames per second (0 = model default)", 1, 1000, GEN_MEMBER(motion.fps)),
       text_field("skeleton", "", "Skeleton to pose (default: the model's)", GEN_MEMBER(motion.skeleton)),
+      text_field("init", "-i", "A motion to edit (.bvh, .json, .npy)", GEN_MEMBER(motion.init), true),
+      text_field("keep-frames", "", "In-betweening: keep the input's first and last frames, \"N\" or \"FIRST:LAST\"",
+                 GEN_MEMBER(motion.keep_frames)),
+      text_field("keep-joints", "", "Body-part editing: keep these joints of the input (upper, lower or joint names)",
+                 GEN_MEMBER(motion.keep_joints)),
   };
 }
 

@@ -28,18 +28,11 @@ PromptEncoding StableDiffusionPipeline::encode_prompt(const std::string& prompt,
 }
 
 torch::Tensor StableDiffusionPipeline::encode_image(const torch::Tensor& images) {
-  const auto& c = models_.vae_config;
-  auto posterior = loaded(models_.vae, "VAE")->encode(images);
-  // The mean, not a sample: the same init image always gives the same latent.
-  return (posterior.mean - c.shift_factor) * c.scaling_factor;
+  return loaded(models_.vae, "VAE")->encode_latent(images);
 }
 
 torch::Tensor StableDiffusionPipeline::decode(const torch::Tensor& latents) {
-  const auto& c = models_.vae_config;
-  auto images = loaded(models_.vae, "VAE")->decode(latents / c.scaling_factor + c.shift_factor);
-  if (!torch::isfinite(images).all().item<bool>())
-    throw gen::NumericError("the VAE decoded NaN or Inf (try another seed or sampler, or fewer steps)");
-  return images;
+  return loaded(models_.vae, "VAE")->decode_latent(latents);
 }
 
 CanvasLatents StableDiffusionPipeline::encode_canvas(const Canvas& canvas, int64_t height, int64_t width) {

@@ -115,27 +115,19 @@ gen::nn::PromptEncoding VideoGenerator::encode_prompt(const gen::Request& r, con
 
 torch::Tensor VideoGenerator::encode_frames(const torch::Tensor& frames, int64_t chunk) {
   if (vae_.is_empty()) vae_ = checkpoint_->load_vae();
-  const auto& c = checkpoint_->vae_config();
   std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < frames.size(0); i += chunk) {
-    auto posterior = vae_->encode(frames.narrow(0, i, std::min(chunk, frames.size(0) - i)));
-    parts.push_back((posterior.mean - c.shift_factor) * c.scaling_factor);  // the mean: same input, same latent
-  }
+  for (int64_t i = 0; i < frames.size(0); i += chunk)
+    parts.push_back(vae_->encode_latent(frames.narrow(0, i, std::min(chunk, frames.size(0) - i))));
   return torch::cat(parts, 0).permute({1, 0, 2, 3}).unsqueeze(0);
 }
 
 torch::Tensor VideoGenerator::decode_frames(const torch::Tensor& latents, int64_t chunk) {
   if (vae_.is_empty()) vae_ = checkpoint_->load_vae();
-  const auto& c = checkpoint_->vae_config();
   const auto frames = latents[0].permute({1, 0, 2, 3});  // [F, C, h, w]
   std::vector<torch::Tensor> parts;
   for (int64_t i = 0; i < frames.size(0); i += chunk)
-    parts.push_back(vae_->decode(frames.narrow(0, i, std::min(chunk, frames.size(0) - i)) / c.scaling_factor +
-                                 c.shift_factor));
-  auto out = torch::cat(parts, 0);
-  if (!torch::isfinite(out).all().item<bool>())
-    throw gen::NumericError("the VAE decoded NaN or Inf (try another seed or sampler, or fewer steps)");
-  return out;
+    parts.push_back(vae_->decode_latent(frames.narrow(0, i, std::min(chunk, frames.size(0) - i))));
+  return torch::cat(parts, 0);
 }
 
 gen::nn::UNetMotionModel& VideoGenerator::motion_unet() {

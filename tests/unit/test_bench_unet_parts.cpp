@@ -12,6 +12,8 @@
 #include <gen/error.h>
 #include <gen/nn/unet_motion_model.h>
 
+#include "tiny_motion_unet.h"
+
 namespace {
 
 using gen::bench::UNetPart;
@@ -20,25 +22,8 @@ constexpr int64_t kClips = 2, kFrames = 4, kLatent = 8, kImages = kClips * kFram
 
 // Two stages, 32 and 64 wide; the second stage has no cross-attention, so its up stage's
 // motion modules are UpBlockMotion's (32 norm groups).
-gen::nn::UNet2DConditionConfig tiny_unet() {
-  gen::nn::UNet2DConditionConfig c;
-  c.block_out_channels = {32, 64};
-  c.down_block_types = {"CrossAttnDownBlock2D", "DownBlock2D"};
-  c.up_block_types = {"UpBlock2D", "CrossAttnUpBlock2D"};
-  c.layers_per_block = 1;
-  c.num_attention_heads = {2, 2};
-  c.transformer_layers_per_block = {1, 1};
-  c.cross_attention_dim = 16;
-  return c;
-}
-
-gen::nn::MotionAdapterConfig tiny_adapter() {
-  gen::nn::MotionAdapterConfig a;
-  a.block_out_channels = {32, 64};
-  a.motion_layers_per_block = 1;
-  a.motion_num_attention_heads = 4;
-  return a;
-}
+gen::nn::UNet2DConditionConfig tiny_unet() { return gen::test::tiny_motion_unet_config(2); }
+gen::nn::MotionAdapterConfig tiny_adapter() { return gen::test::tiny_motion_adapter_config(32, 4); }
 
 // One motion module (TransformerTemporalModel, one block) on T = images x side^2 tokens
 // of width C in sequences of F frames, 2 FLOPs per multiply-add:

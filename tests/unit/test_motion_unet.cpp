@@ -16,6 +16,7 @@
 #include <gen/safetensors.h>
 
 #include "test_util.h"
+#include "tiny_motion_unet.h"
 
 namespace {
 
@@ -23,25 +24,8 @@ using gen::nn::MotionAdapter;
 using gen::nn::MotionAdapterConfig;
 using gen::nn::UNetMotionConfig;
 
-gen::nn::UNet2DConditionConfig tiny_unet_config() {
-  gen::nn::UNet2DConditionConfig c;
-  c.block_out_channels = {32, 64};
-  c.down_block_types = {"CrossAttnDownBlock2D", "DownBlock2D"};
-  c.up_block_types = {"UpBlock2D", "CrossAttnUpBlock2D"};
-  c.layers_per_block = 1;
-  c.num_attention_heads = {8, 8};
-  c.transformer_layers_per_block = {1, 1};
-  c.cross_attention_dim = 16;
-  return c;
-}
-
-MotionAdapterConfig tiny_adapter_config() {
-  MotionAdapterConfig c;
-  c.block_out_channels = {32, 64};
-  c.motion_layers_per_block = 1;
-  c.motion_max_seq_length = 8;
-  return c;
-}
+gen::nn::UNet2DConditionConfig tiny_unet_config() { return gen::test::tiny_motion_unet_config(); }
+MotionAdapterConfig tiny_adapter_config() { return gen::test::tiny_motion_adapter_config(); }
 
 // The message of the gen::ModelError `f` throws ("" when it throws none).
 std::string model_error(const std::function<void()>& f) {

@@ -154,6 +154,48 @@ TEST(Trainer, OffsetNoiseAddsAPerChannelMean) {
   EXPECT_NEAR(loss_with(1.0), 2.0, 0.25);  // 512 per-channel draws: std of the mean 0.06
 }
 
+// Sample prediction of zeros on data that is 0 on valid frames and 100 on padding:
+// the loss sees the padding only when the batch carries no weights.
+class PaddedTask : public ZeroPredictor {
+ public:
+  gen::TrainingBatch next_batch(int64_t, at::Generator&) override {
+    gen::TrainingBatch b;
+    b.x0 = torch::zeros({8, 3, 10});
+    b.x0.narrow(2, 6, 4).fill_(100.0);
+    if (weighted) {
+      b.weight = torch::ones({8, 1, 10});
+      b.weight.narrow(2, 6, 4).zero_();
+    }
+    return b;
+  }
+  torch::Tensor auxiliary_loss(const gen::TrainingBatch& batch, const torch::Tensor& x0_estimate,
+                               const torch::Tensor& t) override {
+    if (!auxiliary) return {};
+    seen_estimate = x0_estimate.detach();
+    EXPECT_EQ(t.size(0), batch.x0.size(0));
+    return torch::full({}, 7.0) + 0 * w.sum();
+  }
+  bool weighted = false, auxiliary = false;
+  torch::Tensor seen_estimate;
+};
+
+TEST(Trainer, LossWeightsIgnorePaddingAndAuxiliaryLossIsAdded) {
+  auto config = small_config();
+  config.cond_dropout = 0;
+  config.prediction_type = gen::PredictionType::sample;
+  auto loss_of = [&](bool weighted, bool auxiliary) {
+    PaddedTask task;
+    task.weighted = weighted, task.auxiliary = auxiliary;
+    gen::Trainer trainer(task, config, alphas());
+    const double loss = trainer.train_step();
+    if (auxiliary) EXPECT_TRUE(torch::equal(task.seen_estimate, torch::zeros({8, 3, 10})));
+    return loss;
+  };
+  EXPECT_NEAR(loss_of(false, false), 100.0 * 100.0 * 0.4, 1e-3);
+  EXPECT_NEAR(loss_of(true, false), 0.0, 1e-6);
+  EXPECT_NEAR(loss_of(true, true), 7.0, 1e-6);
+}
+
 // A conv -> group norm -> linear -> layer norm network on [B, 2, 8, 8] data that
 // records the type its convolution computed in.
 class ConvNormTask : public gen::TrainingTask {
@@ -237,6 +279,13 @@ TEST(TrainParts, MinSnrWeightsAndTargets) {
   auto a = torch::tensor(0.6), s = torch::tensor(0.8);
   EXPECT_TRUE(torch::allclose(gen::training_target(P::v_prediction, x0, eps, a, s), 0.6 * eps - 0.8 * x0));
   EXPECT_TRUE(torch::allclose(gen::training_target(P::flow, x0, eps, a, s), eps - x0));
+  for (auto type : {P::epsilon, P::v_prediction, P::sample, P::flow}) {
+    // The auxiliary loss sees prediction_to_x0 of the prediction: it must invert the target.
+    auto a_t = type == P::flow ? 1 - s : a;  // flow: x_t = (1 - sigma) x0 + sigma eps
+    auto x_t = a_t * x0 + s * eps;
+    auto estimate = gen::prediction_to_x0(type, gen::training_target(type, x0, eps, a_t, s), x_t, a_t, s);
+    EXPECT_TRUE(torch::allclose(estimate, x0, 1e-5, 1e-5)) << static_cast<int>(type);
+  }
 }
 
 TEST(TrainParts, WarmupThenCosine) {

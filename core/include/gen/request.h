@@ -52,9 +52,13 @@ struct Shape3dParams {
 };
 
 struct MotionParams {
-  int frames = 0;
+  double duration = 0;     // seconds; frames = duration * fps
+  int frames = 0;          // alternatively the length in frames
   double fps = 0;
   std::string skeleton;    // skeleton / rig name
+  std::string init;        // a motion to edit (.bvh, .json, .npy)
+  std::string keep_frames; // in-betweening: the input frames kept, "N" or "FIRST:LAST" counts
+  std::string keep_joints; // body-part editing: the input joints kept ("upper", "lower", names)
 };
 
 struct Request {

@@ -48,6 +48,9 @@ struct TrainingBatch {
   torch::Tensor x0;            // [B, ...] clean data in diffusion space
   Conditioning cond;           // per-sample conditioning (may be empty)
   Conditioning null_cond;      // the "no condition" conditioning (batch 1 or B)
+  // Optional per-element loss weights broadcastable to x0 (0 on padding frames of
+  // variable-length data); the diffusion loss is then a weighted mean per sample.
+  torch::Tensor weight;
 };
 
 class GEN_API TrainingTask {
@@ -63,6 +66,11 @@ class GEN_API TrainingTask {
   // return their own scalar loss for a batch and get the same optimizer, EMA,
   // checkpoints and exact resume; an undefined tensor means "the diffusion loss".
   virtual torch::Tensor custom_loss(const TrainingBatch& batch, at::Generator& generator);
+  // Extra loss terms on the network's clean-data estimate, added to the diffusion loss
+  // (MDM's joint position, velocity and foot-contact losses); `t` is the timestep of
+  // each sample. An undefined tensor (the default) adds nothing.
+  virtual torch::Tensor auxiliary_loss(const TrainingBatch& batch, const torch::Tensor& x0_estimate,
+                                       const torch::Tensor& t);
 };
 
 class GEN_API Trainer {

@@ -150,6 +150,10 @@ torch::Tensor TrainingTask::predict(const torch::Tensor&, const torch::Tensor&, 
 
 torch::Tensor TrainingTask::custom_loss(const TrainingBatch&, at::Generator&) { return {}; }
 
+torch::Tensor TrainingTask::auxiliary_loss(const TrainingBatch&, const torch::Tensor&, const torch::Tensor&) {
+  return {};
+}
+
 torch::Tensor Trainer::predict(const torch::Tensor& x_t, const torch::Tensor& t, const Conditioning& cond) {
   BFloat16Autocast autocast(config_.precision == "bf16");
   return task_.predict(x_t, t, cond).to(x_t.scalar_type());
@@ -195,9 +199,18 @@ torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
   auto target = training_target(config_.prediction_type, x0, eps, a, s);
   std::vector<int64_t> dims;
   for (int64_t d = 1; d < x0.dim(); ++d) dims.push_back(d);
-  auto per_sample = (prediction - target).pow(2).mean(dims);
+  auto squared = (prediction - target).pow(2);
+  torch::Tensor per_sample;
+  if (batch.weight.defined()) {
+    auto w = batch.weight.to(squared.scalar_type()).expand_as(squared);
+    per_sample = (squared * w).sum(dims) / w.sum(dims).clamp_min(1e-8);
+  } else {
+    per_sample = squared.mean(dims);
+  }
   auto snr = (a * a / (s * s).clamp_min(1e-20)).reshape({n});
-  return (per_sample * min_snr_weight(config_.prediction_type, snr, config_.min_snr_gamma)).mean();
+  auto loss = (per_sample * min_snr_weight(config_.prediction_type, snr, config_.min_snr_gamma)).mean();
+  auto extra = task_.auxiliary_loss(batch, prediction_to_x0(config_.prediction_type, prediction, x_t, a, s), t);
+  return extra.defined() ? loss + extra : loss;
 }
 
 double Trainer::train_step() {

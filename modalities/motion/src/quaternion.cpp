@@ -142,7 +142,8 @@ torch::Tensor quat_to_euler(const torch::Tensor& q, const std::string& order) {
   const double s = ((j - i + 3) % 3 == 1) ? 1.0 : -1.0;
   auto r = quat_to_matrix(q);
   auto at = [&](int a, int b) { return r.select(-2, a).select(-1, b); };
-  auto beta = torch::asin((s * at(i, k)).clamp(-1.0, 1.0));
+  // atan2 rather than asin: asin loses half the digits near +-90 degrees.
+  auto beta = torch::atan2(s * at(i, k), torch::sqrt(at(i, i).pow(2) + at(i, j).pow(2)));
   auto alpha = torch::atan2(-s * at(j, k), at(k, k));
   auto gamma = torch::atan2(-s * at(i, j), at(i, i));
   // Gimbal lock (|β| = 90°): α and γ share one degree of freedom; put it all in α.

@@ -82,6 +82,8 @@ const Skeleton& smpl22() {
   return s;
 }
 
+bool same_layout(const Skeleton& a, const Skeleton& b) { return a.joints == b.joints && a.parents == b.parents; }
+
 const Skeleton& skeleton_by_name(const std::string& name) {
   if (name == "smpl22" || name == "smpl" || name == "humanml3d") return smpl22();
   throw UsageError("unknown skeleton '" + name + "' (known: smpl22)");

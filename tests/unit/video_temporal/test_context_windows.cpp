@@ -4,6 +4,7 @@
 #include <gen/nn/unet_motion_model.h>
 
 #include "test_util.h"
+#include "tiny_motion_unet.h"
 #include "video_temporal.h"
 
 namespace {
@@ -46,20 +47,9 @@ TEST(ContextWindows, WeightsPeakMidWindow) {
 }
 
 gen::nn::UNetMotionModel tiny_motion_unet(bool zero_motion) {
-  gen::nn::UNet2DConditionConfig u;
-  u.block_out_channels = {32, 64};
-  u.down_block_types = {"CrossAttnDownBlock2D", "DownBlock2D"};
-  u.up_block_types = {"UpBlock2D", "CrossAttnUpBlock2D"};
-  u.layers_per_block = 1;
-  u.num_attention_heads = {8, 8};
-  u.transformer_layers_per_block = {1, 1};
-  u.cross_attention_dim = 16;
-  gen::nn::MotionAdapterConfig a;
-  a.block_out_channels = {32, 64};
-  a.motion_layers_per_block = 1;
-  a.motion_max_seq_length = 8;
   torch::manual_seed(5);
-  auto model = gen::nn::from_unet_and_adapter(gen::nn::UNet2DConditionModel(u), gen::nn::MotionAdapter(a));
+  auto model = gen::nn::from_unet_and_adapter(gen::nn::UNet2DConditionModel(gen::test::tiny_motion_unet_config()),
+                                              gen::nn::MotionAdapter(gen::test::tiny_motion_adapter_config()));
   if (zero_motion) {
     torch::NoGradGuard g;
     for (auto& p : model->named_parameters())

@@ -54,6 +54,11 @@ class GEN_API AutoencoderKLImpl : public torch::nn::Module {
   torch::Tensor moments(const torch::Tensor& image);  // quant_conv(encoder(image)), [B, 2*latent, h, w]
   DiagonalGaussian encode(const torch::Tensor& image);
   torch::Tensor decode(const torch::Tensor& latent);  // unscaled latent -> image in ~[-1, 1]
+  // What pipelines diffuse in: the posterior mean (the same image always gives the same
+  // latent), shifted and scaled by the config; and back to images, refusing NaN/Inf
+  // with a gen::NumericError.
+  torch::Tensor encode_latent(const torch::Tensor& image);
+  torch::Tensor decode_latent(const torch::Tensor& latent);
   const AutoencoderKLConfig& config() const { return config_; }
 
   VaeEncoder encoder{nullptr};

@@ -2,6 +2,7 @@
 // looked up under its own name in a tensor map. Missing keys, unexpected keys and
 // shape mismatches are collected and reported together.
 #pragma once
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -55,5 +56,12 @@ GEN_API LoadReport load_state_dict(torch::nn::Module& module, const SafeTensorsF
                                    const LoadOptions& options = {});
 
 GEN_API std::string shape_string(torch::IntArrayRef shape);
+
+// The weights file of a diffusers/transformers component folder: <stem>.safetensors or
+// <stem>.fp16.safetensors; a gen::InputError when neither exists (.bin is not read).
+GEN_API std::filesystem::path find_weights_file(const std::filesystem::path& dir, const std::string& stem);
+
+// One shape per tensor of a file, by name.
+GEN_API ShapeMap shapes_in(const SafeTensorsFile& file);
 
 }  // namespace gen::nn

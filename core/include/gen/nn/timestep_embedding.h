@@ -15,6 +15,12 @@ namespace gen::nn {
 GEN_API torch::Tensor timestep_sinusoidal(const torch::Tensor& timesteps, int64_t dim, bool flip_sin_to_cos,
                                           double freq_shift, double scale = 1.0, double max_period = 10000.0);
 
+// The interleaved sinusoidal position table of "Attention is all you need", float32
+// [length, dim]: row p = [sin(p w_0), cos(p w_0), sin(p w_1), ...], w_i = exp(-2i ln(10000) / dim),
+// with torch's float32 op order (diffusers' SinusoidalPositionalEmbedding and MDM's
+// PositionalEncoding build exactly this table). dim must be even.
+GEN_API torch::Tensor sinusoidal_position_table(int64_t dim, int64_t length);
+
 // Broadcasts a scalar / one-element timestep to the batch and checks a [B] one.
 GEN_API torch::Tensor broadcast_timesteps(const torch::Tensor& timesteps, int64_t batch);
 

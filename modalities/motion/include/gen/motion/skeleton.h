@@ -34,6 +34,10 @@ GEN_API void check_skeleton(const Skeleton& skeleton);
 // feet pointing forward). The rest pose's lowest point (the toes) is 0.95 m below the pelvis.
 GEN_API const Skeleton& smpl22();
 
+// True when both have the same joint names in the same order with the same parents
+// (offsets may differ: the same rig with other proportions or another rest pose).
+GEN_API bool same_layout(const Skeleton& a, const Skeleton& b);
+
 // Skeletons by name ("smpl22"); throws gen::UsageError listing the known names.
 GEN_API const Skeleton& skeleton_by_name(const std::string& name);
 

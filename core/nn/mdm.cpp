@@ -1,0 +1,82 @@
+#include <gen/nn/mdm.h>
+
+#include <string>
+
+#include <gen/error.h>
+#include <gen/nn/timestep_embedding.h>
+
+#include "nn/nn_util.h"
+
+namespace gen::nn {
+namespace {
+
+std::string shape_text(const torch::Tensor& t) { return shape_string(t.sizes()); }
+
+}  // namespace
+
+// Registration order is MDM's __init__ order, so named_parameters() lists the tensors
+// as PyTorch does.
+MdmTransformerImpl::MdmTransformerImpl(const MdmConfig& config) : config_(config) {
+  config_.validate();
+  const int64_t d = config_.latent_dim;
+  input_process_ = register_module("input_process", MdmInputProcess(config_.input_feats(), d));
+  sequence_pos_encoder_ = register_module(
+      "sequence_pos_encoder", MdmPositionalEncoding(d, config_.pos_embed_max_len, config_.dropout));
+  seqTransEncoder_ = register_module("seqTransEncoder", TransformerEncoder(config_.encoder_options()));
+  // The timestep embedder holds the same position table (one tensor, two names).
+  embed_timestep_ = register_module("embed_timestep", MdmTimestepEmbedder(d, sequence_pos_encoder_));
+  embed_text_ = register_module("embed_text", detail::linear(config_.clip_dim, d));
+  output_process_ = register_module("output_process", MdmOutputProcess(d, config_.njoints, config_.nfeats));
+}
+
+void MdmTransformerImpl::check_inputs(const torch::Tensor& x, const torch::Tensor& text_embed) const {
+  if (x.dim() != 4 || x.size(1) != config_.njoints || x.size(2) != config_.nfeats)
+    throw UsageError("MDM input must be [B, " + std::to_string(config_.njoints) + ", " +
+                     std::to_string(config_.nfeats) + ", frames], got " + shape_text(x));
+  if (x.size(3) == 0) throw UsageError("MDM input has no frames");
+  if (!text_embed.defined() || text_embed.dim() != 2 || text_embed.size(0) != x.size(0) ||
+      text_embed.size(1) != config_.clip_dim)
+    throw UsageError("MDM text feature must be [" + std::to_string(x.size(0)) + ", " +
+                     std::to_string(config_.clip_dim) + "], got " +
+                     (text_embed.defined() ? shape_text(text_embed) : std::string("none")));
+}
+
+// MDM's src_key_padding_mask: the condition token is always a valid key, frames are
+// padding where the mask says invalid.
+torch::Tensor MdmTransformerImpl::key_padding(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) const {
+  if (frame_mask.dim() != 2 || frame_mask.size(0) != batch || frame_mask.size(1) != frames)
+    throw UsageError("MDM frame mask must be [" + std::to_string(batch) + ", " + std::to_string(frames) + "], got " +
+                     shape_text(frame_mask));
+  auto valid = frame_mask.to(torch::kBool);
+  auto token = torch::zeros({batch, 1}, valid.options());
+  return torch::cat({token, valid.logical_not()}, 1);
+}
+
+torch::Tensor MdmTransformerImpl::embed_timestep(const torch::Tensor& timesteps) {
+  return embed_timestep_(timesteps);
+}
+
+torch::Tensor MdmTransformerImpl::embed_text(const torch::Tensor& text_embed, const torch::Tensor& uncond) {
+  if (!uncond.defined()) return embed_text_(text_embed);
+  if (uncond.numel() != text_embed.size(0))
+    throw UsageError("MDM uncond must have one entry per batch item (" + std::to_string(text_embed.size(0)) +
+                     "), got " + shape_text(uncond));
+  // Exactly MDM's mask_cond(force_mask): the feature becomes zeros, the bias remains.
+  return embed_text_(text_embed.masked_fill(uncond.reshape({-1, 1}).to(text_embed.device(), torch::kBool), 0.0));
+}
+
+torch::Tensor MdmTransformerImpl::input_process(const torch::Tensor& x) { return input_process_(x); }
+
+torch::Tensor MdmTransformerImpl::forward(const torch::Tensor& x, const torch::Tensor& timesteps,
+                                          const torch::Tensor& text_embed, const torch::Tensor& frame_mask,
+                                          const torch::Tensor& uncond) {
+  check_inputs(x, text_embed);
+  const int64_t B = x.size(0), F = x.size(3);
+  const auto emb = embed_text(text_embed, uncond) + embed_timestep(broadcast_timesteps(timesteps, B));
+  auto seq = sequence_pos_encoder_(torch::cat({emb.unsqueeze(1), input_process(x)}, 1));  // [B, 1+F, d]
+  const auto padding = config_.mask_frames && frame_mask.defined() ? key_padding(frame_mask, B, F) : torch::Tensor();
+  seq = seqTransEncoder_(seq, padding);
+  return output_process_(seq.narrow(1, 1, F));
+}
+
+}  // namespace gen::nn
