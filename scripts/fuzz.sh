@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
 # N seconds in total (default 60): the safetensors reader and the video reader get 1/3
-# each, the BVH reader 1/6, the motion dataset's clips.jsonl reader the rest. Exits
-# non-zero when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzer
-# links the shapes world from the gen build ($GEN_BUILD_DIR, default build/), so build
-# gen first.
+# each, the BVH reader 1/6, and the two dataset JSONL readers (the shapes world's
+# clips.jsonl, the humans world's motions.jsonl) the rest, half each. Exits non-zero
+# when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link
+# their worlds from the gen build ($GEN_BUILD_DIR, default build/), so build gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
 video=modalities/video
 motion=modalities/motion
 shapes=worlds/shapes
+humans=worlds/humans
 build_dir=${GEN_BUILD_DIR:-build}
 
 # build BINARY "FLAGS..." SOURCES... -- LIBS...: (re)builds when a source or header is newer.
@@ -26,7 +27,8 @@ build() {
   while [ "$1" != "--" ]; do sources+=("$1"); shift; done
   shift; libs=("$@")
   local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
-                 "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h)
+                 "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
+                 "$humans"/include/gen/humans/*.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
     # shellcheck disable=SC2086
@@ -99,6 +101,22 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((seconds - 2 * (seconds / 3) - seconds / 6)) 4096
+jsonl_seconds=$((seconds - 2 * (seconds / 3) - seconds / 6))
+fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 2)) 4096
+
+# Humans motion dataset records (motions.jsonl): the same arrangement, over the humans
+# world's libgen_humans; seeds are records `gen data motion` writes.
+if [ ! -f "$lib/libgen_humans.so" ]; then
+  echo "fuzz.sh: no $lib/libgen_humans.so; build gen first (scripts/setup.sh)" >&2
+  exit 1
+fi
+build "$out/motion_jsonl_fuzz" "$sanitize -I$humans/include -Imodalities/motion/include" fuzz/motion_jsonl_fuzz.cpp \
+  "$humans"/src/motion_record.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_humans -lgen_motion -lgen_core
+mkdir -p "$out/motion_corpus"
+rm -rf "$out/motion_data"
+"$build_dir/bin/gen" data motion -o "$out/motion_data" --train 16 --heldout 6 -q > /dev/null
+split -l 1 "$out/motion_data/train/motions.jsonl" "$out/motion_corpus/train-"
+split -l 1 "$out/motion_data/heldout/motions.jsonl" "$out/motion_corpus/heldout-"
+fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds - jsonl_seconds / 2)) 4096
 
 exit "$failed"

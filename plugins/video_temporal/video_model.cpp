@@ -35,7 +35,8 @@ bool is_pipeline_folder(const fs::path& dir) {
 // A single file is an adapter when its tensors are motion modules (read from the header only).
 bool is_adapter_file(const fs::path& file) {
   try {
-    for (const auto& info : gen::SafeTensorsFile::open(file).tensors())
+    const auto weights = gen::SafeTensorsFile::open(file);  // kept alive: tensors() refers into it
+    for (const auto& info : weights.tensors())
       if (info.name.find(".motion_modules.") != std::string::npos) return true;
   } catch (const gen::Error&) {
   }

@@ -1,6 +1,7 @@
 // End-to-end: run the built `gen` and check files, exit codes and error lines.
 #include <cstdlib>
 
+#include <gen/humans/motion_dataset.h>
 #include <gen/image/image_io.h>
 
 #include "test_util.h"
@@ -145,6 +146,19 @@ TEST(Cli, UsageErrorsExitTwo) {
                         "does not exist");
   gen::test::expect_one_error_line(run_gen({}), 2, "");
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, DataMotionWritesADatasetItsReaderLoads) {
+  TempDir dir;
+  const auto data = (dir / "humans").string();
+  auto r = run_gen({"data", "motion", "-o", data, "--train", "4", "--heldout", "2", "-s", "3", "--max-frames", "140", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, data + "\n");
+  const auto heldout = gen::humans::load_motion_dataset(data, "heldout");
+  EXPECT_EQ(heldout.records.size(), 2u);
+  EXPECT_EQ(heldout.positions.size(1), 140);
+  gen::test::expect_one_error_line(run_gen({"data", "motion", "-o", data, "--fps", "5"}), 2, "--fps");
+  gen::test::expect_one_error_line(run_gen({"data", "motion", "-o", data, "--max-frames", "10"}), 2, "--max-frames");
 }
 
 TEST(Cli, FlagsAndOptionsAPluginDoesNotDeclareAreRefused) {

@@ -51,11 +51,19 @@ TEST(MotionCli, BadMotionFilesAndFormatsAreOneLine) {
   const auto env = walk_env(dir);
   // A motion input the library refuses: exit 3, one line naming the file and line.
   gen::test::write_text(dir / "bad.bvh", "HIERARCHY\nROOT hips\n{\nOFFSET 0 zero 0\n");
-  auto r = run_gen({"motion", "-m", "walk", "-p", "walk", "-O", "from=" + (dir / "bad.bvh").string(), "-o",
+  auto r = run_gen({"motion", "-m", "walk", "-p", "walk", "-i", (dir / "bad.bvh").string(), "-o",
                     (dir / "out.bvh").string(), "-q"},
                    env);
   gen::test::expect_one_error_line(r, 3, "bad.bvh:4: OFFSET value 'zero' is not a number");
   EXPECT_FALSE(fs::exists(dir / "out.bvh"));
+  // A good one goes through: a BVH in, JSON out.
+  r = run_gen({"motion", "-m", "walk", "-p", "walk", "--frames", "6", "-o", (dir / "walk.bvh").string(), "-q"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_gen({"motion", "-m", "walk", "-p", "walk", "-i", (dir / "walk.bvh").string(), "-o", (dir / "copy.json").string(),
+               "-q"},
+              env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(gen::motion::read_motion(dir / "copy.json").frame_count(), 6);
   // A file a motion cannot be written as: exit 2, naming the motion formats.
   r = run_gen({"motion", "-m", "walk", "-p", "walk", "-o", (dir / "walk.png").string(), "-q"}, env);
   gen::test::expect_one_error_line(r, 2, ".bvh, .json, .npy, .mp4, .webm, .gif");

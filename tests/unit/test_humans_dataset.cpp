@@ -17,6 +17,7 @@
 #include <gen/humans/heldout_split.h>
 #include <gen/humans/motion_dataset.h>
 #include <gen/humans/motion_record.h>
+#include <gen/motion/motion_io.h>
 #include <gen/safetensors.h>
 
 #include "test_util.h"
@@ -139,6 +140,7 @@ MotionDatasetOptions small_options(uint64_t seed = 3) {
   o.max_frames = 196;
   o.captions = 3;
   o.shard_size = 4;  // several files per split
+  o.examples = 1;
   return o;
 }
 
@@ -174,6 +176,12 @@ TEST(HumansDataset, WritesWhatItReadsBackAndRegenerates) {
   const auto heldout = load_motion_dataset(dir.path(), "heldout");
   ASSERT_EQ(heldout.records.size(), 3u);
   for (const auto& r : heldout.records) EXPECT_FALSE(r.heldout.empty()) << describe(r.spec);
+  // The example files show the first motion: its BVH reads back to the same positions.
+  EXPECT_GT(fs::file_size(dir / "train" / "example_0.mp4"), 1000u);
+  EXPECT_FALSE(fs::exists(dir / "train" / "example_1.mp4"));
+  const auto bvh = gen::motion::read_motion(dir / "train" / "example_0.bvh");
+  ASSERT_EQ(bvh.frame_count(), train.records[0].length);
+  EXPECT_LT((bvh.positions - train.positions[0].narrow(0, 0, bvh.frame_count())).abs().max().item<double>(), 1e-3);
   const auto meta = nlohmann::json::parse(bytes(dir / "dataset.json"));
   EXPECT_EQ(meta["skeleton"]["name"], "smpl22");
   EXPECT_EQ(meta["splits"]["train"]["files"].size(), 2u);
@@ -188,7 +196,7 @@ TEST(HumansDataset, TheSeedGivesTheSameBytes) {
   write_motion_dataset(b.path(), small_options(5), quiet);
   write_motion_dataset(c.path(), small_options(6), quiet);
   for (const char* file : {"dataset.json", "train/motions.jsonl", "train/motions_000.safetensors", "train/motions_001.safetensors",
-                           "heldout/motions.jsonl", "heldout/motions_000.safetensors"}) {
+                           "heldout/motions.jsonl", "heldout/motions_000.safetensors", "train/example_0.mp4", "train/example_0.bvh"}) {
     EXPECT_EQ(bytes(a / file), bytes(b / file)) << file;
     if (std::string(file) != "dataset.json") EXPECT_NE(bytes(a / file), bytes(c / file)) << file;
   }

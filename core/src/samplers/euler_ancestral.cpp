@@ -1,5 +1,6 @@
 // Euler ancestral (k-diffusion's sample_euler_ancestral, eta = 1): an Euler step down to
 // sigma_down, then fresh noise of scale sigma_up; diffusers' EulerAncestralDiscreteScheduler.
+#include <algorithm>
 #include <cmath>
 
 #include "samplers.h"
@@ -24,8 +25,12 @@ class EulerAncestral : public SigmaScaledSampler {
     check_index(i);
     float from = sigma(i), to = sigma(i + 1);
     auto x0 = sigma_x0(prediction_type(), out, x, from);
-    float up = std::sqrt(to * to * (from * from - to * to) / (from * from));
-    float down = std::sqrt(to * to - up * up);
+    // In double and clamped: with a cosine schedule's huge first sigma, up ~ to and
+    // to^2 - up^2 rounds below zero in float.
+    const double f = from, t = to;
+    const double up_d = std::sqrt(std::max(0.0, t * t * (f * f - t * t) / (f * f)));
+    const float up = static_cast<float>(up_d);
+    const float down = static_cast<float>(std::sqrt(std::max(0.0, t * t - up_d * up_d)));
     auto derivative = (x - x0) / from;
     auto prev = x + derivative * (down - from);
     return prev + noise.next(out) * up;

@@ -21,7 +21,8 @@ struct ActionContext {
   double fps = 20;
   double clock = 0;  // clip time of the action's first frame, so idle sway stays continuous across actions
   double duration_scale = 1;  // < 1 shortens a locomotion to fit a sequence into the clip
-  bool in_sequence = false;   // locomotion uses its shorter sequence durations
+  bool in_sequence = false;   // locomotion and standing use their shorter sequence durations
+  double pause_scale = 1;     // < 1 shortens pauses, holds and rests to fit a sequence into the clip
 };
 
 // One builder per family of actions (locomotion.cpp, jump.cpp, kick.cpp, gestures.cpp,

@@ -65,7 +65,8 @@ struct Sequenced {
   double end_yaw = 0;
 };
 
-Sequenced sequence(const MotionSpec& spec, const Style& style, uint64_t seed, double fps, double locomotion_scale) {
+Sequenced sequence(const MotionSpec& spec, const Style& style, uint64_t seed, double fps, double locomotion_scale,
+                   double pause_scale) {
   const auto& clip = actions_config().at("clip");
   Rng clip_rng(mix_seed(seed, 2));
   const double lead_in = config_range(clip, "lead_in").draw(clip_rng), lead_out = config_range(clip, "lead_out").draw(clip_rng);
@@ -79,7 +80,8 @@ Sequenced sequence(const MotionSpec& spec, const Style& style, uint64_t seed, do
     const auto& action = spec.actions[i];
     Rng rng(mix_seed(seed, 10 + i));
     const double clock = (out.track.size() - overlap) / fps;
-    ActionContext ctx{style, fps, clock, is_locomotion(action.action) ? locomotion_scale : 1.0, spec.actions.size() > 1};
+    ActionContext ctx{style, fps, clock, is_locomotion(action.action) ? locomotion_scale : 1.0, spec.actions.size() > 1,
+                      pause_scale};
     ActionTrack piece = builder_of(action.action)(action, state, ctx, rng);
     starts.push_back(append_blended(out.track, piece.frames, overlap));
     out.spans.push_back({0, 0, piece.count});
@@ -110,18 +112,21 @@ AnimatedMotion animate(const MotionSpec& spec, uint64_t seed, double fps) {
   if (!(fps >= 5 && fps <= 120)) throw UsageError("the animator's frame rate must be in 5..120 fps");
   Rng style_rng(mix_seed(seed, 1));
   const Style style = draw_style(style_rng);
-  // Locomotion fills the clip up to its target length; if the actions overrun it,
-  // shorten the walking and running parts (the same draws, so only durations change).
+  // If the actions overrun the clip's target length, shorten their pauses and holds;
+  // if that is not enough, shorten the walking and running and quicken the rest, by
+  // at most 40% and 25% (the same draws, so only durations change).
   const double max_duration = config_number(actions_config(), "clip/max_duration");
-  Sequenced s = sequence(spec, style, seed, fps, 1.0);
-  const double duration = (s.track.size() - 1) / fps;
-  const bool has_locomotion = std::any_of(spec.actions.begin(), spec.actions.end(),
-                                          [](const ActionSpec& a) { return is_locomotion(a.action); });
-  if (duration > max_duration && has_locomotion) {
-    double walking = 0;
-    for (size_t i = 0; i < spec.actions.size(); ++i)
-      if (is_locomotion(spec.actions[i].action)) walking += (s.spans[i].end - s.spans[i].start) / fps;
-    s = sequence(spec, style, seed, fps, std::max(0.6, 1 - (duration - max_duration) / std::max(walking, 1e-6)));
+  auto overrun = [&](const Sequenced& s) { return (s.track.size() - 1) / fps - max_duration; };
+  Sequenced s = sequence(spec, style, seed, fps, 1.0, 1.0);
+  const double pause_scale = 0.35;
+  if (overrun(s) > 0) s = sequence(spec, style, seed, fps, 1.0, pause_scale);
+  if (overrun(s) > 0) {
+    double acting = 0;
+    for (const auto& span : s.spans) acting += (span.end - span.start) / fps;
+    const double scale = 1 - overrun(s) / std::max(acting, 1e-6);
+    Style quicker = style;
+    quicker.tempo *= std::max(0.75, scale);
+    s = sequence(spec, quicker, seed, fps, std::max(0.6, scale), pause_scale);
   }
   const SolvedTrack solved = solve_track(s.track);
   AnimatedMotion out;

@@ -43,10 +43,11 @@ ActionTrack build_wave(const ActionSpec& spec, const StandState& start, const Ac
   const int side = spec.side == "left" ? kLeft : kRight;
   const double s = side_sign(side);
   auto draw = [&](const char* key) { return action_range("wave", key).draw(rng); };
-  const double lead = draw("lead"), raise = draw("raise_time") * ctx.style.tempo;
-  const int waves = rng.integer(static_cast<int>(action_range("wave", "waves").lo), static_cast<int>(action_range("wave", "waves").hi));
+  const double lead = draw("lead") * ctx.pause_scale, raise = draw("raise_time") * ctx.style.tempo;
+  const auto wave_range = action_range("wave", ctx.in_sequence ? "sequence_waves" : "waves");
+  const int waves = rng.integer(static_cast<int>(wave_range.lo), static_cast<int>(wave_range.hi));
   const double frequency = draw("frequency"), amplitude = radians(draw("amplitude"));
-  const double lower = draw("lower_time") * ctx.style.tempo, rest = draw("rest");
+  const double lower = draw("lower_time") * ctx.style.tempo, rest = draw("rest") * ctx.pause_scale;
   const Vec3 hand{s * draw("hand_out"), draw("hand_height"), draw("hand_forward")};
   const double waving = waves / frequency;
   Curve weight;
@@ -75,8 +76,9 @@ ActionTrack build_wave(const ActionSpec& spec, const StandState& start, const Ac
 ActionTrack build_clap(const ActionSpec& spec, const StandState& start, const ActionContext& ctx, Rng& rng) {
   const int count = clap_count(spec.repetitions, rng);
   auto draw = [&](const char* key) { return action_range("clap", key).draw(rng); };
-  const double lead = draw("lead"), bring = draw("bring_time") * ctx.style.tempo, frequency = draw("frequency");
-  const double part = draw("part_time") * ctx.style.tempo, rest = draw("rest");
+  const double lead = draw("lead") * ctx.pause_scale, bring = draw("bring_time") * ctx.style.tempo;
+  const double frequency = draw("frequency");
+  const double part = draw("part_time") * ctx.style.tempo, rest = draw("rest") * ctx.pause_scale;
   const double height = draw("hand_height"), forward = draw("hand_forward"), open = draw("open");
   const double clapping = count / frequency;
   Curve weight;
@@ -109,17 +111,17 @@ ActionTrack build_raise_arms(const ActionSpec& spec, const StandState& start, co
   auto draw = [&](const char* key) { return action_range("raise_arms", key).draw(rng); };
   const double spread = radians(draw("spread"));
   Curve up;
-  double t = draw("lead");
+  double t = draw("lead") * ctx.pause_scale;
   up.key(t, 0);
   for (int k = 0; k < count; ++k) {
     t += draw("up_time") * ctx.style.tempo;
     up.key(t, 1);
-    t += draw("hold_time");
+    t += draw("hold_time") * ctx.pause_scale;
     up.key(t, 1);
     t += draw("down_time") * ctx.style.tempo;
     up.key(t, 0);
   }
-  const double end = t + draw("rest");
+  const double end = t + draw("rest") * ctx.pause_scale;
   ActionTrack out;
   out.count = count;
   const int n = frame_count(end, ctx.fps);

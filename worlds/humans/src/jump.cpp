@@ -2,6 +2,8 @@
 // push off rolling onto the toes (arms swing up), a ballistic flight under gravity,
 // landing on the toes and absorbing into the knees, then the next push (rebound) or
 // standing back up. In flight the feet move with the pelvis, tucking a little.
+#include <functional>
+
 #include <gen/error.h>
 
 #include "action_track.h"
@@ -47,85 +49,123 @@ struct JumpPlan {
   double tuck = 0;
 };
 
-JumpPlan plan_jumps(int count, double distance, const Style& style, Rng& rng) {
-  auto draw = [&](const char* key) { return action_range("jump", key).draw(rng); };
-  JumpPlan p;
-  const double stand = standing_height(style);
-  const double toe_point = radians(draw("toe_point"));
-  // Rolling onto the toes raises the ankle; the legs then straighten fully.
-  const auto& b = body();
-  const double ankle_rise = -b.toe.y * std::cos(toe_point) + b.toe.z * std::sin(toe_point) + b.toe.y;
-  p.takeoff_height = b.rest_height + ankle_rise - 0.01;
-  p.tuck = draw("tuck");
-  double t = 0, x = 0;
-  p.height.key(0, stand);
-  p.travel.key(0, 0);
-  p.lean.key(0, style.lean * 0.5);
-  p.arm_flex.key(0, 0.03);
-  p.elbow.key(0, style.elbow);
-  p.pitch.key(0, 0);
-  const double lean = radians(draw("lean")), arm_back = radians(draw("arm_back")), arm_up = radians(draw("arm_up"));
-  for (int j = 0; j < count; ++j) {
-    // Crouch: a full one before the first jump; later ones rebound out of the landing.
-    const double crouch_time = (j == 0 ? draw("crouch_time") : 0) * style.tempo;
-    const double depth = j == 0 ? draw("crouch_depth") : 0;
-    if (j == 0) {
-      t += crouch_time;
-      p.height.key(t, stand - depth);
-      p.lean.key(t, lean);
-      p.arm_flex.key(t, -arm_back);
-      p.elbow.key(t, style.elbow + 0.1);
-      p.pitch.key(t, 0);
-    }
+// Keys the channels phase after phase; each phase starts where the previous one ended
+// (time t, travel x).
+class JumpPlanner {
+ public:
+  JumpPlanner(const Style& style, Rng& rng) : style_(style), rng_(rng) {
+    const double toe_point = radians(draw("toe_point"));
+    // Rolling onto the toes raises the ankle; the legs then straighten fully.
+    const auto& b = body();
+    const double ankle_rise = -b.toe.y * std::cos(toe_point) + b.toe.z * std::sin(toe_point) + b.toe.y;
+    p_.takeoff_height = b.rest_height + ankle_rise - 0.01;
+    p_.tuck = draw("tuck");
+    toe_point_ = toe_point;
+    stand_ = standing_height(style);
+    lean_ = radians(draw("lean")), arm_back_ = radians(draw("arm_back")), arm_up_ = radians(draw("arm_up"));
+    key_pose(stand_, style.lean * 0.5, 0.03, style.elbow);
+    p_.travel.key(0, 0);
+    p_.pitch.key(0, 0);
+  }
+
+  // Down into the knees with the arms swung back.
+  void crouch() {
+    t_ += draw("crouch_time") * style_.tempo;
+    key_pose(stand_ - draw("crouch_depth"), lean_, -arm_back_, style_.elbow + 0.1);
+    p_.pitch.key(t_, 0);
+  }
+
+  // Push-off onto the toes, then the ballistic flight; then the landing absorbed into
+  // the knees — deeper for the last jump, a rebound into the next one otherwise.
+  void jump(double distance, bool last) {
     const double rise = std::max(draw("height"), 0.08), v0 = std::sqrt(2 * kGravity * rise);
     const double flight_time = 2 * v0 / kGravity;
     const double push = draw("push_time"), absorb = draw("absorb_time");
     // The horizontal speed that carries the body `distance` over push, flight and absorb.
     const double vx = distance / (0.5 * push + flight_time + 0.5 * absorb);
-    p.pitch.key(t + 0.4 * push, 0);
-    t += push;
-    x += 0.5 * vx * push;
-    p.height.key(t, p.takeoff_height, v0);
-    p.travel.key(t, x, vx);
-    p.lean.key(t, radians(5));
-    p.arm_flex.key(t, arm_up);
-    p.elbow.key(t, style.elbow + 0.2);
-    p.pitch.key(t, toe_point);
+    p_.pitch.key(t_ + 0.4 * push, 0);
+    t_ += push;
+    x_ += 0.5 * vx * push;
+    p_.height.key(t_, p_.takeoff_height, v0);
+    p_.travel.key(t_, x_, vx);
+    key_upper(radians(5), arm_up_, style_.elbow + 0.2);
+    p_.pitch.key(t_, toe_point_);
     Flight f;
-    f.off = t;
-    f.land = t + flight_time;
+    f.off = t_;
+    f.land = t_ + flight_time;
     // Ballistic: keys at take-off, apex and landing with the exact slopes; a cubic
     // through them is the parabola itself.
-    p.height.key(t + 0.5 * flight_time, p.takeoff_height + rise, 0);
-    t = f.land;
-    x += vx * flight_time;
-    p.height.key(t, p.takeoff_height, -v0);
-    p.travel.key(t, x, vx);
-    p.lean.key(t, radians(3));
-    p.arm_flex.key(t, 0.6 * arm_up);
-    p.pitch.key(t, 0.7 * toe_point);
-    // Absorb: toes then heels touch down, the knees give.
-    const bool last = j + 1 == count;
-    const double bottom = stand - (last ? draw("absorb_depth") : draw("rebound_depth"));
+    p_.height.key(t_ + 0.5 * flight_time, p_.takeoff_height + rise, 0);
+    t_ = f.land;
+    x_ += vx * flight_time;
+    p_.height.key(t_, p_.takeoff_height, -v0);
+    p_.travel.key(t_, x_, vx);
+    p_.lean.key(t_, radians(3));
+    p_.arm_flex.key(t_, 0.6 * arm_up_);
+    p_.pitch.key(t_, 0.7 * toe_point_);
+    // Toes then heels touch down, the knees give.
+    const double bottom = stand_ - (last ? draw("absorb_depth") : draw("rebound_depth"));
     const double settle = last ? absorb : draw("rebound_time");
-    p.pitch.key(t + 0.45 * settle, 0);
-    t += settle;
-    x += 0.5 * vx * absorb;
-    p.height.key(t, bottom);
-    p.travel.key(t, x);
-    p.lean.key(t, last ? 0.6 * lean : lean);
-    p.arm_flex.key(t, last ? 0.35 : -arm_back);
-    p.elbow.key(t, style.elbow + 0.3);
-    f.settled = x;
-    p.flights.push_back(f);
+    p_.pitch.key(t_ + 0.45 * settle, 0);
+    t_ += settle;
+    x_ += 0.5 * vx * absorb;
+    p_.travel.key(t_, x_);
+    key_pose(bottom, last ? 0.6 * lean_ : lean_, last ? 0.35 : -arm_back_, style_.elbow + 0.3);
+    f.settled = x_;
+    p_.flights.push_back(f);
   }
-  t += draw("recover_time") * style.tempo;
-  p.height.key(t, stand);
-  p.lean.key(t, style.lean * 0.5);
-  p.arm_flex.key(t, 0.03);
-  p.elbow.key(t, style.elbow);
-  p.end = t + 0.1;
-  return p;
+
+  // Back up to standing at ease.
+  JumpPlan recover() {
+    t_ += draw("recover_time") * style_.tempo;
+    key_pose(stand_, style_.lean * 0.5, 0.03, style_.elbow);
+    p_.end = t_ + 0.1;
+    return p_;
+  }
+
+ private:
+  double draw(const char* key) { return action_range("jump", key).draw(rng_); }
+  void key_upper(double lean, double arm_flex, double elbow) {
+    p_.lean.key(t_, lean);
+    p_.arm_flex.key(t_, arm_flex);
+    p_.elbow.key(t_, elbow);
+  }
+  void key_pose(double height, double lean, double arm_flex, double elbow) {
+    p_.height.key(t_, height);
+    key_upper(lean, arm_flex, elbow);
+  }
+
+  const Style& style_;
+  Rng& rng_;
+  JumpPlan p_;
+  double t_ = 0, x_ = 0;
+  double stand_ = 0, toe_point_ = 0, lean_ = 0, arm_back_ = 0, arm_up_ = 0;
+};
+
+// The feet: planted (their toes rolling by the plan's pitch), or in flight carried with
+// the pelvis from where they took off to where they land, tucking up a little.
+FootTarget jump_foot(const JumpPlan& plan, const FootTarget& start_foot, const std::vector<Vec3>& planted, double t,
+                     const std::function<Vec3(double)>& pelvis_at) {
+  size_t landed = 0;
+  const Flight* flying = nullptr;
+  for (const auto& fl : plan.flights) {
+    if (t >= fl.land) ++landed;
+    else if (t > fl.off) flying = &fl;
+  }
+  FootTarget foot = start_foot;
+  foot.pitch = plan.pitch(t);
+  if (!flying) {
+    foot.toe = start_foot.toe + planted[landed];
+    return foot;
+  }
+  const size_t j = static_cast<size_t>(flying - plan.flights.data());
+  const double u = (t - flying->off) / (flying->land - flying->off);
+  const Vec3 now = pelvis_at(t);
+  const Vec3 from = start_foot.toe + planted[j] + (now - pelvis_at(flying->off));
+  const Vec3 to = start_foot.toe + planted[j + 1] + (now - pelvis_at(flying->land));
+  foot.toe = lerp(from, to, smoothstep(u)) + Vec3{0, plan.tuck * std::sin(M_PI * u), 0};
+  foot.contact = false;
+  return foot;
 }
 
 }  // namespace
@@ -135,10 +175,10 @@ ActionTrack build_jump(const ActionSpec& spec, const StandState& start, const Ac
   const std::string direction = spec.direction.empty() ? "in_place" : spec.direction;
   const double distance = action_range("jump", "distance/" + direction).draw(rng);
   const Vec3 along = heading(start.yaw + jump_angle(direction));
-  const JumpPlan plan = plan_jumps(count, distance, ctx.style, rng);
-  ActionTrack out;
-  out.count = count;
-  const int n = frame_count(plan.end, ctx.fps);
+  JumpPlanner planner(ctx.style, rng);
+  planner.crouch();
+  for (int j = 0; j < count; ++j) planner.jump(distance, j + 1 == count);
+  const JumpPlan plan = planner.recover();
   auto pelvis_at = [&](double t) {
     Vec3 p = start.ground + along * plan.travel(t);
     p.y = plan.height(t);
@@ -148,6 +188,9 @@ ActionTrack build_jump(const ActionSpec& spec, const StandState& start, const Ac
   // once the landing is absorbed.
   std::vector<Vec3> planted{Vec3{}};
   for (const auto& fl : plan.flights) planted.push_back(along * fl.settled);
+  ActionTrack out;
+  out.count = count;
+  const int n = frame_count(plan.end, ctx.fps);
   for (int i = 0; i < n; ++i) {
     const double t = i / ctx.fps;
     BodyFrame f;
@@ -159,29 +202,7 @@ ActionTrack build_jump(const ActionSpec& spec, const StandState& start, const Ac
     upper.head_pitch = -0.7 * lean;
     for (int side : {kLeft, kRight}) upper.arm[side] = {plan.arm_flex(t), ctx.style.arm_abduct + 0.1, plan.elbow(t)};
     pose_upper_body(upper, f.local);
-    // Which flight (if any) the time is in, and how many landings came before.
-    size_t landed = 0;
-    const Flight* flying = nullptr;
-    for (const auto& fl : plan.flights) {
-      if (t >= fl.land) ++landed;
-      else if (t > fl.off) flying = &fl;
-    }
-    const double pitch = plan.pitch(t);
-    for (int side : {kLeft, kRight}) {
-      FootTarget foot = start.feet[side];
-      foot.pitch = pitch;
-      if (flying) {
-        const size_t j = static_cast<size_t>(flying - plan.flights.data());
-        const double u = (t - flying->off) / (flying->land - flying->off);
-        const Vec3 from = start.feet[side].toe + planted[j] + (f.pelvis - pelvis_at(flying->off));
-        const Vec3 to = start.feet[side].toe + planted[j + 1] + (f.pelvis - pelvis_at(flying->land));
-        foot.toe = lerp(from, to, smoothstep(u)) + Vec3{0, plan.tuck * std::sin(M_PI * u), 0};
-        foot.contact = false;
-      } else {
-        foot.toe = start.feet[side].toe + planted[landed];
-      }
-      f.feet[side] = foot;
-    }
+    for (int side : {kLeft, kRight}) f.feet[side] = jump_foot(plan, start.feet[side], planted, t, pelvis_at);
     out.frames.push_back(f);
   }
   out.end = start;

@@ -309,6 +309,41 @@ void plan_travel(const ActionSpec& spec, const ActionContext& ctx, Gait& gait, P
   }
 }
 
+// Turning in place: small steps while the heading turns about 90 or 180 degrees.
+void plan_turn_in_place(const ActionSpec& spec, const ActionContext& ctx, Gait& gait, PathPlan& plan, Rng& rng) {
+  const std::string a = "turn";
+  const auto& direction = required(spec.direction, "direction", a);
+  const auto& speed = required(spec.speed, "speed", a);
+  const bool around = direction == "around";
+  plan.profile = Turn::in_place;
+  plan.turn = (around ? (rng.chance(0.5) ? 1 : -1) : turn_sign(direction, "")) *
+              radians(action_range(a, around ? "around_angle" : "angle").draw(rng));
+  plan.move_time = action_range(a, "quarter_turn_time/" + speed).draw(rng) * ctx.style.tempo *
+                   (around ? action_number(a, "around_time_scale") : 1.0);
+  gait.speed = 0;
+  gait.cadence = action_range(a, "cadence/" + speed).draw(rng) * ctx.style.cadence_scale;
+  gait.duty = action_number(a, "duty");
+  gait.clearance = action_number(a, "clearance");
+  gait.bob = 0.008, gait.drop = 0.015;
+  gait.land_pitch = radians(action_number(a, "heel_strike"));
+  gait.leave_pitch = radians(action_number(a, "toe_off"));
+  gait.arm_swing = action_number(a, "arm_swing_scale");
+  gait.half_width = ctx.style.stance_half_width;
+  // Turning left opens with the left foot.
+  gait.lead = plan.turn > 0 ? kLeft : kRight;
+}
+
+// Side steps: the leading foot opens the stance by a step, the trailing one closes it
+// to a gap, so the feet never cross.
+void plan_side_steps(const ActionSpec& spec, const ActionContext& ctx, Gait& gait, PathPlan& plan, Rng& rng) {
+  const std::string a = "side_step";
+  const auto& direction = required(spec.direction, "direction", a);
+  gait.travel_angle = direction == "left" ? M_PI / 2 : -M_PI / 2;
+  gait.lead = direction == "left" ? kLeft : kRight;
+  gait.half_width = 0.5 * (action_range(a, "feet_gap").draw(rng) + gait.speed / gait.cadence);
+  plan.move_time = action_range(a, ctx.in_sequence ? "sequence_duration" : "duration").draw(rng) * ctx.duration_scale;
+}
+
 }  // namespace
 
 ActionTrack build_locomotion(const ActionSpec& spec, const StandState& start, const ActionContext& ctx, Rng& rng) {
@@ -316,37 +351,11 @@ ActionTrack build_locomotion(const ActionSpec& spec, const StandState& start, co
   Gait gait;
   PathPlan plan;
   if (a == "turn") {
-    const auto& direction = required(spec.direction, "direction", a);
-    const auto& speed = required(spec.speed, "speed", a);
-    const bool around = direction == "around";
-    plan.profile = Turn::in_place;
-    plan.turn = (around ? (rng.chance(0.5) ? 1 : -1) : turn_sign(direction, "")) *
-                radians(action_range(a, around ? "around_angle" : "angle").draw(rng));
-    plan.move_time = action_range(a, "quarter_turn_time/" + speed).draw(rng) * ctx.style.tempo *
-                     (around ? action_number(a, "around_time_scale") : 1.0);
-    gait.speed = 0;
-    gait.cadence = action_range(a, "cadence/" + speed).draw(rng) * ctx.style.cadence_scale;
-    gait.duty = action_number(a, "duty");
-    gait.clearance = action_number(a, "clearance");
-    gait.bob = 0.008, gait.drop = 0.015;
-    gait.land_pitch = radians(action_number(a, "heel_strike"));
-    gait.leave_pitch = radians(action_number(a, "toe_off"));
-    gait.arm_swing = action_number(a, "arm_swing_scale");
-    gait.half_width = ctx.style.stance_half_width;
-    // Turning left opens with the left foot.
-    gait.lead = plan.turn > 0 ? kLeft : kRight;
+    plan_turn_in_place(spec, ctx, gait, plan, rng);
   } else {
     gait = configured_gait(a, required(spec.speed, "speed", a), ctx.style, rng);
-    if (a == "side_step") {
-      const auto& direction = required(spec.direction, "direction", a);
-      gait.travel_angle = direction == "left" ? M_PI / 2 : -M_PI / 2;
-      gait.lead = direction == "left" ? kLeft : kRight;
-      // The leading foot opens the stance by a step; the trailing one closes it to a gap.
-      gait.half_width = 0.5 * (action_range(a, "feet_gap").draw(rng) + gait.speed / gait.cadence);
-      plan.move_time = action_range(a, ctx.in_sequence ? "sequence_duration" : "duration").draw(rng) * ctx.duration_scale;
-    } else {
-      plan_travel(spec, ctx, gait, plan, rng);
-    }
+    if (a == "side_step") plan_side_steps(spec, ctx, gait, plan, rng);
+    else plan_travel(spec, ctx, gait, plan, rng);
   }
   const Path path(gait, plan, start.ground, start.yaw);
   const StepPlan steps(gait, path, start, ctx.style, rng);

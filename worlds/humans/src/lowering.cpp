@@ -75,7 +75,7 @@ ActionTrack build_lowering(const ActionSpec& spec, const StandState& start, cons
     for (int k = 0; k < count; ++k) {
       t += draw("down_time") * ctx.style.tempo;
       p.down.key(t, 1), p.lean.key(t, lean), p.arms.key(t, arms);
-      t += draw("hold_time");
+      t += draw("hold_time") * ctx.pause_scale;
       p.down.key(t, 1), p.lean.key(t, lean), p.arms.key(t, arms);
       t += draw("up_time") * ctx.style.tempo;
       p.down.key(t, 0), p.lean.key(t, relaxed_lean), p.arms.key(t, 0);
@@ -94,7 +94,7 @@ ActionTrack build_lowering(const ActionSpec& spec, const StandState& start, cons
     // Lean in while going down, then sit up once the seat takes the weight.
     p.lean.key(0.6 * descent, lean).key(descent + 0.4, seated);
     p.arms.key(0.5 * descent, radians(25)).key(descent + 0.3, radians(10));
-    p.end = descent + draw("hold_time");
+    p.end = descent + draw("hold_time") * std::max(ctx.pause_scale, 0.6);
     p.lean.key(p.end, seated);
     auto out = frames_of(p, start, ctx, draw("seat_height"), draw("back"), true);
     return out;

@@ -14,6 +14,7 @@
 #include <gen/humans/heldout_split.h>
 #include <gen/humans/physics_checks.h>
 #include <gen/json_file.h>
+#include <gen/motion/motion_io.h>
 #include <gen/motion/skeleton.h>
 #include <gen/safetensors.h>
 
@@ -68,6 +69,16 @@ void put_padded(torch::Tensor& all, int64_t row, const torch::Tensor& frames) {
   if (length < total) all[row].narrow(0, length, total - length).copy_(frames[length - 1].unsqueeze(0).expand_as(all[row].narrow(0, length, total - length)));
 }
 
+// A motion to look at: a stick-figure video with its caption, and BVH for other tools.
+void write_example(const fs::path& dir, int64_t index, const Sample& s) {
+  const std::string stem = "example_" + std::to_string(index);
+  motion::MotionWriteOptions options;
+  options.video.width = options.video.height = 256;
+  options.text = {{"caption", s.record.captions.at(0)}, {"labels", describe(s.record.spec)}};
+  motion::write_motion(dir / (stem + ".mp4"), s.motion.motion, options);
+  motion::write_motion(dir / (stem + ".bvh"), s.motion.motion);
+}
+
 struct PhysicsSummary {
   double skating_sum = 0, skating_max = 0, penetration_max = 0, jitter_sum = 0;
   int64_t count = 0;
@@ -109,6 +120,7 @@ nlohmann::json write_split(const fs::path& dir, int split, int64_t count, const 
       lengths[row] = s.record.length;
       physics.add(measure_physics(m.positions, o.fps));
       lines += motion_record(s.record).dump() + "\n";
+      if (first + row < o.examples) write_example(dir, first + row, s);
       const int64_t done = first + row + 1;
       if (progress && (done % 32 == 0 || done == count)) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -153,6 +165,7 @@ void check_options(const MotionDatasetOptions& o) {
     throw UsageError("--max-frames must be in " + std::to_string(shortest) + "..1024 (at least 2 s at --fps)");
   if (o.captions < 1 || o.captions > 16) throw UsageError("captions per motion must be in 1..16");
   if (o.shard_size < 1) throw UsageError("a safetensors file holds at least one motion");
+  if (o.examples < 0) throw UsageError("the number of example files cannot be negative");
 }
 
 }  // namespace
@@ -235,19 +248,11 @@ void check_tensor(const SafeTensorsFile& file, const std::string& name, const st
   }
 }
 
-}  // namespace
-
-MotionDataset load_motion_dataset(const fs::path& dir, const std::string& split) {
-  const auto info = read_split_info(dir, split);
-  const auto folder = dir / split;
-  const auto jsonl = folder / "motions.jsonl";
-  if (!fs::is_regular_file(jsonl)) throw InputError("no " + jsonl.string() + " (the motion dataset is incomplete)");
-  MotionDataset out;
-  out.fps = info.fps;
-  out.max_frames = info.max_frames;
-  out.records = parse_motion_jsonl(read_text(jsonl), jsonl.string());
+// Reads the split's safetensors files in order into `out`'s tensors; returns each file's
+// name and row count.
+std::vector<std::pair<std::string, int64_t>> load_shards(const fs::path& folder, const SplitInfo& info, MotionDataset& out) {
   std::vector<torch::Tensor> positions, rotations, root, contacts, lengths;
-  std::vector<std::pair<std::string, int64_t>> rows;  // (file, rows in it), in order
+  std::vector<std::pair<std::string, int64_t>> rows;
   const int64_t f = info.max_frames;
   for (const auto& name : info.files) {
     const auto path = folder / name;
@@ -273,28 +278,48 @@ MotionDataset load_motion_dataset(const fs::path& dir, const std::string& split)
   out.root = torch::cat(root);
   out.contacts = torch::cat(contacts).to(torch::kBool);
   out.lengths = torch::cat(lengths);
-  const int64_t total = out.positions.size(0);
-  if (static_cast<int64_t>(out.records.size()) != total)
-    throw InputError(jsonl.string() + " has " + std::to_string(out.records.size()) + " motions but its safetensors files hold " +
-                     std::to_string(total));
   if (!torch::isfinite(out.positions).all().item<bool>() || !torch::isfinite(out.rotations).all().item<bool>() ||
       !torch::isfinite(out.root).all().item<bool>())
     throw InputError(folder.string() + ": the motions hold NaN or infinite values");
-  // Record i must be row i of the files taken in order, with the length the tensors record.
+  return rows;
+}
+
+// Record i must be row i of the files taken in order, with the length the tensors record.
+void check_records(const fs::path& jsonl, const MotionDataset& d, const std::vector<std::pair<std::string, int64_t>>& rows) {
+  const int64_t total = d.positions.size(0);
+  if (static_cast<int64_t>(d.records.size()) != total)
+    throw InputError(jsonl.string() + " has " + std::to_string(d.records.size()) + " motions but its safetensors files hold " +
+                     std::to_string(total));
   size_t file_index = 0;
   int64_t row = 0;
-  auto length = out.lengths.accessor<int64_t, 1>();
-  for (size_t i = 0; i < out.records.size(); ++i) {
+  auto length = d.lengths.accessor<int64_t, 1>();
+  for (size_t i = 0; i < d.records.size(); ++i) {
     while (row >= rows[file_index].second) ++file_index, row = 0;
-    const auto& r = out.records[i];
+    const auto& r = d.records[i];
     const auto where = jsonl.string() + ": line " + std::to_string(i + 1) + ": ";
     if (r.index != static_cast<int64_t>(i)) throw InputError(where + "\"index\" must be " + std::to_string(i));
     if (r.file != rows[file_index].first || r.row != row)
       throw InputError(where + "must be row " + std::to_string(row) + " of " + rows[file_index].first);
-    if (r.length > f || r.length != length[static_cast<int64_t>(i)])
-      throw InputError(where + "\"length\" disagrees with the safetensors \"lengths\" (or exceeds " + std::to_string(f) + " frames)");
+    if (r.length > d.max_frames || r.length != length[static_cast<int64_t>(i)])
+      throw InputError(where + "\"length\" disagrees with the safetensors \"lengths\" (or exceeds " +
+                       std::to_string(d.max_frames) + " frames)");
     ++row;
   }
+}
+
+}  // namespace
+
+MotionDataset load_motion_dataset(const fs::path& dir, const std::string& split) {
+  const auto info = read_split_info(dir, split);
+  const auto folder = dir / split;
+  const auto jsonl = folder / "motions.jsonl";
+  if (!fs::is_regular_file(jsonl)) throw InputError("no " + jsonl.string() + " (the motion dataset is incomplete)");
+  MotionDataset out;
+  out.fps = info.fps;
+  out.max_frames = info.max_frames;
+  out.records = parse_motion_jsonl(read_text(jsonl), jsonl.string());
+  const auto rows = load_shards(folder, info, out);
+  check_records(jsonl, out, rows);
   return out;
 }
 

@@ -38,7 +38,7 @@ Track idle_frames(const StandState& stand, const Style& style, double fps, doubl
 ActionTrack build_stand(const ActionSpec&, const StandState& start, const ActionContext& ctx, Rng& rng) {
   const auto range = action_range("stand", ctx.in_sequence ? "sequence_duration" : "duration");
   ActionTrack out;
-  out.frames = idle_frames(start, ctx.style, ctx.fps, ctx.clock, range.draw(rng));
+  out.frames = idle_frames(start, ctx.style, ctx.fps, ctx.clock, range.draw(rng) * std::max(ctx.pause_scale, 0.6));
   out.end = start;
   return out;
 }

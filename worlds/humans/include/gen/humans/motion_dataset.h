@@ -14,6 +14,8 @@
 //        "contacts"  U8  [n, F, 2]      left, right foot on the floor
 //        "lengths"   I64 [n]            real frames; frames past the length repeat the last one
 //   <dir>/<split>/motions.jsonl   line i describes motion i (file order, then row order)
+//   <dir>/<split>/example_<i>.{mp4,bvh}   the first `examples` motions as a stick-figure
+//                                 video (its caption in the metadata) and a BVH file, for a look
 // F is max_frames. A motion longer than max_frames is not cropped (a crop could cut an
 // action its caption names): it is replaced by the next draw for that slot.
 #pragma once
@@ -38,6 +40,7 @@ struct MotionDatasetOptions {
   double fps = 20;
   int captions = 5;          // phrasings per motion
   int64_t shard_size = 2048; // motions per safetensors file
+  int examples = 3;          // motions per split also written as .mp4 and .bvh
 };
 
 // Writes the dataset (see above); throws gen::UsageError for options out of range

@@ -1,0 +1,50 @@
+// The training task of MDM: batches of normalized HumanML3D features (padded to the
+// longest clip, padding weighted 0 and hidden from attention), captions through the
+// jointly trained text tower, and MDM's geometric losses on the x0 estimate.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <gen/motion/feature_normalizer.h>
+#include <gen/nn/clip_text_embedder.h>
+#include <gen/nn/clip_tokenizer.h>
+#include <gen/nn/mdm.h>
+#include <gen/trainer.h>
+
+namespace motion_mdm {
+
+struct FeatureClips {
+  torch::Tensor features;                         // [N, 263, F] normalized, zero after each clip's end
+  torch::Tensor lengths;                          // [N] int64 feature frames
+  std::vector<std::vector<std::string>> captions; // every phrasing of each clip
+};
+
+struct GeometricLossWeights {
+  double position = 1.0;  // root-relative joint positions (ric)
+  double velocity = 1.0;  // their change from frame to frame
+  double foot = 1.0;      // foot velocity while the ground truth says the foot is in contact
+};
+
+class MdmTask : public gen::TrainingTask {
+ public:
+  MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder, gen::nn::ClipTokenizer tokenizer,
+          gen::motion::FeatureNormalizer normalizer, FeatureClips clips, int64_t batch, GeometricLossWeights weights);
+  std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
+  gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
+  torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
+  torch::Tensor auxiliary_loss(const gen::TrainingBatch& batch, const torch::Tensor& x0_estimate,
+                               const torch::Tensor& t) override;
+
+ private:
+  torch::Tensor caption_ids(const std::string& caption);
+  gen::nn::MdmTransformer network_;
+  gen::nn::ClipTextEmbedder text_encoder_;
+  gen::nn::ClipTokenizer tokenizer_;
+  gen::motion::FeatureNormalizer normalizer_;
+  FeatureClips clips_;
+  int64_t batch_;
+  GeometricLossWeights weights_;
+  std::map<std::string, torch::Tensor> ids_;  // tokenized captions, cached
+};
+
+}  // namespace motion_mdm

@@ -1,0 +1,72 @@
+#include "training_clips.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <set>
+#include <sstream>
+
+#include <gen/error.h>
+#include <gen/humans/motion_dataset.h>
+#include <gen/motion/humanml_features.h>
+#include <gen/motion/skeleton.h>
+
+namespace motion_mdm {
+
+RawClips load_training_clips(const std::filesystem::path& dir, const std::string& split, int64_t max_clips,
+                             const gen::ProgressCallback& progress) {
+  const auto data = gen::humans::load_motion_dataset(dir, split);
+  if (std::abs(data.fps - gen::motion::kHumanMLFps) > 1e-9)
+    throw gen::InputError(dir.string() + ": the motions are at " + std::to_string(data.fps) +
+                          " fps; MDM trains on HumanML3D features at 20 fps (gen data motion --fps 20)");
+  int64_t n = static_cast<int64_t>(data.records.size());
+  if (max_clips > 0) n = std::min(n, max_clips);
+  RawClips out;
+  std::vector<torch::Tensor> rows;
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < n; ++i) {
+    gen::motion::Motion m;
+    m.skeleton = gen::motion::smpl22();
+    m.fps = data.fps;
+    m.positions = data.positions[i].narrow(0, 0, data.lengths[i].item<int64_t>()).contiguous();
+    auto features = gen::motion::humanml_encode(m);
+    rows.push_back(features);
+    out.features.push_back(features);
+    out.captions.push_back(data.records[static_cast<size_t>(i)].captions);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (progress && (i % 256 == 255 || i + 1 == n)) progress({"encoding motions", i + 1, n, elapsed, ""});
+  }
+  if (rows.empty()) throw gen::InputError(dir.string() + ": the " + split + " split has no motions");
+  out.raw_rows = torch::cat(rows, 0);
+  return out;
+}
+
+FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNormalizer& normalizer) {
+  int64_t longest = 0;
+  for (const auto& f : clips.features) longest = std::max(longest, f.size(0));
+  const int64_t n = static_cast<int64_t>(clips.features.size());
+  FeatureClips out;
+  out.features = torch::zeros({n, gen::motion::kHumanMLFeatureSize, longest});
+  out.lengths = torch::empty({n}, torch::kLong);
+  for (int64_t i = 0; i < n; ++i) {
+    const auto& f = clips.features[static_cast<size_t>(i)];
+    out.features[i].narrow(1, 0, f.size(0)).copy_(normalizer.normalize(f).transpose(0, 1));
+    out.lengths[i] = f.size(0);
+  }
+  out.captions = clips.captions;
+  return out;
+}
+
+std::vector<std::string> caption_words(const std::vector<std::vector<std::string>>& captions) {
+  std::set<std::string> words;
+  for (const auto& phrasings : captions)
+    for (const auto& caption : phrasings) {
+      std::string cleaned;
+      for (char c : caption) cleaned += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : ' ';
+      std::stringstream in(cleaned);
+      for (std::string w; in >> w;) words.insert(w);
+    }
+  return {words.begin(), words.end()};
+}
+
+}  // namespace motion_mdm

@@ -1,0 +1,29 @@
+// The humans world's motions as MDM trains on them: HumanML3D features per clip (from
+// the dataset's joint positions), the statistics' rows, padding and captions.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gen/motion/feature_normalizer.h>
+#include <gen/progress.h>
+
+#include "mdm_task.h"
+
+namespace motion_mdm {
+
+struct RawClips {
+  std::vector<torch::Tensor> features;             // per clip [frames - 1, 263], not normalized
+  torch::Tensor raw_rows;                          // every clip's rows stacked [sum, 263] (for the statistics)
+  std::vector<std::vector<std::string>> captions;  // every phrasing of each clip
+};
+
+// Reads split "train" or "heldout" of a `gen data motion` folder; max_clips 0 = all.
+RawClips load_training_clips(const std::filesystem::path& dir, const std::string& split, int64_t max_clips,
+                             const gen::ProgressCallback& progress);
+// Normalized and padded to the longest clip: [N, 263, F].
+FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNormalizer& normalizer);
+// The distinct words of the captions (lowercase), for the tokenizer's vocabulary.
+std::vector<std::string> caption_words(const std::vector<std::vector<std::string>>& captions);
+
+}  // namespace motion_mdm
