@@ -48,15 +48,20 @@ void print_row(const humans::MotionEvaluationRow& row) {
   std::fflush(stdout);
 }
 
-int run_evaluation(MotionEvalArgs a) {
+int run_evaluation(MotionEvalArgs a, const CommonFlags& flags) {
   if (a.real_only) a.settings.generate = false;
+  install_interrupt_handler();
   // Only a generating run needs the plugins.
   const auto registry = a.settings.generate ? discover_plugins() : PluginRegistry{};
+  ProgressBar bar(ProgressBar::detect(flags.quiet));
   bool header_printed = false;
-  const auto report = humans::evaluate_motion_model(registry, a.settings, [&](const humans::MotionEvaluationRow& row) {
+  const auto on_row = [&](const humans::MotionEvaluationRow& row) {
+    bar.finish();
     if (!header_printed) print_header(), header_printed = true;
     print_row(row);
-  });
+  };
+  const auto report = humans::evaluate_motion_model(registry, a.settings, on_row, bar.callback());
+  bar.finish();
   if (!a.output.empty()) write_file_atomic(a.output, report.to_json().dump(2) + "\n");
   return kExitOk;
 }
@@ -120,7 +125,7 @@ SubcommandRunner add_motion_eval_command(CLI::App& eval, CommonFlags& flags) {
   add_common_flags(*cmd, flags);
   return {cmd, [a, &flags]() -> int {
             apply_common_flags(flags, true);
-            return a->train_judges.empty() ? run_evaluation(*a) : run_training(*a, flags);
+            return a->train_judges.empty() ? run_evaluation(*a, flags) : run_training(*a, flags);
           }};
 }
 

@@ -27,7 +27,7 @@ gen::PluginRegistry walk_plugin() {
 
 MotionEvaluationSettings small_run(const gen::test::TempDir& dir) {
   MotionDatasetOptions data;
-  data.train_count = 40, data.heldout_count = 40, data.seed = 5, data.captions = 2;
+  data.train_count = 40, data.heldout_count = 40, data.seed = 5, data.captions = 2, data.examples = 0;
   write_motion_dataset(dir / "data", data, {});
   MotionEvaluationSettings s;
   s.data = dir / "data";
@@ -70,7 +70,7 @@ TEST(MotionEvaluation, RealMotionsScoreFarAboveAStaticPoseAndMismatchedCaptions)
     ASSERT_TRUE(real.multimodality.has_value());
     EXPECT_GT(*real.multimodality, 0);
     EXPECT_LT(real.skating, 0.02);
-    EXPECT_EQ(real.penetration, 0);
+    EXPECT_LT(real.penetration, 1e-6);
     EXPECT_EQ(still.skating, 0);
     // Misses name what was asked and what was read.
     ASSERT_FALSE(still.misses.empty());

@@ -29,7 +29,7 @@ class MotionJudgesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new gen::test::TempDir;
     MotionDatasetOptions data;
-    data.train_count = 400, data.heldout_count = 100, data.seed = 7, data.captions = 3;
+    data.train_count = 400, data.heldout_count = 100, data.seed = 7, data.captions = 3, data.examples = 0;
     write_motion_dataset(*dir_ / "data", data, {});
     JudgeTrainingOptions o;
     o.data = *dir_ / "data", o.output = *dir_ / "judges", o.seed = 3, o.steps = 300, o.batch = 32, o.validation = 96;
@@ -139,7 +139,7 @@ TEST_F(MotionJudgesTest, ASlidingBodySkatesWhereTheRealOneDoesNot) {
   const auto real = score(motions_of(*real_)), slid = score(sliding);
   EXPECT_LT(real.skating, 0.01);
   EXPECT_GT(slid.skating, real.skating + 0.2);
-  EXPECT_EQ(slid.penetration, 0);
+  EXPECT_NEAR(slid.penetration, real.penetration, 1e-6);  // sliding sinks nothing
 }
 
 TEST_F(MotionJudgesTest, AMissingOrBrokenJudgeFolderIsOneInputError) {

@@ -8,6 +8,7 @@
 #include <torch/optim/adamw.h>
 
 #include <gen/error.h>
+#include <gen/json_file.h>
 
 #include "judge_store.h"
 #include "judge_training_set.h"
@@ -151,9 +152,11 @@ int64_t parameter_count(JudgeNetworks& nets) {
   return n;
 }
 
+// What the judges learnt from and how: enough to make them again (docs/model-zoo.md).
 nlohmann::json training_json(const JudgeTrainingOptions& o, int64_t motions) {
-  return {{"data", o.data.filename().string()}, {"motions", motions}, {"seed", o.seed}, {"steps", o.steps},
-          {"batch", o.batch}, {"lr", o.lr}, {"threads", torch::get_num_threads()}};
+  const auto dataset = read_json_file(o.data / "dataset.json", "motion dataset");
+  return {{"dataset", {{"seed", dataset.value("seed", nlohmann::json(nullptr))}, {"motions", motions}}},
+          {"seed", o.seed}, {"steps", o.steps}, {"batch", o.batch}, {"lr", o.lr}, {"threads", torch::get_num_threads()}};
 }
 
 }  // namespace

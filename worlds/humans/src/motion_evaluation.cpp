@@ -66,7 +66,8 @@ nlohmann::json MotionEvaluationReport::to_json() const {
 }
 
 MotionEvaluationReport evaluate_motion_model(const PluginRegistry& registry, const MotionEvaluationSettings& s,
-                                             const std::function<void(const MotionEvaluationRow&)>& on_row) {
+                                             const std::function<void(const MotionEvaluationRow&)>& on_row,
+                                             const ProgressCallback& progress) {
   check_settings(s);
   const auto judges = s.judges.empty() ? MotionJudges::load_default() : MotionJudges::load(s.judges);
   MotionEvaluationReport report{"", "", judges.folder().string(), s.cfg_scale, s.count, s.seed, {}};
@@ -97,7 +98,9 @@ MotionEvaluationReport evaluate_motion_model(const PluginRegistry& registry, con
     if (!session) continue;
     for (const auto& sampler : s.samplers)
       for (int steps : s.steps) {
-        ModelSource model(*session, s, cases, sampler, steps);
+        const auto total = static_cast<int64_t>(cases.size()) +
+                           std::min<int64_t>(static_cast<int64_t>(cases.size()), s.mm_prompts) * (s.mm_repeats - 1);
+        ModelSource model(*session, s, cases, sampler, steps, progress, "generating " + split, total);
         const auto made = draw(std::ref(model), cases.size(), s);
         emit(model.sampler().empty() ? "default" : model.sampler(), model.steps(), made);
       }

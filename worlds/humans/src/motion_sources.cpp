@@ -64,8 +64,10 @@ MotionSource mismatched_source(const std::vector<LabelledMotion>& cases, MotionS
 }
 
 ModelSource::ModelSource(GenerationSession& session, const MotionEvaluationSettings& settings,
-                         const std::vector<LabelledMotion>& cases, std::string sampler, int steps)
-    : session_(session), settings_(settings), cases_(cases), asked_sampler_(sampler), asked_steps_(steps), sampler_(sampler), steps_(steps) {}
+                         const std::vector<LabelledMotion>& cases, std::string sampler, int steps,
+                         ProgressCallback progress, std::string stage, int64_t total)
+    : session_(session), settings_(settings), cases_(cases), asked_sampler_(sampler), asked_steps_(steps),
+      sampler_(sampler), steps_(steps), progress_(std::move(progress)), stage_(std::move(stage)), total_(total) {}
 
 bool ModelSource::reads(const char* field) const {
   const auto& inputs = session_.plugin->info().inputs;
@@ -93,7 +95,14 @@ Request ModelSource::request(size_t i, int r) const {
 
 motion::Motion ModelSource::operator()(size_t i, int r) {
   const auto q = request(i, r);
-  const auto sample = generate(session_, q).front();
+  // The plugin's own steps are reported as the count of motions made so far.
+  const ProgressCallback relay = [this](const Progress&) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return progress_ ? progress_({stage_, made_, total_, elapsed, ""}) : ProgressAction::proceed;
+  };
+  const auto sample = generate(session_, q, relay).front();
+  ++made_;
+  if (relay({}) == ProgressAction::stop) throw Cancelled();
   if (sampler_.empty())
     if (const auto it = sample.metadata.find("sampler"); it != sample.metadata.end() && it->is_string())
       sampler_ = it->get<std::string>();

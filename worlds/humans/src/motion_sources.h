@@ -3,6 +3,7 @@
 // captions[0] — by the world itself (the reference and the baselines) or by a model
 // through the generation host.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -25,10 +26,12 @@ MotionSource mismatched_source(const std::vector<LabelledMotion>& cases, MotionS
 
 // A model's motion through the session (seed + r * count + i); the sampler and steps
 // the model reported once it has run (metadata "sampler", "steps"), else those asked for.
+// `progress` hears "generating <split>" with the motions made so far of `total`, also
+// while one is being made, so that a stop answer ends the evaluation at once.
 class ModelSource {
  public:
   ModelSource(GenerationSession& session, const MotionEvaluationSettings& settings, const std::vector<LabelledMotion>& cases,
-              std::string sampler, int steps);
+              std::string sampler, int steps, ProgressCallback progress, std::string stage, int64_t total);
   motion::Motion operator()(size_t i, int r);
   const std::string& sampler() const { return sampler_; }
   int steps() const { return steps_; }
@@ -44,6 +47,10 @@ class ModelSource {
   const int asked_steps_;
   std::string sampler_;
   int steps_;
+  ProgressCallback progress_;
+  std::string stage_;
+  int64_t total_, made_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace gen::humans

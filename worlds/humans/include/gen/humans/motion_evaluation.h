@@ -20,6 +20,7 @@
 #include <gen/humans/judge_metrics.h>
 #include <gen/humans/labelled_motion.h>
 #include <gen/humans/motion_judges.h>
+#include <gen/progress.h>
 #include <gen/registry.h>
 
 namespace gen::humans {
@@ -90,9 +91,12 @@ struct GEN_API MotionEvaluationReport {
 
 // Throws UsageError for bad counts or splits, InputError for an unreadable dataset or
 // judge folder, ModelError when no plugin provides the model or it returns something
-// that is not a smpl22 motion. `on_row` sees every row as soon as it is scored.
+// that is not a smpl22 motion. `on_row` sees every row as soon as it is scored;
+// `progress` counts the motions a model has made for a row ("generating <split>") and
+// may stop the evaluation (gen::Cancelled), also in the middle of a motion.
 GEN_API MotionEvaluationReport evaluate_motion_model(const PluginRegistry& registry,
                                                      const MotionEvaluationSettings& settings,
-                                                     const std::function<void(const MotionEvaluationRow&)>& on_row = {});
+                                                     const std::function<void(const MotionEvaluationRow&)>& on_row = {},
+                                                     const ProgressCallback& progress = {});
 
 }  // namespace gen::humans
