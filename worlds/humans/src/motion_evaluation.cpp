@@ -50,6 +50,44 @@ SourceMotions draw(const std::function<motion::Motion(size_t, int)>& source, siz
   return out;
 }
 
+// The rows of one split: every source's motions scored against the same cases.
+struct SplitRun {
+  const MotionEvaluationSettings& s;
+  const MotionJudges& judges;
+  std::string split;
+  std::vector<LabelledMotion> cases;
+  torch::Tensor reference;  // embeddings of the cases' own motions, for FID
+  MotionEvaluationReport& report;
+  const std::function<void(const MotionEvaluationRow&)>& on_row;
+
+  void emit(const std::string& sampler, int steps, const SourceMotions& m) {
+    if (!reference.defined()) {
+      std::vector<motion::Motion> own;
+      for (const auto& c : cases) own.push_back(c.motion);
+      reference = judges.embed_motions(own);
+    }
+    report.rows.push_back({split, sampler, steps, score_motions(judges, cases, m.motions, m.repeats, reference)});
+    if (on_row) on_row(report.rows.back());
+  }
+
+  // The real motions, and with --baselines a static pose and mismatched real motions.
+  void score_references() {
+    const auto real = real_source(cases);
+    emit(kRealMotions, 0, draw(real, cases.size(), s));
+    if (!s.baselines) return;
+    emit(kStaticPose, 0, draw(static_source(real), cases.size(), s));
+    emit(kMismatchedReal, 0, draw(mismatched_source(cases, real), cases.size(), s));
+  }
+
+  void score_model(GenerationSession& session, const std::string& sampler, int steps, const ProgressCallback& progress) {
+    const auto n = static_cast<int64_t>(cases.size());
+    const int64_t total = n + std::min<int64_t>(n, s.mm_prompts) * (s.mm_repeats - 1);
+    ModelSource model(session, s, cases, sampler, steps, progress, "generating " + split, total);
+    const auto made = draw(std::ref(model), cases.size(), s);
+    emit(model.sampler().empty() ? "default" : model.sampler(), model.steps(), made);
+  }
+};
+
 }  // namespace
 
 nlohmann::json MotionEvaluationRow::to_json() const {
@@ -81,29 +119,11 @@ MotionEvaluationReport evaluate_motion_model(const PluginRegistry& registry, con
     report.model = session->model, report.plugin = session->plugin->info().name;
   }
   for (const auto& split : s.splits) {
-    const auto cases = evaluation_cases(s, split);
-    std::vector<motion::Motion> own;
-    for (const auto& c : cases) own.push_back(c.motion);
-    const auto reference = judges.embed_motions(own);
-    auto emit = [&](const std::string& sampler, int steps, const SourceMotions& m) {
-      report.rows.push_back({split, sampler, steps, score_motions(judges, cases, m.motions, m.repeats, reference)});
-      if (on_row) on_row(report.rows.back());
-    };
-    const auto real = real_source(cases);
-    emit(kRealMotions, 0, draw(real, cases.size(), s));
-    if (s.baselines) {
-      emit(kStaticPose, 0, draw(static_source(real), cases.size(), s));
-      emit(kMismatchedReal, 0, draw(mismatched_source(cases, real), cases.size(), s));
-    }
+    SplitRun run{s, judges, split, evaluation_cases(s, split), {}, report, on_row};
+    run.score_references();
     if (!session) continue;
     for (const auto& sampler : s.samplers)
-      for (int steps : s.steps) {
-        const auto total = static_cast<int64_t>(cases.size()) +
-                           std::min<int64_t>(static_cast<int64_t>(cases.size()), s.mm_prompts) * (s.mm_repeats - 1);
-        ModelSource model(*session, s, cases, sampler, steps, progress, "generating " + split, total);
-        const auto made = draw(std::ref(model), cases.size(), s);
-        emit(model.sampler().empty() ? "default" : model.sampler(), model.steps(), made);
-      }
+      for (int steps : s.steps) run.score_model(*session, sampler, steps, progress);
   }
   return report;
 }

@@ -23,8 +23,10 @@ std::vector<std::string> action_list(const MotionSpec& spec) {
 // A sample as a motion: float [F, 22, 3] with its frame rate in the metadata.
 motion::Motion sample_motion(const Sample& s, double asked_fps) {
   const auto& d = s.data;
-  if (!d.defined() || d.dim() != 3 || d.size(1) != 22 || d.size(2) != 3 || !d.is_floating_point())
-    throw ModelError("the motion model returned a sample that is not smpl22 positions, float [F, 22, 3]");
+  if (!d.defined() || d.dim() != 3 || d.size(0) < 2 || d.size(1) != 22 || d.size(2) != 3 || !d.is_floating_point())
+    throw ModelError("the motion model returned a sample that is not smpl22 positions, float [F >= 2, 22, 3]");
+  // The judges refuse non-finite input as bad input; here it is the model's fault.
+  if (!torch::isfinite(d).all().item<bool>()) throw ModelError("the motion model returned non-finite joint positions");
   double fps = asked_fps > 0 ? asked_fps : 20;
   if (const auto it = s.metadata.find("fps"); it != s.metadata.end() && it->is_number() && it->get<double>() > 0)
     fps = it->get<double>();
