@@ -1,6 +1,6 @@
-// gen eval image|video: prompt adherence on the shapes world (gen/shapes/model_evaluation.h,
+// gen eval image|video|motion: prompt adherence on the shapes world (gen/shapes/model_evaluation.h,
 // gen/shapes/video_evaluation.h), one markdown table row per split x sampler x steps
-// on stdout, the whole report as JSON with -o.
+// on stdout, the whole report as JSON with -o; motion on the humans world (cmd_eval_motion.cpp).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -135,8 +135,10 @@ Runner add_eval_command(CLI::App& app, CommonFlags& flags) {
   add_common_flags(*cmd, flags);
   auto video_args = std::make_shared<VideoEvalArgs>();
   auto* video = add_video_eval(*eval, *video_args, flags);
-  return [a, video_args, &flags, cmd, video]() -> int {
+  const auto motion = add_motion_eval_command(*eval, flags);
+  return [a, video_args, &flags, cmd, video, motion]() -> int {
     if (video->parsed()) return run_video_eval(*video_args, flags);
+    if (motion.cmd->parsed()) return motion.run();
     if (!cmd->parsed()) return kExitOk;
     return run_eval(*a, flags);
   };

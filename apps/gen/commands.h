@@ -31,4 +31,12 @@ Runner add_bench_command(CLI::App& app, CommonFlags& flags);
 Runner add_data_command(CLI::App& app, CommonFlags& flags);
 Runner add_eval_command(CLI::App& app, CommonFlags& flags);
 
+// A subcommand registered on a parent command, and what runs it once it is parsed.
+struct SubcommandRunner {
+  CLI::App* cmd = nullptr;
+  Runner run;
+};
+// `gen eval motion` (cmd_eval_motion.cpp), added by add_eval_command.
+SubcommandRunner add_motion_eval_command(CLI::App& eval, CommonFlags& flags);
+
 }  // namespace gen::cli
