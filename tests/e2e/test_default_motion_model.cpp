@@ -1,0 +1,65 @@
+// The shipped default motion model (assets/default-motion) makes the motions its prompts
+// ask for. Captions from a dataset seed neither the model (1) nor the judges (101) saw
+// (7), the model's own sampler and steps (DDIM, 50), one thread (bit-reproducible); the
+// shipped judges (assets/judge-motion, trained on real motions only and checked on fresh
+// real ones in test_motion_judges_shipped.cpp) read the action and the caption back.
+// Version 1 measured here: train actions 0.44, R@3 0.41 (real 0.94), skating 0.05 (real
+// 0), penetration 0.2 cm; held out actions 0, R@3 0.19, FID 0.86. The bounds sit a few
+// motions under that; the targets (0.90 / 0.70 actions) are docs/model-zoo.md's
+// business until a version earns them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+
+const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-motion";
+
+// Rows: the split's real motions (the judges' ceiling), then the model.
+nlohmann::json evaluate(const std::string& split) {
+  gen::test::TempDir dir;
+  const auto data = (dir / "data").string();
+  EXPECT_EQ(run_gen({"data", "motion", "-o", data, "--train", "64", "--heldout", "64", "-s", "7", "-q"}).exit_code, 0);
+  const auto report = (dir / "report.json").string();
+  auto r = run_gen({"eval", "motion", "-d", data, "--splits", split, "--count", "32", "--mm-prompts", "0",
+                    "--threads", "1", "-o", report, "-q"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(gen::test::read_text(report))["runs"];
+}
+
+TEST(DefaultMotionModel, IsShipped) {
+  EXPECT_TRUE(fs::exists(kModel / "mdm" / "config.json")) << kModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
+}
+
+TEST(DefaultMotionModel, DoesThePromptedActions) {
+  ASSERT_TRUE(fs::exists(kModel / "mdm" / "config.json"));
+  const auto runs = evaluate("train");
+  ASSERT_EQ(runs.size(), 2u);
+  const auto& real = runs[0];
+  const auto& model = runs[1];
+  EXPECT_GE(model["actions"].get<double>(), 0.34) << model.dump();
+  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.30) << model.dump();
+  EXPECT_LE(model["skating"].get<double>(), real["skating"].get<double>() + 0.1) << model.dump();
+  EXPECT_LE(model["penetration"].get<double>(), 0.01) << model.dump();
+}
+
+TEST(DefaultMotionModel, DoesHeldOutCombinations) {
+  ASSERT_TRUE(fs::exists(kModel / "mdm" / "config.json"));
+  const auto runs = evaluate("heldout");
+  ASSERT_EQ(runs.size(), 2u);
+  const auto& model = runs[1];
+  // Version 1 barely generalises (no held-out action right): its caption must still rank
+  // above chance (3 of 32) and its motions stay nearer real ones than a static pose's 2.0.
+  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.125) << model.dump();
+  EXPECT_LE(model["fid"].get<double>(), 1.2) << model.dump();
+}
+
+}  // namespace
