@@ -22,6 +22,15 @@ namespace {
 
 constexpr sf_count_t kChunkFrames = 1 << 14;
 
+// libsndfile's messages, on one line and without trailing space.
+std::string one_line(const char* message) {
+  std::string s = message ? message : "unknown error";
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
 bool starts_with(std::string_view bytes, size_t at, const char* magic) {
   const size_t n = std::strlen(magic);
   return bytes.size() >= at + n && std::memcmp(bytes.data() + at, magic, n) == 0;
@@ -97,7 +106,7 @@ Audio read_audio_memory(std::string_view bytes, const AudioReadLimits& limits, c
   memory.input = bytes;
   SF_INFO sf{};
   detail::SndfileHandle file(sf_open_virtual(detail::memory_io(), SFM_READ, &sf, &memory));
-  if (!file) throw InputError(name + ": cannot decode: " + sf_strerror(nullptr));
+  if (!file) throw InputError(name + ": cannot decode: " + one_line(sf_strerror(nullptr)));
   const std::string encoding = encoding_of(sf.format, name);
   if (sf.channels < 1 || sf.channels > limits.max_channels)
     throw InputError(name + ": " + std::to_string(sf.channels) + " channels; at most " +
@@ -125,10 +134,11 @@ Audio read_audio_memory(std::string_view bytes, const AudioReadLimits& limits, c
     samples.insert(samples.end(), chunk.begin(), chunk.begin() + got * channels);
     frames += got;
   }
-  if (sf_error(file.get()) != SF_ERR_NO_ERROR) throw InputError(name + ": corrupt: " + sf_strerror(file.get()));
+  // A stream shorter than its header is reported as such, whatever the decoder said about it.
   if (length_known && frames < sf.frames)
     throw InputError(name + ": truncated: the header promises " + std::to_string(sf.frames) + " frames, only " +
                      std::to_string(frames) + " decode");
+  if (sf_error(file.get()) != SF_ERR_NO_ERROR) throw InputError(name + ": corrupt: " + one_line(sf_strerror(file.get())));
 
   if (info) {
     info->format = container;
