@@ -1,5 +1,7 @@
 #include <gen/audio/resample.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,7 +35,8 @@ void check(int code, const char* what) {
 // One channel, double precision planar in and out (the resampler then filters in double).
 std::unique_ptr<SwrContext, SwrFree> make_context(int in_rate, int out_rate) {
   SwrContext* raw = nullptr;
-  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  AVChannelLayout mono{};
+  av_channel_layout_default(&mono, 1);
   check(swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_DBLP, out_rate, &mono, AV_SAMPLE_FMT_DBLP, in_rate, 0, nullptr),
         "allocating the resampler");
   std::unique_ptr<SwrContext, SwrFree> swr(raw);
