@@ -114,7 +114,7 @@ std::string encode_audio(const Audio& audio, AudioFileFormat format, const Audio
   detail::SndfileHandle file(sf_open_virtual(detail::memory_io(), SFM_WRITE, &info, &memory));
   if (!file) throw Error(std::string("cannot start a ") + format_name(format) + " file: " + sf_strerror(nullptr));
   // WAV float files would get a PEAK chunk holding the current time: no reproducible bytes.
-  sf_command(file.get(), SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
+  if (format == AudioFileFormat::wav) sf_command(file.get(), SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
   if (format == AudioFileFormat::ogg) {
     double quality = options.vorbis_quality;
     if (sf_command(file.get(), SFC_SET_VBR_ENCODING_QUALITY, &quality, sizeof quality) != SF_TRUE)

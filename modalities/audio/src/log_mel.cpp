@@ -54,11 +54,11 @@ torch::Tensor LogMel::magnitude_from_log_mel(const torch::Tensor& log_mel, int i
                      (log_mel.defined() ? c10::str(log_mel.sizes()) : std::string("nothing")));
   const auto a = filterbank_.to(torch::kFloat64);
   const auto y = dynamic_range_decompression(log_mel.to(torch::kFloat64));
-  const auto at = a.t();
+  const auto a_t = a.t();
   // Start inside the feasible set: the least-squares solution with negatives lifted.
   auto x = torch::matmul(at::linalg_pinv(a), y).clamp_min(1e-8);
-  const auto numerator = torch::matmul(at, y);
-  const auto gram = torch::matmul(at, a);
+  const auto numerator = torch::matmul(a_t, y);
+  const auto gram = torch::matmul(a_t, a);
   for (int i = 0; i < iterations; ++i) x = x * numerator / (torch::matmul(gram, x) + 1e-12);
   return x.to(log_mel.scalar_type());
 }

@@ -34,6 +34,9 @@ int64_t window_for(int sample_rate) {
   return n;
 }
 
+// Below this the picture is black: the floor of the power in dB (silence).
+constexpr double kFloorDb = -100;
+
 std::string format_seconds(double t, double step) {
   if (t == 0) return "0";
   const int decimals = step < 0.01 ? 3 : step < 0.1 ? 2 : step < 1 ? 1 : 0;
@@ -53,8 +56,10 @@ std::string format_hz(double f) {
 // The spectrogram in [0, 1] (0 = top_db below the loudest cell), [rows, frames], row 0
 // the lowest frequency.
 torch::Tensor levels(const Audio& audio, const SpectrogramImageOptions& o, double fmax) {
-  const int64_t n_fft = window_for(audio.sample_rate);
-  const StftConfig config{n_fft, n_fft / 4, n_fft, Framing::center};
+  // The DFT is twice the window (zero-padded): bins half as wide, so that the narrow low
+  // mel filters each still cover a bin, without a longer window blurring time.
+  const int64_t window = window_for(audio.sample_rate), n_fft = 2 * window;
+  const StftConfig config{n_fft, window / 4, window, Framing::center};
   auto x = to_mono(audio).samples[0];
   // Reflect padding needs more samples than n_fft / 2: short clips are extended with silence.
   if (x.size(0) <= n_fft / 2) x = torch::cat({x, torch::zeros({n_fft / 2 + 1 - x.size(0)}, x.options())});
@@ -68,8 +73,9 @@ torch::Tensor levels(const Audio& audio, const SpectrogramImageOptions& o, doubl
     const int64_t count = std::min<int64_t>(power.size(0), static_cast<int64_t>(fmax * n_fft / audio.sample_rate) + 1);
     rows = power.narrow(0, 0, count);
   }
-  auto db = 10 * torch::log10(torch::clamp_min(rows, 1e-10));
+  auto db = 10 * torch::log10(torch::clamp_min(rows, std::pow(10.0, kFloorDb / 10)));
   const double top = db.max().item<double>();
+  if (top <= kFloorDb + 1e-6) return torch::zeros_like(db);  // silence stays black
   return ((torch::clamp_min(db, top - o.top_db) - (top - o.top_db)) / o.top_db).clamp(0, 1);
 }
 

@@ -1,5 +1,6 @@
 #include <gen/audio/stft.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>

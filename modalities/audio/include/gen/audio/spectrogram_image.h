@@ -1,11 +1,11 @@
 // A picture of a sound: its spectrogram in decibels through a perceptual colour map,
 // with a time axis (seconds) and a frequency axis (Hz), as people look at sound.
 //   power  |STFT|^2 of the mono mixdown: Hann window of ~32 ms (a power of two),
-//          hop a quarter of it, centre framing
+//          hop a quarter of it, DFT zero-padded to twice the window, centre framing
 //   rows   mel (default: the Slaney scale, 128 filters of peak 1) or the linear bins,
 //          from 0 to fmax, low frequencies at the bottom
 //   colour 10 log10(power), the loudest cell at the top of the map, `top_db` below
-//          it at the bottom
+//          it at the bottom (silence: the bottom everywhere)
 // Cells are averaged down or interpolated up to the plot's pixels.
 #pragma once
 #include <array>
