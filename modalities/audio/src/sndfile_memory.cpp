@@ -1,6 +1,7 @@
 #include "sndfile_memory.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace gen::audio::detail {

@@ -83,8 +83,10 @@ torch::Tensor levels(const Audio& audio, const SpectrogramImageOptions& o, doubl
 // cells than pixels, interpolated where fewer; flipped so low frequencies end at the bottom.
 torch::Tensor fit(const torch::Tensor& image, int height, int width) {
   auto x = image.flip({0}).unsqueeze(0).unsqueeze(0).to(torch::kFloat32);
-  x = at::adaptive_avg_pool2d(x, {std::min<int64_t>(x.size(2), height), std::min<int64_t>(x.size(3), width)});
-  x = at::upsample_bilinear2d(x, {height, width}, /*align_corners=*/false);
+  const std::vector<int64_t> pooled{std::min<int64_t>(x.size(2), height), std::min<int64_t>(x.size(3), width)};
+  const std::vector<int64_t> size{height, width};
+  x = at::adaptive_avg_pool2d(x, at::IntArrayRef(pooled));
+  x = at::upsample_bilinear2d(x, at::IntArrayRef(size), /*align_corners=*/false);
   return x[0][0].clamp(0, 1).contiguous();
 }
 
