@@ -97,17 +97,20 @@ TEST(AudioIo, FloatWavKeepsHeadroom) {
 }
 
 TEST(AudioIo, OggVorbisIsCloseAndKeepsTheLength) {
-  const auto clip = stereo_mixture(16000, 16000);
+  // Tones (what Vorbis keeps well; it spends few bits on noise).
+  const Audio clip{torch::stack({gen::test::sine(440, 16000, 16000, 0.4) + gen::test::sine(1250, 16000, 16000, 0.2),
+                                 gen::test::sine(660, 16000, 16000, 0.3)}),
+                   16000};
   AudioFileInfo info;
   const auto back = read_audio_memory(encode_audio(clip, AudioFileFormat::ogg), {}, "clip.ogg", &info);
   EXPECT_EQ(info.format, AudioFileFormat::ogg);
   EXPECT_EQ(info.encoding, "vorbis");
   EXPECT_EQ(back.sample_rate, 16000);
   ASSERT_EQ(back.samples.sizes(), clip.samples.sizes());
-  // Lossy, but close: signal-to-error ratio over 15 dB on this mixture.
+  // Lossy, but close: signal-to-error ratio over 20 dB.
   const double signal = clip.samples.square().sum().item<double>();
   const double error = (back.samples - clip.samples).square().sum().item<double>();
-  EXPECT_GT(10 * std::log10(signal / error), 15.0);
+  EXPECT_GT(10 * std::log10(signal / error), 20.0);
 }
 
 TEST(AudioIo, SameAudioSameBytes) {
@@ -210,8 +213,10 @@ TEST(AudioIo, HostileHeadersAreRefused) {
   // 60000 channels, a zero and an absurd sample rate.
   EXPECT_NE(input_error([&] { read_audio_memory(wav_file(1, 60000, 16000, 16, data)); }).find("channels"),
             std::string::npos);
-  input_error([&] { read_audio_memory(wav_file(1, 1, 0, 16, data)); });
-  EXPECT_NE(input_error([&] { read_audio_memory(wav_file(1, 1, 4000000000u, 16, data)); }).find("Hz"),
+  // libsndfile itself refuses these rates when it opens the file.
+  EXPECT_NE(input_error([&] { read_audio_memory(wav_file(1, 1, 4000000000u, 16, data)); }).find("cannot decode"),
+            std::string::npos);
+  EXPECT_NE(input_error([&] { read_audio_memory(wav_file(1, 1, 0, 16, data)); }).find("cannot decode"),
             std::string::npos);
   // Not audio at all, empty, and a RIFF file that is not WAVE.
   EXPECT_NE(input_error([&] { read_audio_memory("hello, world: not a sound"); }).find("not a WAV"), std::string::npos);

@@ -23,7 +23,7 @@ Fit fit_tone(const torch::Tensor& x, int rate, double hz, int64_t from, int64_t 
   auto t = torch::arange(from, to, torch::kFloat64) / static_cast<double>(rate);
   auto basis = torch::stack({torch::sin(2 * M_PI * hz * t), torch::cos(2 * M_PI * hz * t)}, 1);
   auto y = x.narrow(0, from, to - from).to(torch::kFloat64).unsqueeze(1);
-  auto coef = at::linalg_lstsq(basis, y).solution;
+  auto coef = std::get<0>(at::linalg_lstsq(basis, y));
   const double a = coef[0][0].item<double>(), b = coef[1][0].item<double>();
   const double rms = (y - torch::matmul(basis, coef)).square().mean().sqrt().item<double>();
   return {std::hypot(a, b), std::atan2(b, a), rms};

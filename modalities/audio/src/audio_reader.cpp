@@ -152,7 +152,10 @@ Audio read_audio_memory(std::string_view bytes, const AudioReadLimits& limits, c
 
   Audio audio;
   audio.sample_rate = sf.samplerate;
-  audio.samples = torch::from_blob(samples.data(), {frames, channels}, torch::kFloat32).t().contiguous();
+  // A copy out of `samples`, which goes away on return (for one channel the transposed
+  // view would already count as contiguous and keep pointing into it).
+  audio.samples = torch::empty({channels, frames}, torch::kFloat32);
+  if (frames > 0) audio.samples.copy_(torch::from_blob(samples.data(), {frames, channels}, torch::kFloat32).t());
   try {
     check_audio(audio);
   } catch (const InputError& e) {

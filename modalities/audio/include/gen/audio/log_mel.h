@@ -55,9 +55,12 @@ class GEN_API LogMel {
   torch::Tensor mel(const torch::Tensor& signal) const;             // [..., n_mels, frames], linear
   torch::Tensor operator()(const torch::Tensor& signal) const;      // [..., n_mels, frames], log
   // A linear magnitude [..., bins, frames] whose mel projection approximates exp(log_mel):
-  // non-negative least squares by multiplicative updates started from the pseudo-inverse
-  // (the mel step drops information, so this is an estimate, e.g. for Griffin-Lim).
-  torch::Tensor magnitude_from_log_mel(const torch::Tensor& log_mel, int iterations = 100) const;
+  // non-negative least squares by multiplicative updates started from the clamped
+  // pseudo-inverse. The mel step drops detail within each filter, so this is an estimate
+  // (e.g. for Griffin-Lim); the updates converge slowly: after 300 iterations the mel
+  // projection of a chirp is within 0.005 (mean) of the target in log where there is
+  // signal, after 1000 within 0.0005 (tests/unit/test_audio_spectral.cpp).
+  torch::Tensor magnitude_from_log_mel(const torch::Tensor& log_mel, int iterations = 300) const;
 
  private:
   LogMelConfig config_;
