@@ -1,9 +1,10 @@
 // Sample-rate conversion with a band-limited resampler: FFmpeg's libswresample, its
 // polyphase windowed-sinc engine set for quality rather than speed (a Kaiser window,
 // beta 12, 128 taps at the lower rate, cutoff 0.95 of the lower Nyquist frequency):
-// content up to ~0.9 of the lower Nyquist frequency passes flat (|ripple| < 0.01 dB) and
-// content above the new Nyquist frequency is suppressed by more than 100 dB instead of
-// folding back as aliases. tests/unit/test_audio_resample.cpp measures both.
+// tones up to 0.875 of the lower Nyquist frequency keep their level within 0.02 dB, and
+// content above the new Nyquist frequency (from 1.125 of it up) is suppressed by more
+// than 90 dB instead of folding back as aliases. tests/unit/test_audio_resample.cpp
+// measures both.
 //
 // The output is time-aligned with the input (sample 0 stays at t = 0; libswresample
 // mirrors the first and last samples to fill its filter) and holds
