@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
-# N seconds in total (default 60): the safetensors reader and the video reader get 1/3
-# each, the BVH reader 1/6, and the two dataset JSONL readers (the shapes world's
-# clips.jsonl, the humans world's motions.jsonl) the rest, half each. Exits non-zero
-# when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link
-# their worlds from the gen build ($GEN_BUILD_DIR, default build/), so build gen first.
+# N seconds in total (default 60): the safetensors reader and the video reader get 1/4
+# each, the BVH reader and the audio reader 1/6 each, and the two dataset JSONL readers
+# (the shapes world's clips.jsonl, the humans world's motions.jsonl) the rest, half
+# each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The
+# jsonl fuzzers link their worlds from the gen build ($GEN_BUILD_DIR, default build/),
+# so build gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ torch_libs=(-ltorch -ltorch_cpu -lc10)
 ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
 video=modalities/video
 motion=modalities/motion
+audio=modalities/audio
 shapes=worlds/shapes
 humans=worlds/humans
 build_dir=${GEN_BUILD_DIR:-build}
@@ -28,6 +30,7 @@ build() {
   shift; libs=("$@")
   local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
                  "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
+                 "$audio"/include/gen/audio/*.h "$audio"/src/*.h
                  "$humans"/include/gen/humans/*.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
@@ -61,7 +64,7 @@ sanitize="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 build "$out/safetensors_fuzz" "$sanitize" fuzz/safetensors_fuzz.cpp core/src/safetensors.cpp core/src/atomic_file.cpp --
 mkdir -p "$out/corpus"
 fuzz/make_seeds.sh "$out/corpus"
-fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds / 3)) 4096
+fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds / 4)) 4096
 
 # Video: seeds are small MP4, WebM and GIF clips written by modalities/video's own
 # writers (fuzz/make_video_seeds.cpp, built without sanitizers).
@@ -73,7 +76,7 @@ mkdir -p "$out/video_corpus"
 "$out/make_video_seeds" "$out/video_corpus"
 # Any single allocation over 256 MiB is a finding: the reader caps FFmpeg's at 128 MiB
 # and its own frames at the fuzz limits (64 MiB).
-fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds / 3)) 16384 -malloc_limit_mb=256
+fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds / 4)) 16384 -malloc_limit_mb=256
 
 # BVH: the reader, the writer it must be able to feed and the kinematics under them, all
 # with the sanitizers. Seeds are short motions the project's writer makes plus
@@ -85,6 +88,19 @@ build "$out/make_bvh_seeds" "-I$motion/include" fuzz/make_bvh_seeds.cpp "${bvh[@
 mkdir -p "$out/bvh_corpus"
 "$out/make_bvh_seeds" "$out/bvh_corpus"
 fuzz bvh "$out/bvh_fuzz" "$out/bvh_corpus" $((seconds / 6)) 8192 -malloc_limit_mb=512
+
+# Audio: gen's WAV chunk and Ogg page checks and the reader around libsndfile, with the
+# sanitizers (libsndfile and its codecs are Debian's, uninstrumented, but a crash or an
+# allocation over the limit inside them is still caught). Seeds are short clips the
+# project's writer makes in every format (fuzz/make_audio_seeds.cpp, built without).
+audio_sources=("$audio"/src/{audio,audio_io,audio_reader,audio_writer,ogg_pages,wav_chunks,sndfile_memory}.cpp
+               core/src/atomic_file.cpp)
+build "$out/audio_fuzz" "$sanitize -I$audio/include -I$audio/src" fuzz/audio_fuzz.cpp "${audio_sources[@]}" -- -lsndfile
+build "$out/make_audio_seeds" "-I$audio/include -I$audio/src" fuzz/make_audio_seeds.cpp "${audio_sources[@]}" -- -lsndfile
+mkdir -p "$out/audio_corpus"
+"$out/make_audio_seeds" "$out/audio_corpus"
+# The reader's own buffers stay under the fuzz limits (1 MiB of file, 1 MiB of samples).
+fuzz audio "$out/audio_fuzz" "$out/audio_corpus" $((seconds / 6)) 16384 -malloc_limit_mb=256
 
 # Motion dataset records (clips.jsonl): the parser is compiled with the sanitizers; the
 # names it checks against and the renderer every accepted clip must pass come from the
@@ -101,7 +117,7 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-jsonl_seconds=$((seconds - 2 * (seconds / 3) - seconds / 6))
+jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6)))
 fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 2)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans

@@ -1,5 +1,6 @@
 #include "output_formats.h"
 
+#include <gen/audio/audio_formats.h>
 #include <gen/image/image_formats.h>
 #include <gen/motion/motion_formats.h>
 #include <gen/video/video_formats.h>
@@ -11,6 +12,7 @@ void add_output_formats(OutputFormats& formats) {
   image::add_image_formats(formats);
   video::add_video_formats(formats);
   motion::add_motion_formats(formats);
+  audio::add_audio_formats(formats);
 }
 
 }  // namespace gen::cli
