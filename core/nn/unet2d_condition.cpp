@@ -87,7 +87,7 @@ torch::Tensor UNet2DConditionModelImpl::time_embed(const torch::Tensor& timestep
 torch::Tensor UNet2DConditionModelImpl::class_embed(const torch::Tensor& class_labels) {
   if (!class_embedding) throw UsageError("this UNet has no class embedding (class_embed_type is not set)");
   const int64_t p = config_.projection_class_embeddings_input_dim;
-  if (class_labels.dim() != 2 || class_labels.size(1) != p)
+  if (!class_labels.defined() || class_labels.dim() != 2 || class_labels.size(1) != p)
     throw UsageError("UNet class_labels must be [B, " + std::to_string(p) + "]");
   return class_embedding(class_labels.to(class_embedding->weight.scalar_type()));
 }
