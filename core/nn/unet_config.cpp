@@ -76,7 +76,8 @@ void read_class_embedding(const json& j, UNet2DConditionConfig& c) {
   const auto& dim = j.contains("projection_class_embeddings_input_dim") ? j["projection_class_embeddings_input_dim"]
                                                                         : json();
   if (dim.is_number_integer()) c.projection_class_embeddings_input_dim = dim.get<int64_t>();
-  c.class_embeddings_concat = j.value("class_embeddings_concat", false);
+  const auto& concat = j.contains("class_embeddings_concat") ? j["class_embeddings_concat"] : json();
+  c.class_embeddings_concat = concat.is_boolean() && concat.get<bool>();  // null: diffusers' default, false
 }
 
 }  // namespace
