@@ -125,8 +125,8 @@ TEST_F(HifiGanGolden, SingleFileWithSiblingConfigOrHints) {
                   "have 2 upsamplers but the hints give 5");
 }
 
-// The same weights stored weight-normalised: v is each weight scaled per output row by a
-// random factor, g its norm, so folding must give the weight back exactly up to rounding.
+// The same weights stored weight-normalised: v is each weight scaled per row of dim 0 (torch's
+// weight_norm default) by a random factor, g its norm, so folding gives the weight back.
 TEST_F(HifiGanGolden, WeightNormalisedCheckpointsAreFolded) {
   const auto plain = gen::load_safetensors(weights_file());
   std::map<std::string, torch::Tensor> normalised;
