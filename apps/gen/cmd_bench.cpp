@@ -1,4 +1,4 @@
-// gen bench sgemm|unet|vae|text|sampler|txt2img: the flags of gen/bench/benchmarks.h,
+// gen bench sgemm|unet|vae|text|sampler|txt2img|vocoder: the flags of gen/bench/benchmarks.h,
 // and its results printed as "bench <what>: key=value ..." lines as they come.
 #include <cstdio>
 
@@ -26,12 +26,12 @@ bench::BenchOutput stdout_output() {
 Runner add_bench_command(CLI::App& app, CommonFlags& flags) {
   auto* cmd = app.add_subcommand("bench", "Benchmarks (results go to docs/benchmarks.md)");
   auto a = std::make_shared<bench::BenchSettings>();
-  cmd->add_option("what", a->what, "What to measure: sgemm, unet, vae, text, sampler, txt2img")
+  cmd->add_option("what", a->what, "What to measure: sgemm, unet, vae, text, sampler, txt2img, vocoder")
       ->check(CLI::IsMember(bench::benchmark_names()));
   // Not --config: that name reads an options file for every subcommand (config_file.h).
   cmd->add_option("-a,--arch", a->arch,
                   "Model preset: sd15, sd21, tiny (configs/models/NAME.json), a preset file, or a network's "
-                  "config.json (file or its folder)");
+                  "config.json (file or its folder; vocoder: a transformers HiFi-GAN config.json)");
   cmd->add_option("--size", a->size, "sgemm: matrix size (2048); others: image size in pixels (512)")
       ->check(CLI::Range(0, 16384));
   cmd->add_option("--batch", a->batch, "Batch (0: unet 2 = one CFG step, text 2, vae 1, sampler 2)")
@@ -46,7 +46,8 @@ Runner add_bench_command(CLI::App& app, CommonFlags& flags) {
   cmd->add_option("--motion", a->motion,
                   "unet: time the motion UNet with this motion adapter: animatediff-v2, tiny (configs/motion/NAME.json), "
                   "a motion preset file, or a diffusers MotionAdapter config.json (file or its folder)");
-  cmd->add_option("--frames", a->frames, "unet --motion: frames per clip (0: 16)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--frames", a->frames, "unet --motion: frames per clip (0: 16); vocoder: mel frames (0: 512)")
+      ->check(CLI::Range(0, 100000));
   cmd->add_flag("--parts", a->parts,
                 "unet: also time every ResNet block, spatial transformer and motion module alone (always with --motion)");
   cmd->add_option("--steps", a->steps, "sampler, txt2img: inference steps per run (0: sampler 30, txt2img 4)")

@@ -50,6 +50,7 @@ void run_sgemm(const BenchSettings& a, const BenchOutput& out);
 void run_unet(const BenchSettings& a, const BenchOutput& out);
 void run_vae(const BenchSettings& a, const BenchOutput& out);
 void run_text(const BenchSettings& a, const BenchOutput& out);
+void run_vocoder(const BenchSettings& a, const BenchOutput& out);
 void run_sampler(const BenchSettings& a, const BenchOutput& out);
 void run_txt2img(const BenchSettings& a, const BenchOutput& out);
 // One UNet step (best of a.repeats) at the latent size and batch of `a`, ms.

@@ -1,4 +1,4 @@
-// The unet, vae and text benchmarks: one network built from its config (network_arch.h)
+// The unet, vae, text and vocoder benchmarks: one network built from its config (network_arch.h)
 // with random weights (speed does not depend on the values), timed under InferenceMode.
 // `unet --motion` times the motion UNet (an AnimateDiff-style UNetMotionModel) instead,
 // and with it where the step's time goes (gen/bench/unet_parts.h).
@@ -17,6 +17,7 @@
 #include <gen/error.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
+#include <gen/nn/hifigan.h>
 #include <gen/nn/unet2d_condition.h>
 #include <gen/nn/unet_motion_model.h>
 #include <gen/nn/vae_tiling.h>
@@ -116,9 +117,9 @@ Measured bench(const BenchSettings& a, const BenchOutput& out, const std::string
 // A UNet of --arch with random weights and inputs for one CFG step at --size.
 struct UNetStep {
   nn::UNet2DConditionModel unet{nullptr};
-  torch::Tensor x, t, context;
+  torch::Tensor x, t, context, class_labels;  // context undefined / labels defined: AudioLDM-style
   int batch = 0, latent = 0;
-  void operator()() { unet->forward(x, t, context); }
+  void operator()() { unet->forward(x, t, context, class_labels); }
 };
 
 UNetStep make_unet_step(const BenchSettings& a) {
@@ -131,7 +132,9 @@ UNetStep make_unet_step(const BenchSettings& a) {
   s.unet->eval();
   s.x = torch::randn({s.batch, config.in_channels, s.latent, s.latent});
   s.t = torch::full({s.batch}, 999.0);
-  s.context = torch::randn({s.batch, 77, config.cross_attention_dim});
+  // A UNet whose blocks attend to contexts of different widths attends to itself (AudioLDM).
+  if (config.cross_attention_dims.empty()) s.context = torch::randn({s.batch, 77, config.cross_attention_dim});
+  if (config.has_class_embedding()) s.class_labels = torch::randn({s.batch, config.projection_class_embeddings_input_dim});
   return s;
 }
 
@@ -222,6 +225,8 @@ void run_unet(const BenchSettings& a, const BenchOutput& out) {
   if (!a.motion.empty()) return run_motion_unet(a, out);
   if (a.frames > 0) throw UsageError("--frames needs --motion (the image UNet has no frames)");
   auto step = make_unet_step(a);
+  if (a.parts && !step.context.defined())
+    throw UsageError("--parts times the transformers with a text context; this UNet has none");
   const auto measured =
       bench(a, out, "unet", fmt("arch=%s batch=%d latent=%dx%d", a.arch.c_str(), step.batch, step.latent, step.latent),
             weights_mb(*step.unet), step);
@@ -277,6 +282,24 @@ void run_text(const BenchSettings& a, const BenchOutput& out) {
   bench(a, out, "text",
         fmt("arch=%s batch=%d tokens=%d", a.arch.c_str(), batch, static_cast<int>(config.max_position_embeddings)),
         weights_mb(*text), [&] { text->forward(ids); });
+}
+
+// A HiFi-GAN vocoder of --arch (a transformers config.json) turning --frames mel frames
+// into audio; the second line gives seconds of audio per second of compute.
+void run_vocoder(const BenchSettings& a, const BenchOutput& out) {
+  const auto config = vocoder_arch(a.arch);
+  const int frames = a.frames > 0 ? a.frames : 512;  // AudioLDM's default clip: 5.12 s at hop 160
+  const int batch = a.batch > 0 ? a.batch : 1;
+  torch::manual_seed(0);
+  nn::SpeechT5HifiGan vocoder(config);
+  vocoder->eval();
+  const auto mel = torch::randn({batch, frames, config.model_in_dim});
+  const double seconds = static_cast<double>(config.output_length(frames)) / static_cast<double>(config.sampling_rate);
+  const auto measured = bench(a, out, "vocoder", fmt("arch=%s batch=%d frames=%d audio=%.2fs", a.arch.c_str(), batch,
+                                                      frames, seconds),
+                              weights_mb(*vocoder), [&] { vocoder->forward(mel); });
+  report_result(out, "vocoder", fmt("frames=%d batch=%d realtime_factor=%.1f", frames, batch,
+                                    batch * seconds * 1000.0 / measured.best_ms));
 }
 
 }  // namespace gen::bench

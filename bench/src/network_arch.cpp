@@ -66,6 +66,14 @@ nn::ClipTextConfig text_encoder_arch(const std::string& arch) {
   return network_arch(arch, "text encoder", "text_encoder", &ModelPreset::text_encoder);
 }
 
+nn::HifiGanConfig vocoder_arch(const std::string& arch) {
+  if (is_preset_name(arch))
+    throw UsageError("vocoder needs a HiFi-GAN config.json (a transformers vocoder's, e.g. an AudioLDM folder's "
+                     "vocoder/), not the model preset name '" + arch + "'");
+  const auto path = config_file(arch, "vocoder");
+  return parse_config<nn::HifiGanConfig>(read_json_file(path, "vocoder config"), path);
+}
+
 ModelPreset whole_model_arch(const std::string& arch) {
   std::optional<ModelPreset> preset;
   if (is_preset_name(arch)) {

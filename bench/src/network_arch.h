@@ -4,12 +4,16 @@
 #include <string>
 
 #include <gen/bench/model_preset.h>
+#include <gen/nn/hifigan.h>
 
 namespace gen::bench {
 
 nn::UNet2DConditionConfig unet_arch(const std::string& arch);
 nn::AutoencoderKLConfig vae_arch(const std::string& arch);
 nn::ClipTextConfig text_encoder_arch(const std::string& arch);
+// A transformers HiFi-GAN config.json (the file or its folder, e.g. an AudioLDM folder's
+// vocoder/); model presets have no vocoder, so a preset name is a UsageError.
+nn::HifiGanConfig vocoder_arch(const std::string& arch);
 // A preset with every part a runnable model needs (unet, vae, text_encoder, scheduler);
 // UsageError for anything else, since no single network config can stand for a model.
 ModelPreset whole_model_arch(const std::string& arch);

@@ -14,7 +14,7 @@ using Run = void (*)(const BenchSettings&, const BenchOutput&);
 const std::vector<std::pair<std::string, Run>>& benchmarks() {
   static const std::vector<std::pair<std::string, Run>> table = {
       {"sgemm", run_sgemm}, {"unet", run_unet},       {"vae", run_vae},
-      {"text", run_text},   {"sampler", run_sampler}, {"txt2img", run_txt2img}};
+      {"text", run_text},   {"sampler", run_sampler}, {"txt2img", run_txt2img}, {"vocoder", run_vocoder}};
   return table;
 }
 

@@ -139,6 +139,12 @@ TemporalTransformerOptions UNetMotionConfig::mid_motion() const { return down_mo
 
 void UNetMotionConfig::validate() const {
   unet.validate();
+  // UNetMotionModel's forward takes one text context for every block and no class labels.
+  if (unet.has_class_embedding())
+    throw ModelError("motion UNet: a UNet with a class embedding (class_embed_type " + unet.class_embed_type +
+                     ") is not supported");
+  if (!unet.cross_attention_dims.empty())
+    throw ModelError("motion UNet: a UNet whose blocks attend to contexts of different widths is not supported");
   const size_t n = unet.block_out_channels.size();
   for (size_t i = 0; i < n; ++i) {
     check_temporal_options(down_motion(i), "motion UNet down block " + std::to_string(i));

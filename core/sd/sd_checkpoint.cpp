@@ -1,6 +1,7 @@
 #include <gen/nn/sd_checkpoint.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -15,11 +16,40 @@ namespace fs = std::filesystem;
 namespace {
 
 template <typename Module>
-void load_folder_weights(Module& m, const fs::path& file, bool strict) {
+void load_folder_weights(Module& m, const SafeTensorsFile& file, bool strict) {
   LoadOptions o;
   o.strict = strict;
-  o.what = file.string();
-  load_state_dict(*m, SafeTensorsFile::open(file), o);
+  o.what = file.path().string();
+  load_state_dict(*m, file, o);
+}
+
+template <typename Module>
+void load_folder_weights(Module& m, const fs::path& file, bool strict) {
+  load_folder_weights(m, SafeTensorsFile::open(file), strict);
+}
+
+// One diffusers part: its folder (config.json + weights), or its weights file alone, with
+// the file's sibling config.json when there is one (the file inside its folder).
+struct PartSource {
+  fs::path weights;
+  std::optional<fs::path> config;
+};
+
+PartSource part_source(const fs::path& path, const std::string& stem, const std::string& what) {
+  if (fs::is_directory(path)) return {find_weights_file(path, stem), path / "config.json"};
+  if (!fs::exists(path)) throw InputError(what + " " + path.string() + " does not exist");
+  const auto sibling = path.parent_path() / "config.json";
+  return {path, fs::exists(sibling) ? std::optional<fs::path>(sibling) : std::nullopt};
+}
+
+// The part loaders read diffusers names; an original-layout file would only produce a
+// list of missing keys, so it is named for what it is.
+void refuse_original_layout(const SafeTensorsFile& f, const std::vector<std::string>& markers, const std::string& what) {
+  for (const auto& t : f.tensors())
+    for (const auto& m : markers)
+      if (t.name.rfind(m, 0) == 0)
+        throw ModelError(f.path().string() + " holds the original (LDM) layout (" + t.name + "), not diffusers " +
+                         "names; load it with load_single_file (" + what + ")");
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -117,16 +147,24 @@ void save_diffusers_part(const fs::path& dir, const nlohmann::json& config, cons
 
 int detect_sd_version(const UNet2DConditionConfig& unet) { return unet.cross_attention_dim == 1024 ? 2 : 1; }
 
-UNet2DConditionModel load_diffusers_unet(const fs::path& dir, bool strict) {
-  UNet2DConditionModel m(UNet2DConditionConfig::from_json_file(dir / "config.json"));
-  load_folder_weights(m, find_weights_file(dir, "diffusion_pytorch_model"), strict);
+UNet2DConditionModel load_diffusers_unet(const fs::path& path, bool strict, const UNetDetectHints& hints) {
+  const auto source = part_source(path, "diffusion_pytorch_model", "UNet checkpoint");
+  const auto file = SafeTensorsFile::open(source.weights);
+  refuse_original_layout(file, {kOriginalUNetPrefix, "input_blocks."}, "UNet");
+  UNet2DConditionModel m(source.config ? UNet2DConditionConfig::from_json_file(*source.config)
+                                       : UNet2DConditionConfig::detect_from_weights(shapes_in(file), hints));
+  load_folder_weights(m, file, strict);
   m->eval();
   return m;
 }
 
-AutoencoderKL load_diffusers_vae(const fs::path& dir, bool strict) {
-  AutoencoderKL m(AutoencoderKLConfig::from_json_file(dir / "config.json"));
-  load_folder_weights(m, find_weights_file(dir, "diffusion_pytorch_model"), strict);
+AutoencoderKL load_diffusers_vae(const fs::path& path, bool strict, int64_t norm_num_groups) {
+  const auto source = part_source(path, "diffusion_pytorch_model", "VAE checkpoint");
+  const auto file = SafeTensorsFile::open(source.weights);
+  refuse_original_layout(file, {kOriginalVaePrefix, "encoder.down.0."}, "VAE");
+  AutoencoderKL m(source.config ? AutoencoderKLConfig::from_json_file(*source.config)
+                                : AutoencoderKLConfig::detect_from_weights(shapes_in(file), norm_num_groups));
+  load_folder_weights(m, file, strict);
   m->eval();
   return m;
 }

@@ -15,6 +15,7 @@ struct Level {
   int64_t resnets = 0;
   bool attention = false;
   int64_t transformer_layers = 1;
+  int64_t context = 0;  // input width of attn2's to_k (diffusers layout; 0 when unknown)
 };
 
 class Shapes {
@@ -73,10 +74,44 @@ std::vector<Level> diffusers_levels(const Shapes& s) {
     l.channels = s.at(p + "resnets.0.conv1.weight")[0];
     l.resnets = s.count(p + "resnets.", ".conv1.weight");
     l.attention = s.has(p + "attentions.0.proj_in.weight");
-    if (l.attention) l.transformer_layers = s.count(p + "attentions.0.transformer_blocks.", ".norm1.weight");
+    if (l.attention) {
+      l.transformer_layers = s.count(p + "attentions.0.transformer_blocks.", ".norm1.weight");
+      l.context = s.at(p + "attentions.0.transformer_blocks.0.attn2.to_k.weight")[1];
+    }
     levels.push_back(l);
   }
   return levels;
+}
+
+// Context widths per block, as diffusers' config would list them: when the attention blocks
+// (and the mid block) disagree, a plain level gets its own width (what AudioLDM's config
+// holds) and the last level the mid block's, which reads the last entry.
+void detect_per_block_context(const Shapes& s, const std::vector<Level>& levels, UNet2DConditionConfig& c) {
+  const int64_t mid = s.at("mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight")[1];
+  bool uniform = true;
+  for (const auto& l : levels) uniform = uniform && (!l.attention || l.context == mid);
+  if (uniform) return;
+  c.cross_attention_dim = 0;
+  c.cross_attention_dims.clear();
+  for (const auto& l : levels) c.cross_attention_dims.push_back(l.attention ? l.context : l.channels);
+  if (!levels.back().attention) c.cross_attention_dims.back() = mid;
+  if (c.cross_attention_dims.back() != mid)
+    throw ModelError("cannot infer the UNet architecture: the mid block attends to " + std::to_string(mid) +
+                     "-wide context, the last down block to " + std::to_string(c.cross_attention_dims.back()) +
+                     "-wide (diffusers gives both the same width)");
+}
+
+// diffusers' class embedding: a Linear (simple_projection) is read; the other kinds are
+// named and refused. Concatenation shows in the ResNets' time_emb_proj input width.
+void detect_class_embedding(const Shapes& s, UNet2DConditionConfig& c) {
+  if (s.has("class_embedding.linear_1.weight"))
+    throw ModelError("UNet weights: a class_embedding MLP (class_embed_type 'projection' or 'timestep') is not supported");
+  if (s.has("class_embedding.weight") && s.at("class_embedding.weight").size() != 2)
+    throw ModelError("UNet weights: an embedding-table class_embedding (num_class_embeds) is not supported");
+  if (!s.has("class_embedding.weight")) return;
+  c.class_embed_type = "simple_projection";
+  c.projection_class_embeddings_input_dim = s.at("class_embedding.weight")[1];
+  c.class_embeddings_concat = s.at("down_blocks.0.resnets.0.time_emb_proj.weight")[1] == 2 * c.time_embed_dim();
 }
 
 }  // namespace
@@ -114,6 +149,10 @@ UNet2DConditionConfig UNet2DConditionConfig::detect_from_weights(const ShapeMap&
   const auto* to_k = s.find_suffix("attn2.to_k.weight");
   if (!to_k) throw ModelError("cannot infer the UNet architecture: no cross-attention found");
   c.cross_attention_dim = (*to_k)[1];
+  if (!original) {
+    detect_per_block_context(s, levels, c);
+    detect_class_embedding(s, c);
+  }
   c.norm_num_groups = hints.norm_num_groups;
   // Heads are not in the weights. SD 2.x (OpenCLIP context, 1024 wide) uses 64-wide
   // heads, SD 1.x 8 heads per block; other models pass theirs as a hint.

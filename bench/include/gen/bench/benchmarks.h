@@ -29,7 +29,7 @@ struct BenchSettings {
   // MotionAdapter config.json or its folder): time the motion UNet (UNetMotionModel) step
   // on `frames` frames per clip instead of the image UNet step. Empty: the image UNet.
   std::string motion;
-  int frames = 0;             // unet with motion: frames per clip (0: 16)
+  int frames = 0;             // unet with motion: frames per clip (0: 16); vocoder: mel frames (0: 512)
   // unet: also time its ResNet blocks, spatial transformers and motion modules each alone
   // (gen/bench/unet_parts.h); always done with `motion`.
   bool parts = false;
@@ -48,7 +48,7 @@ struct BenchOutput {
   std::function<void(const std::string& line)> detail;
 };
 
-// "sgemm", "unet", "vae", "text", "sampler", "txt2img".
+// "sgemm", "unet", "vae", "text", "sampler", "txt2img", "vocoder".
 GEN_API const std::vector<std::string>& benchmark_names();
 
 // Runs settings.what. Throws UsageError for settings that cannot work (a size the

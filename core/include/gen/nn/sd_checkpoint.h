@@ -45,9 +45,15 @@ struct SingleFileOptions {
   bool strict = true;  // unexpected keys under a part's prefix are errors
 };
 
-// The three parts of a diffusers folder, each from <dir>/config.json + weights.
-GEN_API UNet2DConditionModel load_diffusers_unet(const std::filesystem::path& dir, bool strict = true);
-GEN_API AutoencoderKL load_diffusers_vae(const std::filesystem::path& dir, bool strict = true);
+// The three parts of a diffusers folder, each from <dir>/config.json + weights. The UNet
+// and the VAE also load from their weights file alone (diffusers names): with the file's
+// sibling config.json when there is one, else with the architecture its shapes imply
+// (`hints` / `norm_num_groups` for what shapes cannot tell; a VAE's scaling_factor then
+// stays 0.18215). An original-layout file is refused (use load_single_file).
+GEN_API UNet2DConditionModel load_diffusers_unet(const std::filesystem::path& path, bool strict = true,
+                                                 const UNetDetectHints& hints = {});
+GEN_API AutoencoderKL load_diffusers_vae(const std::filesystem::path& path, bool strict = true,
+                                         int64_t norm_num_groups = 32);
 GEN_API ClipTextModel load_diffusers_text_encoder(const std::filesystem::path& dir, bool strict = true);
 
 GEN_API StableDiffusionModels load_diffusers_folder(const std::filesystem::path& dir, bool strict = true);
