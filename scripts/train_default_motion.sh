@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
 # Reproduces the embedded default motion model (assets/default-motion) from nothing:
-# the humans world's motions (`gen data motion`), then one `gen train motion_mdm -m mdm`
-# stage (MDM from scratch with a small jointly trained CLIP text tower, x0 prediction,
-# MDM's geometric losses, caption dropout for CFG), then copies the model folder into
-# assets/. Deterministic for this seed and thread count. Wall times on the
+# the humans world's motions (`gen data motion`), a `gen train motion_mdm -m text` stage
+# (a small CLIP text tower taught contrastively which motion a caption describes), then
+# `-m mdm` on that tower kept fixed, as MDM keeps CLIP (x0 prediction, MDM's geometric
+# losses, caption dropout for CFG), then copies the model folder into assets/. Deterministic for this seed and thread count. Wall times on the
 # project's 2-core machine: docs/model-zoo.md.
 #   scripts/train_default_motion.sh                     # everything (~1 h)
 #   STAGES="assemble" scripts/train_default_motion.sh   # re-export a finished run
-#   EXTRA="-O steps=3" STAGES="data mdm" scripts/train_default_motion.sh   # smoke run
+#   EXTRA="-O steps=3" STAGES="data text mdm" scripts/train_default_motion.sh   # smoke run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GEN=${GEN:-build/bin/gen}
 RUN=${RUN_DIR:-runs/default-motion}
-STAGES=${STAGES:-"data mdm assemble"}
+STAGES=${STAGES:-"data text mdm assemble"}
 EXTRA=(${EXTRA:-})
 STEPS=${STEPS:-4400}
+TEXT_STEPS=${TEXT_STEPS:-3000}
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"
   case $stage in
     data) "$GEN" data motion -o "$RUN/data" --train 3000 --heldout 300 -s 1 -q ;;
-    mdm) "$GEN" train motion_mdm -m mdm -o "$RUN/mdm" -O data="$RUN/data" -O batch=32 -O steps="$STEPS" \
-           -O lr=3e-4 -O warmup=200 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
+    text) "$GEN" train motion_mdm -m text -o "$RUN/text" -O data="$RUN/data" -O steps="$TEXT_STEPS" -s 1 --threads 2 \
+           "${EXTRA[@]}" ;;
+    mdm) "$GEN" train motion_mdm -m mdm -o "$RUN/mdm" -O data="$RUN/data" -O text_encoder="$RUN/text" -O freeze_text=true \
+           -O batch=32 -O steps="$STEPS" -O lr=3e-4 -O warmup=200 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-motion}
       rm -rf "$dst" && cp -r "$RUN/mdm/model" "$dst"  # the trainer writes F16 weights

@@ -37,7 +37,7 @@ class MotionMdmPlugin : public gen::Plugin {
   }
 
   void train(const gen::TrainRequest& request, const gen::ProgressCallback& progress) override {
-    train_mdm(request, progress);
+    motion_mdm::train(request, progress);
   }
 };
 

@@ -22,21 +22,23 @@ torch::Tensor masked_mean(const torch::Tensor& squared, const torch::Tensor& val
 
 MdmTask::MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder,
                  gen::nn::ClipTokenizer tokenizer, gen::motion::FeatureNormalizer normalizer, FeatureClips clips,
-                 int64_t batch, GeometricLossWeights weights)
+                 int64_t batch, GeometricLossWeights weights, bool train_text)
     : network_(std::move(network)),
       text_encoder_(std::move(text_encoder)),
       tokenizer_(std::move(tokenizer)),
       normalizer_(std::move(normalizer)),
       clips_(std::move(clips)),
       batch_(batch),
-      weights_(weights) {
+      weights_(weights),
+      train_text_(train_text) {
   if (clips_.features.size(0) == 0) throw gen::InputError("no training motions");
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> MdmTask::parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
   for (const auto& p : network_->named_parameters()) out.emplace_back("mdm." + p.key(), p.value());
-  for (const auto& p : text_encoder_->named_parameters()) out.emplace_back("text_encoder." + p.key(), p.value());
+  if (train_text_)
+    for (const auto& p : text_encoder_->named_parameters()) out.emplace_back("text_encoder." + p.key(), p.value());
   return out;
 }
 
@@ -62,9 +64,11 @@ gen::TrainingBatch MdmTask::next_batch(int64_t, at::Generator& g) {
     ids.push_back(caption_ids(phrasings[k]));
   }
   auto lengths = clips_.lengths.index_select(0, index);
-  auto valid = torch::arange(frames, torch::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, F]
+  // Cropped to the batch's longest clip: the frames after it are padding in every row.
+  const int64_t longest = std::min(frames, lengths.max().item<int64_t>());
+  auto valid = torch::arange(longest, torch::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, F']
   gen::TrainingBatch batch;
-  batch.x0 = clips_.features.index_select(0, index);
+  batch.x0 = clips_.features.index_select(0, index).narrow(2, 0, longest);
   batch.weight = valid.to(torch::kFloat32).unsqueeze(1);
   // With autograd on: the text tower learns through the diffusion loss.
   batch.cond.pooled = text_encoder_->forward(torch::stack(ids));

@@ -28,7 +28,8 @@ struct GeometricLossWeights {
 class MdmTask : public gen::TrainingTask {
  public:
   MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder, gen::nn::ClipTokenizer tokenizer,
-          gen::motion::FeatureNormalizer normalizer, FeatureClips clips, int64_t batch, GeometricLossWeights weights);
+          gen::motion::FeatureNormalizer normalizer, FeatureClips clips, int64_t batch, GeometricLossWeights weights,
+          bool train_text = true);
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
@@ -44,6 +45,7 @@ class MdmTask : public gen::TrainingTask {
   FeatureClips clips_;
   int64_t batch_;
   GeometricLossWeights weights_;
+  bool train_text_;  // false: the text tower is fixed (not among the trained parameters)
   std::map<std::string, torch::Tensor> ids_;  // tokenized captions, cached
 };
 

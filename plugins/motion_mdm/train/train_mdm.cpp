@@ -13,6 +13,8 @@
 
 #include "../motion_mdm.h"
 #include "mdm_task.h"
+#include "stage_options.h"
+#include "text_pretraining.h"
 #include "training_clips.h"
 
 namespace motion_mdm {
@@ -21,26 +23,13 @@ namespace {
 namespace fs = std::filesystem;
 using gen::OptionSpec;
 
-std::string option(const gen::TrainRequest& r, const std::string& key, const std::string& fallback = "") {
-  auto it = r.options.find(key);
-  return it == r.options.end() ? fallback : it->second;
-}
-
-int64_t integer(const gen::TrainRequest& r, const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
-  return static_cast<int64_t>(gen::number_option(r.options, key, static_cast<double>(fallback), lo, hi));
-}
-
-double number(const gen::TrainRequest& r, const std::string& key, double fallback, double lo, double hi) {
-  return gen::number_option(r.options, key, fallback, lo, hi);
-}
-
-gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames) {
+gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames, int64_t text_dim) {
   gen::nn::MdmConfig c;
   c.latent_dim = integer(r, "latent_dim", 256, 8, 4096);
   c.layers = integer(r, "layers", 4, 1, 64);
   c.ff_size = integer(r, "ff_size", 512, 8, 16384);
   c.num_heads = integer(r, "heads", 4, 1, 64);
-  c.clip_dim = integer(r, "text_dim", 256, 8, 4096);
+  c.clip_dim = text_dim;
   c.mask_frames = true;  // padded batches: padding is hidden from attention
   c.pos_embed_max_len = std::max<int64_t>(1001, max_frames + 1);
   if (c.latent_dim % c.num_heads != 0)
@@ -50,28 +39,15 @@ gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames
   return c;
 }
 
-gen::nn::ClipTextConfig text_config(const gen::TrainRequest& r, int64_t vocab) {
-  gen::nn::ClipTextConfig c;
-  c.vocab_size = vocab;
-  c.hidden_size = integer(r, "text_width", 128, 8, 4096);
-  c.intermediate_size = 4 * c.hidden_size;
-  c.num_hidden_layers = integer(r, "text_layers", 2, 1, 48);
-  c.num_attention_heads = 4;
-  c.max_position_embeddings = 32;  // captions are short; the tokenizer truncates longer ones
-  c.validate();
-  return c;
-}
-
 void write_model(const fs::path& out, const gen::nn::MdmTransformer& network, const gen::nn::ClipTextEmbedder& text,
-                 const std::vector<std::string>& words, const gen::motion::FeatureNormalizer& normalizer,
-                 int64_t max_frames) {
+                 const fs::path& tokenizer, const gen::motion::FeatureNormalizer& normalizer, int64_t max_frames) {
   fs::create_directories(out / "mdm");
   gen::write_file_atomic(out / "mdm" / "config.json", network->config().to_json().dump(2) + "\n");
   std::map<std::string, torch::Tensor> weights;
   for (const auto& p : network->named_parameters()) weights[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
   gen::save_safetensors(out / "mdm" / "model.safetensors", weights, {{"format", "pt"}});
   gen::nn::save_clip_text_embedder(out / "text_encoder", text);
-  gen::nn::write_clip_vocabulary(out / "tokenizer", words);
+  copy_tokenizer(tokenizer, out / "tokenizer");
   normalizer.save(out / "normalizer.safetensors");
   fs::create_directories(out / "scheduler");
   auto scheduler = mdm_schedule(1000).to_json();
@@ -92,9 +68,9 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("layers", 4, 1, 64, "Transformer layers (published: 8)"),
       OptionSpec::integer("ff_size", 512, 8, 16384, "Feed-forward width (published: 1024)"),
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads (published: 4)"),
-      OptionSpec::integer("text_dim", 256, 8, 4096, "Text embedding width (MDM's clip_dim; CLIP ViT-B/32: 512)"),
-      OptionSpec::integer("text_width", 128, 8, 4096, "Width of the jointly trained CLIP text tower"),
-      OptionSpec::integer("text_layers", 2, 1, 48, "Layers of the text tower"),
+      OptionSpec::path("text_encoder", "A `-m text` run folder: start from its text tower and tokenizer "
+                                       "(text_dim/text_width/text_layers then come from it)"),
+      OptionSpec::boolean("freeze_text", false, "Keep the text tower fixed (as MDM keeps CLIP)"),
       OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance (MDM: 0.1)"),
       OptionSpec::number("position_loss", 1.0, 0, 1e3, "Weight of the joint position loss"),
       OptionSpec::number("velocity_loss", 1.0, 0, 1e3, "Weight of the joint velocity loss"),
@@ -102,11 +78,21 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training motions (0 = all)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
-  return {{"mdm", "MDM and a small CLIP text tower from scratch on the humans world's motions", options}};
+  const auto text = text_tower_option_specs();
+  options.insert(options.begin() + 5, text.begin(), text.end());
+  return {{"mdm", "MDM on the humans world's motions, with a small CLIP text tower (from scratch or a -m text run)",
+           options},
+          text_stage()};
+}
+
+void train(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  if (r.model == "text") return train_text_tower(r, progress);
+  if (!r.model.empty() && r.model != "mdm")
+    throw gen::UsageError("motion_mdm trains -m mdm or -m text, not '" + r.model + "'");
+  train_mdm(r, progress);
 }
 
 void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
-  if (!r.model.empty() && r.model != "mdm") throw gen::UsageError("motion_mdm trains -m mdm, not '" + r.model + "'");
   const auto data = option(r, "data");
   if (data.empty()) throw gen::UsageError("training needs -O data=DIR (a `gen data motion` folder)");
   // Every option is checked before the minutes of loading.
@@ -122,26 +108,29 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   auto normalizer = gen::motion::FeatureNormalizer::fit(clips.raw_rows, gen::motion::humanml_feature_slices(),
                                                          "humanml3d-263");
   auto features = normalize_clips(clips, normalizer);
-  const auto words = caption_words(features.captions);
   const fs::path out(r.output);
-  gen::nn::write_clip_vocabulary(out / "tokenizer", words);
-  auto tokenizer = gen::nn::ClipTokenizer::from_folder(out / "tokenizer");
-
+  const auto text_run = option(r, "text_encoder");
+  const bool freeze_text = flag(r, "freeze_text", false);
+  if (freeze_text && text_run.empty()) throw gen::UsageError("freeze_text=true needs -O text_encoder=DIR (a -m text run)");
   torch::manual_seed(static_cast<uint64_t>(r.seed));
+  auto tower = text_run.empty() ? new_text_tower(r, features.captions, out / "tokenizer")
+                                : load_text_tower(text_run, out / "tokenizer");
+  auto text = tower.encoder;
   const int64_t max_frames = features.features.size(2);
-  gen::nn::MdmTransformer network(network_config(r, max_frames));
-  gen::nn::ClipTextEmbedder text(text_config(r, static_cast<int64_t>(tokenizer.vocab_size())), network->config().clip_dim);
+  gen::nn::MdmTransformer network(network_config(r, max_frames, text->dim()));
   network->train();
-  text->train();
-  spdlog::info("mdm: {} motions of up to {} frames, {} caption words", features.features.size(0), max_frames,
-               words.size());
-  MdmTask task(network, text, tokenizer, normalizer, std::move(features), batch, weights);
+  text->train(!freeze_text);
+  for (auto& p : text->parameters()) p.set_requires_grad(!freeze_text);
+  spdlog::info("mdm: {} motions of up to {} frames, {} caption words, text tower {}{}", features.features.size(0),
+               max_frames, tower.tokenizer.vocab_size(), text_run.empty() ? "from scratch" : text_run,
+               freeze_text ? " (frozen)" : "");
+  MdmTask task(network, text, tower.tokenizer, normalizer, std::move(features), batch, weights, !freeze_text);
   gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(mdm_schedule(1000))));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   network->eval();
   text->eval();
-  write_model(out / "model", network, text, words, normalizer, max_frames);
+  write_model(out / "model", network, text, out / "tokenizer", normalizer, max_frames);
   spdlog::info("motion model written to {}", (out / "model").string());
 }
 

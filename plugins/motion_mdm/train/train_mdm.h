@@ -11,6 +11,8 @@
 namespace motion_mdm {
 
 std::vector<gen::TrainStage> train_stages();
+// Dispatches on -m: "mdm" (or empty) trains MDM, "text" pretrains the text tower.
+void train(const gen::TrainRequest& request, const gen::ProgressCallback& progress);
 void train_mdm(const gen::TrainRequest& request, const gen::ProgressCallback& progress);
 
 }  // namespace motion_mdm
