@@ -15,7 +15,7 @@ RUN=${RUN_DIR:-runs/default-motion}
 STAGES=${STAGES:-"data text mdm assemble"}
 EXTRA=(${EXTRA:-})
 STEPS=${STEPS:-4400}
-TEXT_STEPS=${TEXT_STEPS:-3000}
+TEXT_STEPS=${TEXT_STEPS:-800}
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"

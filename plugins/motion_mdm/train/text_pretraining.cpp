@@ -93,7 +93,7 @@ Batch pick(const FeatureClips& clips, const torch::Tensor& index, const torch::T
 
 // Text-to-motion retrieval in pools of 32 (each clip's first caption against the pool's
 // motions): top-1 and top-3 rates, the numbers the stage is judged by before MDM uses it.
-nlohmann::json retrieval(const TextTower& tower, MotionSummary& motion, const FeatureClips& clips, int64_t count) {
+nlohmann::json retrieval(TextTower& tower, MotionSummary& motion, const FeatureClips& clips, int64_t count) {
   torch::NoGradGuard no_grad;
   const int64_t pool = 32, n = std::min<int64_t>(count, clips.features.size(0)) / pool * pool;
   if (n == 0) return nullptr;
