@@ -56,6 +56,10 @@ void add_request_options(CLI::App& cmd, GenerateArgs& a) {
 void add_modality_options(CLI::App& cmd, Modality modality, GenerateArgs& a) {
   for (const auto& field : request_fields(modality)) {
     const auto flags = (field.short_flag.empty() ? "" : field.short_flag + ",") + "--" + field.name;
+    if (field.type == OptionType::boolean) {
+      cmd.add_flag_function(flags, [&a, &field](int64_t) { field.set(a.request, "true"); }, field.help);
+      continue;
+    }
     auto* opt = cmd.add_option_function<std::string>(
         flags, [&a, &field](const std::string& v) { field.set(a.request, v); }, field.help);
     if (field.existing_file) opt->check(CLI::ExistingFile);

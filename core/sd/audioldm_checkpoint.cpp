@@ -37,7 +37,7 @@ fs::path optional_part(const fs::path& p) { return fs::exists(p) ? p : fs::path(
 }  // namespace
 
 void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
-                          const HifiGanConfig& vocoder) {
+                          const HifiGanConfig* vocoder) {
   std::vector<std::string> problems;
   if (!unet.has_class_embedding())
     problems.push_back("the UNet has no class embedding (AudioLDM's is class_embed_type \"simple_projection\")");
@@ -47,8 +47,8 @@ void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKL
                        std::to_string(vae.latent_channels));
   if (vae.in_channels != 1 || vae.out_channels != 1) problems.push_back("the VAE does not map one-channel mel images");
   // AudioLDMPipeline.check_inputs: the latent's width is model_in_dim / vae_scale_factor.
-  if (vocoder.model_in_dim % vae.downsample_factor() != 0)
-    problems.push_back("the vocoder's " + std::to_string(vocoder.model_in_dim) + " mel bands do not divide by the " +
+  if (vocoder && vocoder->model_in_dim % vae.downsample_factor() != 0)
+    problems.push_back("the vocoder's " + std::to_string(vocoder->model_in_dim) + " mel bands do not divide by the " +
                        "VAE's downsampling factor " + std::to_string(vae.downsample_factor()));
   if (problems.empty()) return;
   std::string msg = "the AudioLDM networks do not fit together: ";
@@ -56,14 +56,25 @@ void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKL
   throw ModelError(msg);
 }
 
-AudioLdmModels load_audioldm_folder(const fs::path& dir) {
-  check_model_index(dir);
+void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
+                          const HifiGanConfig& vocoder) {
+  check_audioldm_parts(unet, vae, &vocoder);
+}
+
+AudioLdmConfigs read_audioldm_configs(const fs::path& dir, bool require_vocoder) {
+  if (require_vocoder || fs::exists(dir / "model_index.json")) check_model_index(dir);
   for (const char* part : {"unet", "vae", "vocoder"})
-    if (!fs::is_directory(dir / part)) throw InputError(dir.string() + " has no " + part + "/ folder");
-  // The configs first: a mismatch is found before a gigabyte of weights is read.
-  check_audioldm_parts(UNet2DConditionConfig::from_json_file(dir / "unet" / "config.json"),
-                       AutoencoderKLConfig::from_json_file(dir / "vae" / "config.json"),
-                       HifiGanConfig::from_json_file(dir / "vocoder" / "config.json"));
+    if (!fs::is_directory(dir / part) && (require_vocoder || std::string(part) != "vocoder"))
+      throw InputError(dir.string() + " has no " + part + "/ folder");
+  AudioLdmConfigs c{UNet2DConditionConfig::from_json_file(dir / "unet" / "config.json"),
+                    AutoencoderKLConfig::from_json_file(dir / "vae" / "config.json"), std::nullopt};
+  if (fs::is_directory(dir / "vocoder")) c.vocoder = HifiGanConfig::from_json_file(dir / "vocoder" / "config.json");
+  check_audioldm_parts(c.unet, c.vae, c.vocoder ? &*c.vocoder : nullptr);
+  return c;
+}
+
+AudioLdmModels load_audioldm_folder(const fs::path& dir) {
+  read_audioldm_configs(dir, true);  // a mismatch is found before a gigabyte of weights is read
   AudioLdmModels m;
   m.unet = load_diffusers_unet(dir / "unet");
   m.vae = load_diffusers_vae(dir / "vae");

@@ -1,7 +1,9 @@
 #include <gen/nn/clip_vocabulary.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -93,6 +95,24 @@ int64_t write_clip_vocabulary(const std::filesystem::path& dir, const std::vecto
   for (const auto& w : words)
     if (tokenizer.encode(w).size() != 1) throw Error("clip vocabulary: '" + w + "' is not a single token");
   return id;
+}
+
+std::vector<std::string> clip_words(const std::vector<std::string>& texts) {
+  std::set<std::string> words;
+  for (const auto& text : texts) {
+    std::string run;
+    for (char c : text + " ") {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 128 && std::isalpha(u)) {
+        run += static_cast<char>(std::tolower(u));
+        continue;
+      }
+      if (!run.empty()) words.insert(run);
+      run.clear();
+      if (u < 128 && std::isdigit(u)) words.insert(std::string(1, c));
+    }
+  }
+  return {words.begin(), words.end()};
 }
 
 }  // namespace gen::nn

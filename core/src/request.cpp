@@ -34,6 +34,15 @@ RequestField number_field(std::string name, std::string help, double min, double
   return f;
 }
 
+// A flag without a value (--spectrogram); the CLI passes "true" when it is given.
+template <class Member>
+RequestField flag_field(std::string name, std::string help, Member member) {
+  RequestField f{std::move(name), "", std::move(help), OptionType::boolean};
+  f.set = [member, n = f.name](Request& r, const std::string& v) { member(r) = parse_bool(n, v); };
+  f.is_set = [member](const Request& r) { return member(r); };
+  return f;
+}
+
 template <class Member>
 RequestField text_field(std::string name, std::string short_flag, std::string help, Member member,
                         bool existing_file = false) {
@@ -78,6 +87,10 @@ std::vector<RequestField> audio_fields() {
       int_field("sample-rate", "", "Sample rate in Hz (0 = model default)", 0, 384000, GEN_MEMBER(audio.sample_rate)),
       text_field("init", "-i", "Start from this clip (audio-to-audio)", GEN_MEMBER(audio.init), true),
       number_field("strength", "audio-to-audio strength in (0, 1]", 0.0, 1.0, GEN_MEMBER(audio.strength), -1),
+      text_field("mask-range", "", "Regenerate this span of -i, \"START:END\" in seconds (inpainting in time)",
+                 GEN_MEMBER(audio.mask_range)),
+      number_field("extend", "Continue -i by this many seconds", 0.0, 3600.0, GEN_MEMBER(audio.extend)),
+      flag_field("spectrogram", "Also write a spectrogram picture, <output>.spectrogram.png", GEN_MEMBER(audio.spectrogram)),
   };
 }
 

@@ -115,5 +115,23 @@ void write_single_file(const fs::path& file, int64_t vocab) {
   gen::save_safetensors(file, tensors);
 }
 
+nn::UNet2DConditionConfig tiny_audio_unet_config(bool concat, int64_t text_dim) {
+  nn::UNet2DConditionConfig c;
+  c.in_channels = c.out_channels = 4;
+  c.sample_size = 16;
+  c.block_out_channels = {8, 16};
+  c.down_block_types = {"DownBlock2D", "CrossAttnDownBlock2D"};
+  c.up_block_types = {"CrossAttnUpBlock2D", "UpBlock2D"};
+  c.layers_per_block = 1;
+  c.num_attention_heads = {2, 2};
+  c.transformer_layers_per_block = {1, 1};
+  c.cross_attention_dim = 0;
+  c.cross_attention_dims = {8, 16};
+  c.norm_num_groups = 4;
+  c.class_embed_type = "simple_projection";
+  c.projection_class_embeddings_input_dim = text_dim;
+  c.class_embeddings_concat = concat;
+  return c;
+}
 
 }  // namespace gen::test

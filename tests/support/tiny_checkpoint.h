@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gen/nn/unet_config.h>
+
 namespace gen::test {
 
 extern const nlohmann::json kUNetConfig;  // blocks (32, 64), 1 layer, text width 64, 32 groups
@@ -18,5 +20,10 @@ int64_t write_tokenizer(const std::filesystem::path& dir);
 void write_folder(const std::filesystem::path& dir, int64_t unet_in_channels);
 // The same networks in the original CompVis layout, in one file.
 void write_single_file(const std::filesystem::path& file, int64_t vocab);
+
+// A tiny AudioLDM-style UNet: blocks (8, 16), 4 latent channels, attention that attends to
+// itself, and the text as a simple_projection class embedding of `text_dim` (added to the
+// time embedding, or concatenated with it as AudioLDM does).
+gen::nn::UNet2DConditionConfig tiny_audio_unet_config(bool concat, int64_t text_dim);
 
 }  // namespace gen::test

@@ -17,6 +17,7 @@
 #include <gen/safetensors.h>
 
 #include "test_util.h"
+#include "tiny_checkpoint.h"
 
 namespace {
 
@@ -140,23 +141,7 @@ TEST(HifiGan, LoaderErrors) {
 
 // ---- UNet class embedding and per-block context ------------------------------------
 
-UNet2DConditionConfig tiny_audio_unet(bool concat) {
-  UNet2DConditionConfig c;
-  c.in_channels = c.out_channels = 4;
-  c.block_out_channels = {8, 16};
-  c.down_block_types = {"DownBlock2D", "CrossAttnDownBlock2D"};
-  c.up_block_types = {"CrossAttnUpBlock2D", "UpBlock2D"};
-  c.layers_per_block = 1;
-  c.num_attention_heads = {2, 2};
-  c.transformer_layers_per_block = {1, 1};
-  c.cross_attention_dim = 0;
-  c.cross_attention_dims = {8, 16};
-  c.norm_num_groups = 4;
-  c.class_embed_type = "simple_projection";
-  c.projection_class_embeddings_input_dim = 12;
-  c.class_embeddings_concat = concat;
-  return c;
-}
+UNet2DConditionConfig tiny_audio_unet(bool concat) { return gen::test::tiny_audio_unet_config(concat, 12); }
 
 TEST(UNetClassEmbedding, ConfigKeysAndRefusals) {
   const auto c = tiny_audio_unet(true);

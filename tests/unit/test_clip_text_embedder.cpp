@@ -62,3 +62,20 @@ TEST(ClipTextEmbedder, MismatchedTokenizerIsAModelError) {
   gen::nn::ClipTextEmbedder embedder(tiny_config(100), 8);  // fewer tokens than the vocabulary
   EXPECT_THROW(embedder->embed(tokenizer, {"walks"}), gen::ModelError);
 }
+
+namespace {
+
+// Caption words are split as the CLIP pre-tokenizer splits them, so each becomes one token.
+TEST(ClipVocabulary, CaptionWordsAreWhatTheTokenizerSees) {
+  const auto words = gen::nn::clip_words({"A piano playing F#4, loud.", "C4 on the Piano", "a beat at 120 bpm"});
+  EXPECT_EQ(words, (std::vector<std::string>{"0", "1", "2", "4", "a", "at", "beat", "bpm", "c", "f", "loud", "on",
+                                             "piano", "playing", "the"}));
+  gen::test::TempDir dir;
+  gen::nn::write_clip_vocabulary(dir / "tokenizer", words);
+  const auto tokenizer = gen::nn::ClipTokenizer::from_folder(dir / "tokenizer");
+  // f, #, 4: the note name is three tokens, the sharp a byte-level symbol; every word one.
+  EXPECT_EQ(tokenizer.encode("F#4").size(), 3u);
+  EXPECT_EQ(tokenizer.encode("piano playing").size(), 2u);
+}
+
+}  // namespace

@@ -82,6 +82,13 @@ TEST(RequestFields, SetParsesChecksAndReportsWhatIsSet) {
   EXPECT_TRUE(gen::unread_fields(r, {"frames", "fps"}).empty());
   r.negative_prompt = "blur";
   EXPECT_EQ(gen::unread_fields(r, {"frames", "fps"}), std::vector<std::string>{"negative-prompt"});
+  // Flags without a value (--spectrogram) are set by "true" and count as read only when set.
+  gen::Request audio;
+  EXPECT_TRUE(gen::unread_fields(audio, {}).empty());
+  field(gen::Modality::audio, "spectrogram").set(audio, "true");
+  EXPECT_TRUE(audio.audio.spectrogram);
+  EXPECT_EQ(gen::unread_fields(audio, {}), std::vector<std::string>{"spectrogram"});
+  EXPECT_THROW(field(gen::Modality::audio, "spectrogram").set(audio, "maybe"), gen::UsageError);
   // Every modality's block has flags, and no flag name repeats within one modality.
   for (auto m : {gen::Modality::image, gen::Modality::video, gen::Modality::audio, gen::Modality::shape3d,
                  gen::Modality::motion}) {

@@ -288,6 +288,20 @@ TEST(TrainParts, MinSnrWeightsAndTargets) {
   }
 }
 
+TEST(TrainParts, ClipContrastiveLoss) {
+  // Confident and right: near zero; no preference: ln(B) both ways; wrong pairs: large.
+  const auto eye = torch::eye(4);
+  EXPECT_LT(gen::clip_contrastive_loss(100 * eye).item<double>(), 1e-6);
+  EXPECT_NEAR(gen::clip_contrastive_loss(torch::zeros({4, 4})).item<double>(), std::log(4.0), 1e-6);
+  EXPECT_GT(gen::clip_contrastive_loss(100 * eye.roll(1, 1)).item<double>(), 50);
+  // Symmetric: the mean of row-wise and column-wise cross-entropy.
+  const auto logits = torch::tensor({{2.0f, 0.5f}, {1.0f, 3.0f}});
+  const double rows = (-torch::log_softmax(logits, 1).diagonal()).mean().item<double>();
+  const double cols = (-torch::log_softmax(logits, 0).diagonal()).mean().item<double>();
+  EXPECT_NEAR(gen::clip_contrastive_loss(logits).item<double>(), 0.5 * (rows + cols), 1e-6);
+  EXPECT_THROW(gen::clip_contrastive_loss(torch::zeros({2, 3})), gen::Error);
+}
+
 TEST(TrainParts, WarmupThenCosine) {
   EXPECT_DOUBLE_EQ(gen::learning_rate_at(0, 100, 10, 1.0, "cosine"), 0.1);
   EXPECT_DOUBLE_EQ(gen::learning_rate_at(9, 100, 10, 1.0, "cosine"), 1.0);

@@ -28,7 +28,8 @@ namespace gen {
 
 // Bump when any interface below changes layout or virtual functions.
 // 2: typed request blocks, samples in memory, declared inputs and training stages, parts.
-constexpr uint32_t kPluginAbiVersion = 2;
+// 3: AudioParams gained mask_range, extend and spectrogram.
+constexpr uint32_t kPluginAbiVersion = 3;
 
 struct ModelSpec {
   std::string name;           // what -m accepts (a name; plugins may also accept paths)

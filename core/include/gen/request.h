@@ -43,6 +43,9 @@ struct AudioParams {
   int sample_rate = 0;     // Hz
   std::string init;        // a clip to start from
   double strength = -1;
+  std::string mask_range;  // inpainting in time: "START:END" seconds of the init clip regenerated
+  double extend = 0;       // continuation: seconds generated after the init clip
+  bool spectrogram = false;  // also write <output>.spectrogram.png
 };
 
 struct Shape3dParams {

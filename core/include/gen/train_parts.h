@@ -65,4 +65,9 @@ class GEN_API Ema {
 GEN_API double learning_rate_at(int64_t step, int64_t total_steps, int64_t warmup_steps, double base_lr,
                                 const std::string& schedule, double min_ratio = 0.0);
 
+// CLIP's symmetric InfoNCE over a batch of paired embeddings: `logits` [B, B] holds the
+// scaled similarities of item i of one side to item j of the other, the pairs are the
+// diagonal; the mean of the row-wise and column-wise cross-entropies.
+GEN_API torch::Tensor clip_contrastive_loss(const torch::Tensor& logits);
+
 }  // namespace gen

@@ -95,9 +95,8 @@ torch::Tensor ClipTask::image_embedding(const torch::Tensor& images) {
 }
 
 torch::Tensor ClipTask::custom_loss(const gen::TrainingBatch& batch, at::Generator&) {
-  auto logits = logit_scale.exp().clamp_max(100) * image_embedding(batch.x0).matmul(text_embedding(batch.cond.context).t());
-  auto labels = torch::arange(logits.size(0), torch::kLong);
-  return 0.5 * (F::cross_entropy(logits, labels) + F::cross_entropy(logits.t(), labels));
+  return gen::clip_contrastive_loss(logit_scale.exp().clamp_max(100) *
+                                    image_embedding(batch.x0).matmul(text_embedding(batch.cond.context).t()));
 }
 
 // ---- UNet -------------------------------------------------------------------

@@ -65,11 +65,9 @@ TORCH_MODULE(MotionSummary);
 
 // CLIP's symmetric cross-entropy over the batch's caption-motion similarities.
 torch::Tensor contrastive_loss(const torch::Tensor& text, const torch::Tensor& motion, const torch::Tensor& log_scale) {
-  const auto logits = log_scale.exp().clamp_max(100) *
-                      F::normalize(text, F::NormalizeFuncOptions().dim(1))
-                          .mm(F::normalize(motion, F::NormalizeFuncOptions().dim(1)).t());
-  const auto target = torch::arange(text.size(0), torch::kLong);
-  return 0.5 * (F::cross_entropy(logits, target) + F::cross_entropy(logits.t(), target));
+  return gen::clip_contrastive_loss(log_scale.exp().clamp_max(100) *
+                                    F::normalize(text, F::NormalizeFuncOptions().dim(1))
+                                        .mm(F::normalize(motion, F::NormalizeFuncOptions().dim(1)).t()));
 }
 
 struct Batch {

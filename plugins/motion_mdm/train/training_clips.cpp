@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <gen/error.h>
+#include <gen/nn/clip_vocabulary.h>
 #include <gen/humans/motion_dataset.h>
 #include <gen/motion/humanml_features.h>
 #include <gen/motion/skeleton.h>
@@ -58,15 +59,9 @@ FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNo
 }
 
 std::vector<std::string> caption_words(const std::vector<std::vector<std::string>>& captions) {
-  std::set<std::string> words;
-  for (const auto& phrasings : captions)
-    for (const auto& caption : phrasings) {
-      std::string cleaned;
-      for (char c : caption) cleaned += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : ' ';
-      std::stringstream in(cleaned);
-      for (std::string w; in >> w;) words.insert(w);
-    }
-  return {words.begin(), words.end()};
+  std::vector<std::string> all;
+  for (const auto& phrasings : captions) all.insert(all.end(), phrasings.begin(), phrasings.end());
+  return gen::nn::clip_words(all);
 }
 
 }  // namespace motion_mdm

@@ -48,28 +48,6 @@ RPrecision r_precision(const torch::Tensor& motions, const torch::Tensor& captio
   return r;
 }
 
-double frechet_distance(const torch::Tensor& a_in, const torch::Tensor& b_in) {
-  check_rows(a_in, 2, "the Fréchet distance");
-  check_rows(b_in, 2, "the Fréchet distance");
-  const auto a = a_in.to(torch::kFloat64), b = b_in.to(torch::kFloat64);
-  auto stats = [](const torch::Tensor& x) {
-    const auto mu = x.mean(0);
-    const auto c = x - mu;
-    return std::make_pair(mu, c.t().matmul(c) / static_cast<double>(x.size(0) - 1));
-  };
-  const auto [mu_a, s_a] = stats(a);
-  const auto [mu_b, s_b] = stats(b);
-  // The square root of a symmetric positive semi-definite matrix, by its eigenvectors.
-  auto sqrt_psd = [](const torch::Tensor& m) {
-    const auto [w, v] = torch::linalg_eigh((m + m.t()) / 2, "L");
-    return v.matmul(torch::diag(w.clamp_min(0).sqrt())).matmul(v.t());
-  };
-  const auto root_a = sqrt_psd(s_a);
-  const auto middle = sqrt_psd(root_a.matmul(s_b).matmul(root_a));
-  // Identical sets come out a rounding error below zero.
-  return std::max(0.0, ((mu_a - mu_b).pow(2).sum() + (s_a + s_b - 2 * middle).trace()).item<double>());
-}
-
 double diversity(const torch::Tensor& embeddings, uint64_t seed, int pairs) {
   check_rows(embeddings, 2, "diversity");
   const int n = static_cast<int>(embeddings.size(0));

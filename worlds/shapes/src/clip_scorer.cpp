@@ -99,25 +99,4 @@ torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const std::ve
   return torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(captions.size()), -1});
 }
 
-double frechet_distance(const torch::Tensor& a_in, const torch::Tensor& b_in) {
-  auto a = a_in.to(torch::kFloat64), b = b_in.to(torch::kFloat64);
-  if (a.size(0) < 2 || b.size(0) < 2) throw UsageError("Fréchet distance needs at least 2 samples per set");
-  auto stats = [](const torch::Tensor& x) {
-    auto mu = x.mean(0);
-    auto c = x - mu;
-    return std::make_pair(mu, c.t().matmul(c) / (x.size(0) - 1));
-  };
-  auto [mu_a, s_a] = stats(a);
-  auto [mu_b, s_b] = stats(b);
-  // sqrt of a symmetric PSD matrix through its eigendecomposition.
-  auto sqrt_psd = [](const torch::Tensor& m) {
-    auto [w, v] = torch::linalg_eigh(m, "L");
-    return v.matmul(torch::diag(w.clamp_min(0).sqrt())).matmul(v.t());
-  };
-  auto root_a = sqrt_psd(s_a);
-  auto middle = sqrt_psd(root_a.matmul(s_b).matmul(root_a));
-  // A distance; identical sets come out a rounding error below zero.
-  return std::max(0.0, ((mu_a - mu_b).pow(2).sum() + (s_a + s_b - 2 * middle).trace()).item<double>());
-}
-
 }  // namespace gen::shapes

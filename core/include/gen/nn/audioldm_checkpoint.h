@@ -8,6 +8,7 @@
 // mel (latents / scaling_factor) is squeezed to [B, frames, bands] for the vocoder.
 #pragma once
 #include <filesystem>
+#include <optional>
 
 #include <gen/export.h>
 #include <gen/nn/autoencoder_kl.h>
@@ -33,8 +34,21 @@ struct AudioLdmModels {
 // A missing folder, part or config is a gen::InputError.
 GEN_API AudioLdmModels load_audioldm_folder(const std::filesystem::path& dir);
 
-// The checks above, for parts loaded one at a time.
+// The checks above, for parts loaded one at a time (a null vocoder: the checks without it).
 GEN_API void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
                                   const HifiGanConfig& vocoder);
+GEN_API void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
+                                  const HifiGanConfig* vocoder);
+
+// The configs of such a folder, read and checked without touching weights, for callers that
+// load the parts one at a time. With `require_vocoder` false a folder without vocoder/ is
+// accepted (its networks then need another vocoder, e.g. Griffin-Lim); model_index.json is
+// optional here, but when present it must name an AudioLDM pipeline.
+struct AudioLdmConfigs {
+  UNet2DConditionConfig unet;
+  AutoencoderKLConfig vae;
+  std::optional<HifiGanConfig> vocoder;
+};
+GEN_API AudioLdmConfigs read_audioldm_configs(const std::filesystem::path& dir, bool require_vocoder);
 
 }  // namespace gen::nn

@@ -16,4 +16,10 @@ namespace gen::nn {
 // Returns the vocabulary size (512 byte symbols, the words and their merge steps, BOS, EOS).
 GEN_API int64_t write_clip_vocabulary(const std::filesystem::path& dir, const std::vector<std::string>& words);
 
+// The words of `texts` as CLIP's pre-tokenizer splits them: lower-cased runs of ASCII
+// letters, and single digits ("F#4" -> "f", "4"); punctuation and other bytes are left to
+// the byte-level symbols. Sorted and unique: the list write_clip_vocabulary takes for the
+// captions of a dataset.
+GEN_API std::vector<std::string> clip_words(const std::vector<std::string>& texts);
+
 }  // namespace gen::nn

@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include <gen/export.h>
+#include <gen/frechet_distance.h>
 
 namespace gen::humans {
 
@@ -23,8 +24,8 @@ struct RPrecision {
 GEN_API RPrecision r_precision(const torch::Tensor& motions, const torch::Tensor& captions, uint64_t seed,
                                int batch = 32);
 
-// FID's formula between the Gaussians fitted to two sets of embeddings (at least 2 rows each).
-GEN_API double frechet_distance(const torch::Tensor& a, const torch::Tensor& b);
+// FID's formula between the Gaussians fitted to two sets of embeddings (gen/frechet_distance.h).
+using gen::frechet_distance;
 
 // Diversity: the mean distance between `pairs` random pairs of different rows (T2M: 300).
 GEN_API double diversity(const torch::Tensor& embeddings, uint64_t seed, int pairs = 300);

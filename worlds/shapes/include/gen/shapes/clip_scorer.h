@@ -12,6 +12,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include <gen/export.h>
+#include <gen/frechet_distance.h>
 #include <gen/image/image.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_tokenizer.h>
@@ -51,8 +52,7 @@ class GEN_API ClipScorer {
 // SD-1 framing every model of this project was trained with).
 GEN_API torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const std::vector<std::string>& captions);
 
-// Fréchet distance between Gaussians fitted to two sets of features [N, D] (FID's
-// formula): |mu_a - mu_b|^2 + tr(S_a + S_b - 2 (S_a^1/2 S_b S_a^1/2)^1/2).
-GEN_API double frechet_distance(const torch::Tensor& a, const torch::Tensor& b);
+// Fréchet distance between Gaussians fitted to two sets of features [N, D] (gen/frechet_distance.h).
+using gen::frechet_distance;
 
 }  // namespace gen::shapes

@@ -1,0 +1,156 @@
+// The pieces of the audio_spectrogram plugin (AudioLDM's pipeline: text -> a mel-spectrogram
+// latent -> a UNet denoiser -> the VAE decodes a log-mel -> a vocoder makes the waveform),
+// one concept per .cpp file: request options, the model on disk, the text condition, the
+// UNet as a gen::Denoiser, the mel codec (waveform <-> latent), the clip being edited and
+// the generator that ties them together.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/types.h>
+
+#include <gen/audio/audio.h>
+#include <gen/audio/log_mel.h>
+#include <gen/denoiser.h>
+#include <gen/nn/autoencoder_kl.h>
+#include <gen/nn/clip_text_embedder.h>
+#include <gen/nn/clip_tokenizer.h>
+#include <gen/nn/hifigan.h>
+#include <gen/nn/unet2d_condition.h>
+#include <gen/options.h>
+#include <gen/request.h>
+#include <gen/sampler.h>
+
+namespace audio_spectrogram {
+
+constexpr const char* kDefaultModelName = "default";
+
+// ---- audio_options.cpp: the declared -O options and the request fields read.
+enum class VocoderChoice { automatic, hifigan, griffin_lim };
+struct AudioOptions {
+  VocoderChoice vocoder = VocoderChoice::automatic;  // automatic: the model's HiFi-GAN, else Griffin-Lim
+  int griffin_lim_iterations = 64;
+  std::string prompt_embedding;  // precomputed text embeddings (a CLAP model's) instead of a text tower
+  std::string tokenizer;         // vocab.json + merges.txt folder; default: the model's tokenizer/
+  std::string sample_format;     // pcm16 | pcm24 | float (the WAV/FLAC samples); empty: pcm16
+};
+std::vector<gen::OptionSpec> option_specs();
+std::vector<std::string> request_inputs();
+AudioOptions parse_options(const gen::Request& request);
+const char* vocoder_name(VocoderChoice v);
+
+// ---- audio_model.cpp: what -m names, found and checked from the configs before weights load.
+// A diffusers AudioLDM folder: model_index.json, unet/, vae/, scheduler/, vocoder/ (optional:
+// Griffin-Lim without it), text_encoder/ + tokenizer/ (a CLIP text tower with projection; a
+// CLAP tower needs -O prompt_embedding), generation_defaults.json (optional, gen's own).
+struct ModelDefaults {
+  int steps = 25;
+  double cfg_scale = 2.5;          // AudioLDMPipeline's default
+  double duration = 0;             // 0: the UNet's sample_size worth of frames
+  std::string sampler;             // empty: the folder's scheduler class
+  // The mel the VAE works in, for models without a vocoder (else the vocoder's config
+  // says): "mel": {"sample_rate", "hop_length", "bands"}; AudioLDM's by default.
+  int sample_rate = 16000;
+  int64_t hop_length = 160, bands = 64;
+};
+struct AudioModelFiles {
+  std::string name;
+  std::filesystem::path dir;
+  gen::nn::UNet2DConditionConfig unet;
+  gen::nn::AutoencoderKLConfig vae;
+  std::optional<gen::nn::HifiGanConfig> vocoder;   // absent: no vocoder/ folder
+  nlohmann::json scheduler;                        // null: DDIM on the default schedule
+  ModelDefaults defaults;
+  std::string text_model_type;                     // text_encoder/config.json "model_type"; "" = none
+};
+bool looks_like_audio_model(const std::string& model);
+AudioModelFiles locate_model(const std::string& model);  // throws gen::ModelError / InputError
+// Frames per second of the mel the model works on, and its bands.
+struct MelGeometry {
+  int sample_rate = 16000;
+  int64_t hop = 160;
+  int64_t bands = 64;
+  int64_t vae_factor = 4;          // mel frames per latent row
+  gen::audio::LogMelConfig log_mel() const;
+  // Mel frames covering a duration, rounded up to whole latent rows as AudioLDMPipeline
+  // rounds them (the UNet takes any number of rows).
+  int64_t frames_for(double seconds) const;
+  int64_t latent_rows(int64_t frames) const { return frames / vae_factor; }
+};
+MelGeometry mel_geometry(const AudioModelFiles& files);
+
+// ---- text_condition.cpp: prompts -> the UNet's class labels, AudioLDM's way: the text
+// tower's pooled, projected embedding, L2-normalised; the empty prompt for the
+// unconditional half. From the model's CLIP tower, or from -O prompt_embedding (a
+// safetensors file with "prompt" [D] or [1, D] and optionally "negative").
+class TextCondition {
+ public:
+  TextCondition(const AudioModelFiles& files, const AudioOptions& o);
+  // [1, D] for a prompt; the negative prompt (or "") for the unconditional half.
+  torch::Tensor embed(const std::string& prompt);
+  torch::Tensor embed_negative(const std::string& negative_prompt);
+  std::string source() const { return source_; }
+
+ private:
+  gen::nn::ClipTextEmbedder encoder_{nullptr};
+  std::optional<gen::nn::ClipTokenizer> tokenizer_;
+  torch::Tensor prompt_, negative_;
+  std::string source_;
+};
+
+// ---- mel_denoiser.cpp: the AudioLDM UNet through the core's Denoiser interface.
+// x_t [B, C, rows, bands/f]; cond.pooled [B, D] (the class labels), no cross-attention.
+class MelDenoiser : public gen::Denoiser {
+ public:
+  MelDenoiser(gen::nn::UNet2DConditionModel unet, gen::PredictionType type);
+  torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
+  gen::PredictionType prediction_type() const override { return type_; }
+
+ private:
+  gen::nn::UNet2DConditionModel unet_;
+  gen::PredictionType type_;
+};
+
+// ---- mel_codec.cpp: waveform <-> log-mel <-> scaled VAE latent.
+class MelCodec {
+ public:
+  MelCodec(gen::nn::AutoencoderKL vae, MelGeometry geometry);
+  // Mono samples [N] at geometry.sample_rate -> log-mel [frames, bands], padded with
+  // silence or cut to `frames`.
+  torch::Tensor log_mel(const torch::Tensor& samples, int64_t frames) const;
+  torch::Tensor encode(const torch::Tensor& log_mel);   // [frames, bands] -> [1, C, rows, bands/f]
+  torch::Tensor decode(const torch::Tensor& latent);    // [1, C, rows, bands/f] -> [frames, bands]
+  const MelGeometry& geometry() const { return geometry_; }
+
+ private:
+  gen::nn::AutoencoderKL vae_;
+  MelGeometry geometry_;
+  gen::audio::LogMel front_end_;
+};
+// A log-mel [frames, bands] -> mono samples [N] by the model's HiFi-GAN or by Griffin-Lim.
+torch::Tensor vocode(const torch::Tensor& log_mel, gen::nn::SpeechT5HifiGan* hifigan, const MelGeometry& geometry,
+                     int griffin_lim_iterations, uint64_t seed);
+
+// ---- audio_start.cpp: what -i gives, and the span of it that is regenerated.
+struct AudioStart {
+  torch::Tensor samples;   // mono [N] at the model's rate
+  double duration = 0;     // seconds
+};
+AudioStart load_audio_start(const std::string& path, int sample_rate);  // gen::InputError when unreadable
+// "1.5:2.5" -> {1.5, 2.5} seconds; "" -> nullopt. A gen::UsageError for anything else.
+std::optional<std::pair<double, double>> parse_mask_range(const std::string& text);
+// The latent mask (1 = generated) [1, 1, rows, 1] for seconds [from, to) of a clip of
+// `rows` latent rows, widened to whole rows.
+torch::Tensor time_mask(double from, double to, int64_t rows, const MelGeometry& geometry);
+// `generated` [N] inside samples [from, to), `kept` (the input, zero past its end) outside,
+// crossfaded over `fade` samples at each seam (inside the span where the input goes on,
+// else just before it): an edit leaves the rest of the input as it was, not as the VAE and
+// vocoder would redraw it.
+torch::Tensor splice(const torch::Tensor& kept, const torch::Tensor& generated, int64_t from, int64_t to, int64_t fade);
+
+}  // namespace audio_spectrogram

@@ -1,0 +1,107 @@
+// `gen train motion_mdm` end to end on a small `gen data motion` folder: the -m text
+// stage learns which motion a caption describes (its contrastive loss falls and its
+// retrieval beats chance by far), -m mdm trains on that tower kept fixed and the result
+// generates, and wrong run folders or options get one error line. The quality of the
+// shipped model is test_default_motion_model's business; this checks the recipe's parts.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include <gen/safetensors.h>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+
+struct MotionRun {
+  gen::test::TempDir dir;
+  std::string data = (dir / "data").string();
+  MotionRun() {
+    auto r = run_gen({"data", "motion", "-o", data, "--train", "160", "--heldout", "32", "-s", "5", "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  gen::test::CommandResult train(const std::string& stage, const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"train", "motion_mdm", "-m", stage, "-o", out, "-O", "data=" + data,
+                                     "-s", "3", "--threads", "2", "-q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_gen(args);
+  }
+};
+
+MotionRun& shared_run() {
+  static MotionRun run;
+  return run;
+}
+
+const std::vector<std::string> kTinyText = {"-O", "text_dim=32", "-O", "text_width=32", "-O", "text_layers=1",
+                                            "-O", "motion_width=32", "-O", "motion_layers=1"};
+
+TEST(MotionMdmTrain, TextStageLearnsWhichMotionACaptionDescribes) {
+  auto& run = shared_run();
+  const auto out = run.dir / "text";
+  auto args = kTinyText;
+  args.insert(args.end(), {"-O", "steps=150", "-O", "batch=32", "-O", "warmup=10", "-O", "lr=2e-3"});
+  auto r = run.train("text", out.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* part : {"text_encoder/config.json", "text_encoder/model.safetensors", "tokenizer/vocab.json",
+                           "tokenizer/merges.txt", "text_tower.json"})
+    EXPECT_TRUE(fs::exists(out / part)) << part;
+  const auto report = nlohmann::json::parse(gen::test::read_text(out / "text_tower.json"));
+  // A random tower scores ln(32) = 3.47 on a pool of 32, and picks the right motion of 32
+  // at 1/32 (top 1) and 3/32 (top 3).
+  EXPECT_LT(report["loss"].get<double>(), 0.75 * std::log(32.0));
+  EXPECT_EQ(report["train"]["pool"], 32);
+  EXPECT_GT(report["train"]["top1"].get<double>(), 4.0 / 32);
+  EXPECT_GT(report["train"]["top3"].get<double>(), 3 * 3.0 / 32);
+  EXPECT_TRUE(report["heldout"].is_object()) << report.dump();
+}
+
+TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
+  auto& run = shared_run();
+  const auto text = run.dir / "frozen-text", mdm = run.dir / "mdm";
+  auto args = kTinyText;
+  args.insert(args.end(), {"-O", "steps=2", "-O", "batch=32"});
+  ASSERT_EQ(run.train("text", text.string(), args).exit_code, 0);
+  auto r = run.train("mdm", mdm.string(),
+                     {"-O", "text_encoder=" + text.string(), "-O", "freeze_text=true", "-O", "latent_dim=32", "-O",
+                      "layers=1", "-O", "ff_size=64", "-O", "steps=3", "-O", "batch=8", "-O", "checkpoint_every=0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = mdm / "model";
+  EXPECT_EQ(gen::test::read_text(model / "tokenizer/vocab.json"), gen::test::read_text(text / "tokenizer/vocab.json"));
+  const auto before = gen::load_safetensors(text / "text_encoder/model.safetensors");
+  const auto after = gen::load_safetensors(model / "text_encoder/model.safetensors");
+  ASSERT_EQ(before.size(), after.size());
+  for (const auto& [name, tensor] : before) {
+    ASSERT_TRUE(after.count(name)) << name;
+    // The model folder is F16; a tower that trained on would move by far more than rounding.
+    EXPECT_TRUE(torch::allclose(after.at(name).to(torch::kFloat32), tensor.to(torch::kFloat32), 1e-3, 1e-3)) << name;
+  }
+  const auto bvh = run.dir / "walk.bvh";
+  auto g = run_gen({"motion", "-m", model.string(), "-p", "a person walks forward", "--steps", "2", "--duration", "1",
+                    "-o", bvh.string(), "-q"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_GT(fs::file_size(bvh), 1000u);
+}
+
+TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
+  auto& run = shared_run();
+  gen::test::expect_one_error_line(
+      run.train("mdm", (run.dir / "x").string(), {"-O", "text_encoder=" + run.data, "-O", "steps=1"}), 3,
+      "is not a `gen train motion_mdm -m text` run");
+  gen::test::expect_one_error_line(run.train("mdm", (run.dir / "y").string(), {"-O", "freeze_text=true"}), 2,
+                                   "freeze_text=true needs");
+  gen::test::expect_one_error_line(run.train("text", (run.dir / "z").string(), {"-O", "batch=1"}), 2, "batch");
+  gen::test::expect_one_error_line(run.train("txt", (run.dir / "w").string(), {}), 2, "txt");
+  gen::test::expect_one_error_line(
+      run_gen({"train", "motion_mdm", "-m", "text", "-o", (run.dir / "v").string(), "-O",
+               "data=" + (run.dir / "missing").string(), "-q"}),
+      3, "missing");
+}
+
+}  // namespace
