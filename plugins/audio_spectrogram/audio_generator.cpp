@@ -30,15 +30,6 @@ struct AudioGenerator::Plan {
 
 namespace {
 
-// AudioLDM's training schedule, for folders without scheduler/ (cvssp/audioldm-s-full-v2).
-gen::SchedulerConfig audioldm_schedule() {
-  gen::SchedulerConfig c;
-  c.beta_start = 0.0015;
-  c.beta_end = 0.0195;
-  c.beta_schedule = "scaled_linear";
-  return c;
-}
-
 std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", s);
@@ -46,6 +37,15 @@ std::string seconds_text(double s) {
 }
 
 }  // namespace
+
+// cvssp/audioldm-s-full-v2's scheduler_config.json.
+gen::SchedulerConfig audioldm_schedule() {
+  gen::SchedulerConfig c;
+  c.beta_start = 0.0015;
+  c.beta_end = 0.0195;
+  c.beta_schedule = "scaled_linear";
+  return c;
+}
 
 AudioGenerator::AudioGenerator(AudioModelFiles files) : files_(std::move(files)), geometry_(mel_geometry(files_)) {}
 

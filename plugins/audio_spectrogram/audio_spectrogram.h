@@ -25,6 +25,7 @@
 #include <gen/options.h>
 #include <gen/request.h>
 #include <gen/sampler.h>
+#include <gen/schedule.h>
 
 namespace audio_spectrogram {
 
@@ -132,6 +133,13 @@ class MelCodec {
   MelGeometry geometry_;
   gen::audio::LogMel front_end_;
 };
+// The codec's log-mel of mono samples [N]: [frames, bands], cut to `frames` or padded with
+// the log-mel of silence (the log's floor). Training computes its mels with this too, so
+// the VAE and the vocoder learn exactly what the codec gives and takes.
+torch::Tensor clip_log_mel(const gen::audio::LogMel& front_end, const torch::Tensor& samples, int64_t frames);
+// AudioLDM's training schedule (scaled-linear betas 0.0015-0.0195, 1000 steps): the one
+// folders without scheduler/ run on, and the one `gen train audio_spectrogram -m unet` uses.
+gen::SchedulerConfig audioldm_schedule();
 // A log-mel [frames, bands] -> mono samples [N] by the model's HiFi-GAN or by Griffin-Lim.
 torch::Tensor vocode(const torch::Tensor& log_mel, gen::nn::SpeechT5HifiGan* hifigan, const MelGeometry& geometry,
                      int griffin_lim_iterations, uint64_t seed);

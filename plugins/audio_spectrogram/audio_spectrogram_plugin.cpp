@@ -5,6 +5,7 @@
 
 #include "audio_generator.h"
 #include "audio_spectrogram.h"
+#include "train/train_stages.h"
 
 namespace audio_spectrogram {
 namespace {
@@ -24,6 +25,7 @@ class AudioSpectrogramPlugin : public gen::Plugin {
                 {"FOLDER", "a diffusers AudioLDM folder (unet/, vae/, scheduler/, vocoder/, text_encoder/)", false}};
     i.options = option_specs();
     i.inputs = request_inputs();
+    i.training = train_stages();
     return i;
   }
 
@@ -32,6 +34,10 @@ class AudioSpectrogramPlugin : public gen::Plugin {
   std::unique_ptr<gen::Generator> create_generator(const std::string& model, const gen::PartSource&,
                                                    const gen::ProgressCallback&) override {
     return std::make_unique<AudioGenerator>(locate_model(model));
+  }
+
+  void train(const gen::TrainRequest& request, const gen::ProgressCallback& progress) override {
+    audio_spectrogram::train(request, progress);
   }
 };
 

@@ -13,13 +13,17 @@ namespace audio_spectrogram {
 MelCodec::MelCodec(gen::nn::AutoencoderKL vae, MelGeometry geometry)
     : vae_(std::move(vae)), geometry_(geometry), front_end_(geometry.log_mel()) {}
 
-torch::Tensor MelCodec::log_mel(const torch::Tensor& samples, int64_t frames) const {
+torch::Tensor clip_log_mel(const gen::audio::LogMel& front_end, const torch::Tensor& samples, int64_t frames) {
   torch::NoGradGuard no_grad;
-  auto mel = front_end_(samples).transpose(0, 1);  // [frames', bands]
+  auto mel = front_end(samples).transpose(0, 1);  // [frames', bands]
   if (mel.size(0) >= frames) return mel.narrow(0, 0, frames).contiguous();
   // Pad with the log-mel of silence, the floor of the log.
-  const double floor = std::log(geometry_.log_mel().clip);
+  const double floor = std::log(front_end.config().clip);
   return torch::cat({mel, torch::full({frames - mel.size(0), mel.size(1)}, floor)}, 0);
+}
+
+torch::Tensor MelCodec::log_mel(const torch::Tensor& samples, int64_t frames) const {
+  return clip_log_mel(front_end_, samples, frames);
 }
 
 torch::Tensor MelCodec::encode(const torch::Tensor& log_mel) {

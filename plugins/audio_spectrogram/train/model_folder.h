@@ -1,0 +1,32 @@
+// The earlier stages' run folders as -m unet finds them, and the model folder it
+// assembles from them: diffusers' AudioLDM layout, which locate_model (audio_model.cpp)
+// and read_audioldm_configs accept:
+//   model_index.json (AudioLDMPipeline), unet/, vae/, text_encoder/ + tokenizer/ (a CLIP
+//   tower with projection), vocoder/ (when trained), scheduler/ (AudioLDM's schedule, DDIM),
+//   generation_defaults.json (steps, cfg_scale, duration, sampler, the mel).
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include <gen/nn/unet2d_condition.h>
+
+#include "../audio_spectrogram.h"
+
+namespace audio_spectrogram {
+
+struct StageParts {
+  std::filesystem::path vae, text, vocoder;  // run folders; vocoder empty when not given
+};
+
+// Checks each folder holds its stage's output (one gen::InputError naming what is missing);
+// -O vae and -O text_encoder are required (a gen::UsageError without them).
+StageParts find_stage_parts(const std::string& vae, const std::string& text, const std::string& vocoder);
+// The parts fit as the plugin will use them (check_audioldm_parts, the mel geometry, the
+// text width): a gen::InputError naming the mismatch, before any training.
+void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StageParts& parts, const MelGeometry& geometry);
+// Writes the folder beside `dir` and renames it into place, replacing an older one: a
+// failure never leaves half a model.
+void assemble_model_folder(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
+                           const StageParts& parts, double clip_seconds);
+
+}  // namespace audio_spectrogram

@@ -1,0 +1,188 @@
+// `-m text`: a tiny CLAP. The model's text tower is a CLIP text transformer with a
+// projection (what the plugin runs, text_condition.cpp) over a word-level vocabulary of
+// the captions (gen::nn::clip_words); it is taught contrastively (CLIP's symmetric InfoNCE)
+// which clip a caption describes, against a small convolutional encoder of the clips'
+// log-mels that is thrown away afterwards. AudioLDM conditions on CLAP's text embedding
+// for the same reason: an embedding that already separates "a dog barks" from "rain"
+// gives the UNet something to follow; one learned only through the diffusion loss hardly does.
+#include <spdlog/spdlog.h>
+#include <torch/nn/functional/normalization.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+
+#include <gen/error.h>
+#include <gen/nn/clip_text_embedder.h>
+#include <gen/nn/clip_vocabulary.h>
+#include <gen/train_options.h>
+#include <gen/trainer.h>
+
+#include "sound_dataset.h"
+#include "stage_options.h"
+#include "train_stages.h"
+
+namespace audio_spectrogram {
+namespace {
+
+namespace fs = std::filesystem;
+namespace F = torch::nn::functional;
+using gen::OptionSpec;
+
+// log-mel [B, 1, frames, bands] -> three stride-2 convolutions -> the mean over time of
+// each (channel, band) -> [B, dim]. Keeping the bands apart keeps pitch and timbre.
+class MelSummaryImpl : public torch::nn::Module {
+ public:
+  MelSummaryImpl(int64_t width, int64_t bands, int64_t dim) {
+    auto conv = [](int64_t in, int64_t out) {
+      return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(2).padding(1));
+    };
+    layers_ = register_module("layers", torch::nn::Sequential(conv(1, width), torch::nn::SiLU(), conv(width, 2 * width),
+                                                              torch::nn::SiLU(), conv(2 * width, 2 * width),
+                                                              torch::nn::SiLU()));
+    const int64_t reduced = (((bands + 1) / 2 + 1) / 2 + 1) / 2;
+    output_ = register_module("output", torch::nn::Linear(2 * width * reduced, dim));
+  }
+  torch::Tensor forward(const torch::Tensor& mel) {
+    // Log-mels sit around -11.5 (silence) .. 3: centre and scale them roughly.
+    auto h = layers_->forward((mel + 5) / 4);
+    return output_(h.mean(2).flatten(1));
+  }
+
+ private:
+  torch::nn::Sequential layers_{nullptr};
+  torch::nn::Linear output_{nullptr};
+};
+TORCH_MODULE(MelSummary);
+
+torch::Tensor unit(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
+
+class ClapTask : public gen::TrainingTask {
+ public:
+  ClapTask(gen::nn::ClipTextEmbedder text, gen::nn::ClipTokenizer tokenizer, MelSummary audio, torch::Tensor mels,
+           std::vector<std::string> captions, int64_t batch)
+      : text_(std::move(text)),
+        tokenizer_(std::move(tokenizer)),
+        audio_(std::move(audio)),
+        mels_(std::move(mels)),
+        captions_(std::move(captions)),
+        batch_(batch),
+        log_scale_(torch::full({1}, std::log(1 / 0.07)).set_requires_grad(true)) {}  // CLIP's initial temperature
+
+  std::vector<std::pair<std::string, torch::Tensor>> parameters() override {
+    std::vector<std::pair<std::string, torch::Tensor>> out{{"log_scale", log_scale_}};
+    for (const auto& p : text_->named_parameters()) out.emplace_back("text." + p.key(), p.value());
+    for (const auto& p : audio_->named_parameters()) out.emplace_back("audio." + p.key(), p.value());
+    return out;
+  }
+
+  gen::TrainingBatch next_batch(int64_t, at::Generator& generator) override {
+    gen::TrainingBatch b;
+    const auto index = torch::randint(0, mels_.size(0), {batch_}, generator, torch::kLong);
+    b.x0 = mels_.index_select(0, index).unsqueeze(1);
+    b.cond.extra["clip"] = index;
+    return b;
+  }
+
+  torch::Tensor custom_loss(const gen::TrainingBatch& b, at::Generator&) override {
+    const auto& index = b.cond.extra.at("clip");
+    std::vector<std::string> captions;
+    for (int64_t i = 0; i < index.size(0); ++i) captions.push_back(captions_[static_cast<size_t>(index[i].item<int64_t>())]);
+    const auto logits = log_scale_.exp().clamp_max(100) * unit(text_->embed(tokenizer_, captions)).mm(unit(audio_(b.x0)).t());
+    return gen::clip_contrastive_loss(logits);
+  }
+
+ private:
+  gen::nn::ClipTextEmbedder text_;
+  gen::nn::ClipTokenizer tokenizer_;
+  MelSummary audio_;
+  torch::Tensor mels_;
+  std::vector<std::string> captions_;
+  int64_t batch_;
+  torch::Tensor log_scale_;
+};
+
+// Caption-to-clip retrieval in pools of up to 32 clips (each caption against its pool's
+// clips): top-1 and top-3 rates. Chance is 1/pool and 3/pool.
+nlohmann::json retrieval(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer, MelSummary& audio,
+                         const torch::Tensor& mels, const std::vector<std::string>& captions) {
+  torch::NoGradGuard no_grad;
+  const int64_t pool = std::min<int64_t>(32, mels.size(0)), n = std::min<int64_t>(512, mels.size(0)) / pool * pool;
+  int64_t top1 = 0, top3 = 0;
+  for (int64_t start = 0; start < n; start += pool) {
+    const std::vector<std::string> texts(captions.begin() + start, captions.begin() + start + pool);
+    const auto similarity = unit(text->embed(tokenizer, texts)).mm(unit(audio(mels.narrow(0, start, pool).unsqueeze(1))).t());
+    const auto rank = (similarity > similarity.diagonal().unsqueeze(1)).sum(1);  // clips scoring above the right one
+    top1 += (rank < 1).sum().item<int64_t>();
+    top3 += (rank < 3).sum().item<int64_t>();
+  }
+  return {{"pool", pool}, {"captions", n}, {"top1", double(top1) / n}, {"top3", double(top3) / n}};
+}
+
+gen::nn::ClipTextConfig text_config(const gen::TrainRequest& r, int64_t vocab) {
+  gen::nn::ClipTextConfig c;
+  c.vocab_size = vocab;
+  c.hidden_size = width_option(r, "text_width", 128);
+  c.intermediate_size = 4 * c.hidden_size;
+  c.num_hidden_layers = integer(r, "text_layers", 2, 1, 48);
+  c.num_attention_heads = 4;
+  c.max_position_embeddings = 32;  // captions are short; the tokenizer truncates longer ones
+  c.validate();
+  return c;
+}
+
+}  // namespace
+
+gen::TrainStage text_stage() {
+  auto options = gen::trainer_option_specs(1500, 1e-3, 64, 2);
+  const std::vector<OptionSpec> own = {
+      OptionSpec::path("data", "A `gen data audio` folder (required)"),
+      OptionSpec::integer("text_dim", 128, 8, 4096, "Text embedding width = the UNet's class-label width"),
+      OptionSpec::integer("text_width", 128, 8, 1024, "Width of the text transformer (a multiple of 8)"),
+      OptionSpec::integer("text_layers", 2, 1, 48, "Layers of the text transformer"),
+      OptionSpec::integer("audio_width", 32, 8, 1024, "Width of the stage's mel encoder (not saved; a multiple of 8)"),
+      OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
+  };
+  options.insert(options.begin(), own.begin(), own.end());
+  return {"text", "The text tower, contrastively against the clips' mels (a tiny CLAP; then -m unet -O text_encoder=RUN)",
+          options};
+}
+
+void train_text(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  const auto data = data_folder(r);
+  auto config = gen::trainer_config_from(r, 1500, 1e-3, "custom");
+  config.cond_dropout = 0;
+  const int64_t batch = integer(r, "batch", 64, 2, 4096), dim = integer(r, "text_dim", 128, 8, 4096);
+  const int64_t audio_width = width_option(r, "audio_width", 32);
+  const MelGeometry geometry;
+  const fs::path out(r.output);
+
+  const auto clips = load_sound_clips(data, "train", geometry.sample_rate, integer(r, "max_clips", 0, 0, 10000000), progress);
+  const auto mels = clip_mels(clips, geometry);
+  gen::nn::write_clip_vocabulary(out / "tokenizer", gen::nn::clip_words(clips.captions));
+  auto tokenizer = gen::nn::ClipTokenizer::from_folder(out / "tokenizer");
+  torch::manual_seed(static_cast<uint64_t>(r.seed));
+  gen::nn::ClipTextEmbedder text(text_config(r, static_cast<int64_t>(tokenizer.vocab_size())), dim);
+  MelSummary audio(audio_width, geometry.bands, dim);
+  text->train();
+  audio->train();
+  spdlog::info("text tower: {} clips, {} vocabulary entries, {} pairs per step", clips.size(), tokenizer.vocab_size(), batch);
+  ClapTask task(text, tokenizer, audio, mels, clips.captions, batch);
+  gen::Trainer trainer(task, config, torch::Tensor());
+  trainer.run(progress);
+  gen::load_ema_weights(trainer, task.parameters());
+  text->eval();
+  audio->eval();
+
+  nlohmann::json report{{"steps", config.steps}, {"batch", batch}, {"seed", r.seed},
+                        {"train", retrieval(text, tokenizer, audio, mels, clips.captions)}, {"heldout", nullptr}};
+  try {  // a dataset without held-out clips is fine: the report says null
+    const auto heldout = load_sound_clips(data, "heldout", geometry.sample_rate, 0, {});
+    report["heldout"] = retrieval(text, tokenizer, audio, clip_mels(heldout, geometry), heldout.captions);
+  } catch (const gen::InputError& e) {
+    spdlog::warn("no held-out retrieval: {}", e.what());
+  }
+  gen::nn::save_clip_text_embedder(out / "text_encoder", text);
+  write_json(out / "text_report.json", report);
+  spdlog::info("text tower written to {}: retrieval {}", (out / "text_encoder").string(), report.dump());
+}
+
+}  // namespace audio_spectrogram

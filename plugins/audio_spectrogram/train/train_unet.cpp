@@ -1,0 +1,185 @@
+// `-m unet`: the AudioLDM-configured UNet (a simple_projection class embedding of the text
+// embedding, concatenated to the time embedding; no cross-attention to text, the attention
+// blocks attend to themselves) trained to predict the noise on the VAE latents of the
+// clips' log-mels, on AudioLDM's schedule, with ~10% of the captions dropped to the empty
+// prompt's embedding for classifier-free guidance. The text tower (-O text_encoder) and
+// the VAE (-O vae) stay fixed, so every clip's latent posterior and caption embedding are
+// computed once. At the end the parts are assembled into OUT/model, the folder
+// `gen audio -m` runs (model_folder.cpp).
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+#include <torch/nn/functional/normalization.h>
+
+#include <gen/error.h>
+#include <gen/nn/audioldm_checkpoint.h>
+#include <gen/nn/clip_text_embedder.h>
+#include <gen/nn/sd_checkpoint.h>
+#include <gen/train_options.h>
+#include <gen/trainer.h>
+
+#include "model_folder.h"
+#include "sound_dataset.h"
+#include "stage_options.h"
+#include "train_stages.h"
+
+namespace audio_spectrogram {
+namespace {
+
+namespace fs = std::filesystem;
+namespace F = torch::nn::functional;
+using gen::OptionSpec;
+
+gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t latent_channels, int64_t rows,
+                                           int64_t text_dim) {
+  const int64_t w = width_option(r, "unet_width", 64);
+  gen::nn::UNet2DConditionConfig c;
+  c.in_channels = c.out_channels = latent_channels;
+  c.sample_size = rows;
+  c.block_out_channels = {w, 2 * w, 2 * w};
+  c.down_block_types = {"DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"};
+  c.up_block_types = {"CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"};
+  c.layers_per_block = integer(r, "unet_layers", 1, 1, 8);
+  for (auto width : c.block_out_channels) c.num_attention_heads.push_back(width % 32 == 0 ? width / 32 : 1);
+  c.transformer_layers_per_block = {1, 1, 1};
+  c.cross_attention_dim = 0;
+  c.cross_attention_dims = c.block_out_channels;  // AudioLDM: each block attends to itself
+  c.norm_num_groups = 8;
+  c.class_embed_type = "simple_projection";
+  c.projection_class_embeddings_input_dim = text_dim;
+  c.class_embeddings_concat = true;
+  c.validate();
+  return c;
+}
+
+torch::Tensor unit(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(-1)); }
+
+class LatentDiffusionTask : public gen::TrainingTask {
+ public:
+  LatentDiffusionTask(gen::nn::UNet2DConditionModel unet, torch::Tensor mean, torch::Tensor std, double scaling_factor,
+                      torch::Tensor labels, torch::Tensor null_label, int64_t batch)
+      : unet_(std::move(unet)),
+        mean_(std::move(mean)),
+        std_(std::move(std)),
+        scaling_factor_(scaling_factor),
+        labels_(std::move(labels)),
+        null_label_(std::move(null_label)),
+        batch_(batch) {}
+
+  std::vector<std::pair<std::string, torch::Tensor>> parameters() override {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : unet_->named_parameters()) out.emplace_back(p.key(), p.value());
+    return out;
+  }
+
+  // A fresh draw from each clip's latent posterior (the VAE's own augmentation).
+  gen::TrainingBatch next_batch(int64_t, at::Generator& generator) override {
+    const auto index = torch::randint(0, mean_.size(0), {batch_}, generator, torch::kLong);
+    const auto mean = mean_.index_select(0, index), std = std_.index_select(0, index);
+    gen::TrainingBatch b;
+    b.x0 = (mean + std * torch::randn(mean.sizes(), generator, torch::kFloat32)) * scaling_factor_;
+    b.cond.pooled = labels_.index_select(0, index);
+    b.null_cond.pooled = null_label_;
+    return b;
+  }
+
+  torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override {
+    const auto labels = cond.pooled.size(0) == x_t.size(0) ? cond.pooled : cond.pooled.expand({x_t.size(0), -1});
+    return unet_->forward(x_t, t, torch::Tensor(), labels);
+  }
+
+ private:
+  gen::nn::UNet2DConditionModel unet_;
+  torch::Tensor mean_, std_;
+  double scaling_factor_;
+  torch::Tensor labels_, null_label_;
+  int64_t batch_;
+};
+
+struct LatentPosteriors {
+  torch::Tensor mean, std;  // [N, C, rows, bands / f]
+};
+
+LatentPosteriors encode_clips(gen::nn::AutoencoderKL& vae, const torch::Tensor& mels, const gen::ProgressCallback& progress) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> means, stds;
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < mels.size(0); i += 16) {
+    const int64_t n = std::min<int64_t>(16, mels.size(0) - i);
+    auto posterior = vae->encode(mels.narrow(0, i, n).unsqueeze(1));
+    means.push_back(posterior.mean);
+    stds.push_back(posterior.std);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (progress) progress({"encoding latents", i + n, mels.size(0), elapsed, ""});
+  }
+  return {torch::cat(means), torch::cat(stds)};
+}
+
+// What the plugin gives the UNet (text_condition.cpp): the tower's projected pooled
+// embedding, L2-normalised; one row per caption.
+torch::Tensor caption_labels(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer,
+                             const std::vector<std::string>& captions) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> rows;
+  for (size_t i = 0; i < captions.size(); i += 64) {
+    const std::vector<std::string> chunk(captions.begin() + i, captions.begin() + std::min(captions.size(), i + 64));
+    rows.push_back(unit(text->embed(tokenizer, chunk)));
+  }
+  return torch::cat(rows);
+}
+
+}  // namespace
+
+gen::TrainStage unet_stage() {
+  auto options = gen::trainer_option_specs(6000, 3e-4, 16, 1);
+  const std::vector<OptionSpec> own = {
+      OptionSpec::path("data", "A `gen data audio` folder (required)"),
+      OptionSpec::path("vae", "A `-m vae` run folder (required)"),
+      OptionSpec::path("text_encoder", "A `-m text` run folder (required)"),
+      OptionSpec::path("vocoder", "A `-m vocoder` run folder (without it the model vocodes by Griffin-Lim)"),
+      OptionSpec::integer("unet_width", 64, 8, 1024, "Width of the first UNet level (then 2x, 2x); a multiple of 8"),
+      OptionSpec::integer("unet_layers", 1, 1, 8, "ResNet layers per UNet block (AudioLDM: 2)"),
+      OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance"),
+      OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
+  };
+  options.insert(options.begin(), own.begin(), own.end());
+  return {"unet", "The text-conditioned UNet on the VAE's latents; assembles OUT/model for `gen audio -m`", options};
+}
+
+void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
+  // Every option and every earlier stage's folder is checked before the minutes of loading.
+  const auto data = data_folder(r);
+  auto config = gen::trainer_config_from(r, 6000, 3e-4, "vp");
+  config.prediction_type = gen::PredictionType::epsilon;
+  config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
+  const int64_t batch = integer(r, "batch", 16, 1, 4096);
+  const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
+  auto vae = gen::nn::load_diffusers_vae(parts.vae / "vae");
+  auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");
+  const auto tokenizer = gen::nn::ClipTokenizer::from_folder(parts.text / "tokenizer");
+  const MelGeometry geometry{16000, 160, 64, vae->config().downsample_factor()};
+
+  const auto clips = load_sound_clips(data, "train", geometry.sample_rate, integer(r, "max_clips", 0, 0, 10000000), progress);
+  const auto mels = clip_mels(clips, geometry);
+  const auto latents = encode_clips(vae, mels, progress);
+  const auto labels = caption_labels(text, tokenizer, clips.captions);
+  const auto null_label = caption_labels(text, tokenizer, {""});
+  torch::manual_seed(static_cast<uint64_t>(r.seed));
+  const auto unet_cfg = unet_config(r, vae->config().latent_channels, latents.mean.size(2), labels.size(1));
+  check_parts_fit(unet_cfg, parts, geometry);
+  gen::nn::UNet2DConditionModel unet(unet_cfg);
+  unet->train();
+  int64_t count = 0;
+  for (const auto& p : unet->parameters()) count += p.numel();
+  spdlog::info("unet: {} clips, latents {}x{}x{}, {} parameters", clips.size(), latents.mean.size(1), latents.mean.size(2),
+               latents.mean.size(3), count);
+  LatentDiffusionTask task(unet, latents.mean, latents.std, vae->config().scaling_factor, labels, null_label, batch);
+  gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(audioldm_schedule())));
+  trainer.run(progress);
+  gen::load_ema_weights(trainer, task.parameters());
+  unet->eval();
+  assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate);
+  spdlog::info("audio model written to {}", (fs::path(r.output) / "model").string());
+}
+
+}  // namespace audio_spectrogram

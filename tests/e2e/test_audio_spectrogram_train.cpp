@@ -1,0 +1,225 @@
+// `gen train audio_spectrogram` end to end on a tiny captioned sound dataset written here
+// (tones and noise bursts): each stage (-m vae, text, vocoder, unet) runs a few steps at
+// tiny sizes and leaves finite losses and F16 weights in diffusers/transformers layouts;
+// -m unet assembles a model folder that `gen audio -m` turns into a WAV; the vocoder resumes
+// from its checkpoint; and wrong stages, options, run folders and datasets each give one
+// error line and a non-zero exit. The recipe's quality is the real run's business
+// (scripts/train_default_audio.sh); this checks its parts fit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include <gen/audio/audio_io.h>
+#include <gen/safetensors.h>
+
+#include "audio_fixtures.h"
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+using nlohmann::json;
+
+constexpr int kRate = 16000;
+constexpr double kSeconds = 0.64;  // 64 mel frames, 16 latent rows
+
+// Four kinds of sound, three clips each; the last clip of each kind is held out.
+void write_dataset(const fs::path& dir) {
+  fs::create_directories(dir / "clips");
+  const int64_t n = std::llround(kSeconds * kRate);
+  const std::vector<std::pair<std::string, double>> kinds{
+      {"a low tone", 220}, {"a high tone", 1760}, {"a noise burst", 0}, {"a quiet hum", 110}};
+  std::string lines;
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(7);
+  for (size_t k = 0; k < kinds.size(); ++k)
+    for (int i = 0; i < 3; ++i) {
+      const auto& [caption, hz] = kinds[k];
+      auto samples = hz > 0 ? gen::test::sine(hz * (1 + 0.05 * i), kRate, n, k == 3 ? 0.1 : 0.5)
+                            : torch::randn({n}, generator, torch::kFloat32) * 0.2;
+      const auto file = "clips/" + std::to_string(k) + "_" + std::to_string(i) + ".wav";
+      gen::audio::write_audio(dir / file, gen::audio::Audio{samples.unsqueeze(0).contiguous(), kRate});
+      lines += json{{"file", file}, {"caption", caption}, {"split", i == 2 ? "heldout" : "train"}, {"kind", k}}.dump() + "\n";
+    }
+  gen::test::write_text(dir / "sounds.jsonl", lines);
+  gen::test::write_text(dir / "dataset.json", json{{"sample_rate", kRate}, {"clip_seconds", kSeconds}}.dump());
+}
+
+struct AudioRun {
+  gen::test::TempDir dir;
+  std::string data = (dir / "data").string();
+  AudioRun() { write_dataset(data); }
+  gen::test::CommandResult train(const std::string& stage, const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"train", "audio_spectrogram", "-m", stage, "-o", out, "-O", "data=" + data,
+                                     "-s", "3", "--threads", "2", "-q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_gen(args);
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+AudioRun& shared_run() {
+  static AudioRun run;
+  return run;
+}
+
+const std::vector<std::string> kTinyVae = {"-O", "vae_width=8", "-O", "latent_channels=4", "-O", "crop_frames=32",
+                                           "-O", "steps=3", "-O", "batch=2"};
+const std::vector<std::string> kTinyText = {"-O", "text_dim=16", "-O", "text_width=16", "-O", "text_layers=1",
+                                            "-O", "audio_width=8", "-O", "steps=3", "-O", "batch=4"};
+const std::vector<std::string> kTinyVocoder = {"-O", "vocoder_width=16", "-O", "discriminator_width=4",
+                                               "-O", "segment_frames=8", "-O", "batch=2"};
+
+void expect_f16(const fs::path& file) {
+  ASSERT_TRUE(fs::exists(file)) << file;
+  const auto tensors = gen::load_safetensors(file);
+  ASSERT_FALSE(tensors.empty()) << file;
+  for (const auto& [name, t] : tensors) {
+    EXPECT_EQ(t.scalar_type(), torch::kFloat16) << file << ": " << name;
+    EXPECT_TRUE(torch::isfinite(t).all().item<bool>()) << file << ": " << name;
+  }
+}
+
+double json_number(const fs::path& file, const std::string& key) {
+  return json::parse(gen::test::read_text(file)).at(key).get<double>();
+}
+
+// The three earlier stages, once for the tests that need them.
+struct EarlierStages {
+  std::string vae, text, vocoder;
+  EarlierStages() {
+    auto& run = shared_run();
+    vae = run.path("vae"), text = run.path("text"), vocoder = run.path("vocoder");
+    EXPECT_EQ(run.train("vae", vae, kTinyVae).exit_code, 0);
+    EXPECT_EQ(run.train("text", text, kTinyText).exit_code, 0);
+    auto args = kTinyVocoder;
+    args.insert(args.end(), {"-O", "steps=2", "-O", "checkpoint_every=1"});
+    EXPECT_EQ(run.train("vocoder", vocoder, args).exit_code, 0);
+  }
+};
+
+EarlierStages& stages() {
+  static EarlierStages s;
+  return s;
+}
+
+TEST(AudioSpectrogramTrain, VaeStageWritesAOneChannelF16Vae) {
+  const fs::path out = stages().vae;
+  const auto config = json::parse(gen::test::read_text(out / "vae/config.json"));
+  EXPECT_EQ(config["in_channels"], 1);
+  EXPECT_EQ(config["out_channels"], 1);
+  EXPECT_EQ(config["latent_channels"], 4);
+  EXPECT_EQ(config["block_out_channels"].size(), 3u);  // factor 4
+  EXPECT_TRUE(std::isfinite(json_number(out / "vae_report.json", "reconstruction_l1")));
+  EXPECT_GT(json_number(out / "vae_report.json", "scaling_factor"), 0);
+  EXPECT_NEAR(config["scaling_factor"].get<double>(), json_number(out / "vae_report.json", "scaling_factor"), 1e-9);
+  expect_f16(out / "vae/diffusion_pytorch_model.safetensors");
+  EXPECT_TRUE(fs::exists(out / "trainer.json")) << "a resumable checkpoint";
+}
+
+TEST(AudioSpectrogramTrain, TextStageWritesATowerAndReportsRetrieval) {
+  const fs::path out = stages().text;
+  for (const char* part : {"text_encoder/config.json", "tokenizer/vocab.json", "tokenizer/merges.txt"})
+    EXPECT_TRUE(fs::exists(out / part)) << part;
+  expect_f16(out / "text_encoder/model.safetensors");
+  const auto report = json::parse(gen::test::read_text(out / "text_report.json"));
+  for (const char* split : {"train", "heldout"}) {
+    ASSERT_TRUE(report[split].is_object()) << report.dump();
+    EXPECT_EQ(report[split]["pool"], split == std::string("train") ? 8 : 4);
+    EXPECT_GE(report[split]["top3"].get<double>(), report[split]["top1"].get<double>());
+  }
+  // The caption words are whole tokens of the tower's vocabulary.
+  const auto vocab = json::parse(gen::test::read_text(out / "tokenizer/vocab.json"));
+  EXPECT_TRUE(vocab.contains("burst</w>")) << "clip_words vocabulary";
+}
+
+TEST(AudioSpectrogramTrain, VocoderStageWritesASpeechT5HifiGanAndResumes) {
+  const fs::path out = stages().vocoder;
+  const auto config = json::parse(gen::test::read_text(out / "vocoder/config.json"));
+  int64_t hop = 1;
+  for (const auto& u : config["upsample_rates"]) hop *= u.get<int64_t>();
+  EXPECT_EQ(hop, 160) << "the upsampling equals the mel hop";
+  EXPECT_EQ(config["model_in_dim"], 64);
+  expect_f16(out / "vocoder/model.safetensors");
+  EXPECT_TRUE(std::isfinite(json_number(out / "vocoder_report.json", "whole_clip_mel_l1")));
+  EXPECT_EQ(json_number(out / "vocoder_checkpoint.json", "step"), 2);
+  // Two more steps continue from step 2.
+  auto args = kTinyVocoder;
+  args.insert(args.end(), {"-O", "steps=4", "-O", "checkpoint_every=0"});
+  auto r = shared_run().train("vocoder", out.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json_number(out / "vocoder_checkpoint.json", "step"), 4);
+}
+
+TEST(AudioSpectrogramTrain, UnetStageAssemblesAModelThatGenAudioRuns) {
+  auto& run = shared_run();
+  auto& s = stages();
+  const auto out = run.dir / "unet";
+  auto r = run.train("unet", out.string(),
+                     {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "vocoder=" + s.vocoder, "-O",
+                      "unet_width=8", "-O", "steps=3", "-O", "batch=2", "-O", "checkpoint_every=0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = out / "model";
+  for (const char* part : {"model_index.json", "unet/config.json", "vae/config.json", "vocoder/config.json",
+                           "text_encoder/config.json", "tokenizer/vocab.json", "scheduler/scheduler_config.json",
+                           "generation_defaults.json"})
+    EXPECT_TRUE(fs::exists(model / part)) << part;
+  EXPECT_FALSE(fs::exists(out / "model.partial"));
+  expect_f16(model / "unet/diffusion_pytorch_model.safetensors");
+  const auto trainer = json::parse(gen::test::read_text(out / "trainer.json"));
+  EXPECT_EQ(trainer["step"], 3) << trainer.dump();
+  const auto unet = json::parse(gen::test::read_text(model / "unet/config.json"));
+  EXPECT_EQ(unet["class_embed_type"], "simple_projection");
+  EXPECT_EQ(unet["projection_class_embeddings_input_dim"], 16);
+
+  const auto wav = run.dir / "tone.wav";
+  auto g = run_gen({"audio", "-m", model.string(), "-p", "a low tone", "--steps", "2", "-o", wav.string(), "-q"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const auto audio = gen::audio::read_audio(wav);
+  EXPECT_EQ(audio.sample_rate, kRate);
+  EXPECT_EQ(audio.samples.size(1), std::llround(kSeconds * kRate)) << "the model's default duration is the clips'";
+}
+
+TEST(AudioSpectrogramTrain, WrongStagesOptionsAndFoldersAreOneLine) {
+  auto& run = shared_run();
+  gen::test::expect_one_error_line(run.train("mel", run.path("x1"), {}), 2, "mel");
+  gen::test::expect_one_error_line(run.train("vae", run.path("x2"), {"-O", "vae_width=12"}), 2, "multiple of 8");
+  gen::test::expect_one_error_line(run.train("vae", run.path("x3"), {"-O", "steps=0"}), 2, "steps");
+  gen::test::expect_one_error_line(run.train("text", run.path("x4"), {"-O", "batch=1"}), 2, "batch");
+  gen::test::expect_one_error_line(run.train("vocoder", run.path("x5"), {"-O", "colour=red"}), 2, "colour");
+  gen::test::expect_one_error_line(run.train("unet", run.path("x6"), {"-O", "text_encoder=" + run.data}), 2, "vae=DIR");
+  gen::test::expect_one_error_line(
+      run.train("unet", run.path("x7"), {"-O", "vae=" + run.data, "-O", "text_encoder=" + run.data}), 3,
+      "is not a `gen train audio_spectrogram -m vae` run");
+  gen::test::expect_one_error_line(
+      run_gen({"train", "audio_spectrogram", "-m", "vae", "-o", run.path("x8"), "-q"}), 2, "-O data=DIR");
+  gen::test::expect_one_error_line(
+      run_gen({"train", "audio_spectrogram", "-m", "text", "-o", run.path("x9"), "-O", "data=" + run.path("missing"), "-q"}),
+      3, "missing");
+  EXPECT_FALSE(fs::exists(run.path("x2") + "/vae"));
+}
+
+TEST(AudioSpectrogramTrain, HostileDatasetsAreOneLine) {
+  auto& run = shared_run();
+  auto broken = [&](const std::string& name, const std::string& line) {
+    const auto dir = run.dir / name;
+    fs::create_directories(dir);
+    fs::copy(run.data, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    gen::test::write_text(dir / "sounds.jsonl", gen::test::read_text(fs::path(run.data) / "sounds.jsonl") + line + "\n");
+    return run_gen({"train", "audio_spectrogram", "-m", "vae", "-o", run.path(name + "-out"), "-O", "data=" + dir.string(),
+                    "-O", "steps=1", "-q"});
+  };
+  gen::test::expect_one_error_line(broken("bad-json", "{\"file\": "), 3, "line 13");
+  gen::test::expect_one_error_line(broken("escape", R"({"file": "../x.wav", "caption": "x", "split": "train"})"), 3,
+                                   "inside the dataset folder");
+  gen::test::expect_one_error_line(broken("no-caption", R"({"file": "clips/0_0.wav", "split": "train"})"), 3, "caption");
+  gen::test::expect_one_error_line(broken("bad-split", R"({"file": "clips/0_0.wav", "caption": "x", "split": "test"})"), 3,
+                                   "split");
+  gen::test::expect_one_error_line(broken("no-wav", R"({"file": "clips/none.wav", "caption": "x", "split": "train"})"), 3,
+                                   "none.wav");
+}
+
+}  // namespace
