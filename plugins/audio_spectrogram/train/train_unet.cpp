@@ -40,6 +40,7 @@ gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t l
   c.down_block_types = {"DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"};
   c.up_block_types = {"CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"};
   c.layers_per_block = integer(r, "unet_layers", 1, 1, 8);
+  c.num_attention_heads.clear();  // 32-wide heads where the width allows
   for (auto width : c.block_out_channels) c.num_attention_heads.push_back(width % 32 == 0 ? width / 32 : 1);
   c.transformer_layers_per_block = {1, 1, 1};
   c.cross_attention_dim = 0;
