@@ -7,7 +7,7 @@
 # that folder (with the generation_defaults.json the unet stage writes) into assets/.
 # Deterministic for this seed and thread count. Wall times on the project's 2-core
 # machine: docs/model-zoo.md.
-#   scripts/train_default_audio.sh                      # everything (~4 h)
+#   scripts/train_default_audio.sh                      # everything (~3.5 h, each stage < 1 h)
 #   STAGES="assemble" scripts/train_default_audio.sh    # re-export a finished run
 #   EXTRA="-O steps=3" STAGES="data vae text vocoder unet" TRAIN=64 HELDOUT=16 scripts/train_default_audio.sh  # smoke run
 set -euo pipefail
@@ -19,9 +19,9 @@ EXTRA=(${EXTRA:-})
 TRAIN=${TRAIN:-2000}
 HELDOUT=${HELDOUT:-200}
 VAE_STEPS=${VAE_STEPS:-3000}
-TEXT_STEPS=${TEXT_STEPS:-1500}
+TEXT_STEPS=${TEXT_STEPS:-3000}
 VOCODER_STEPS=${VOCODER_STEPS:-2500}
-UNET_STEPS=${UNET_STEPS:-4000}
+UNET_STEPS=${UNET_STEPS:-3500}
 COMMON=(-s 1 --threads 2)
 
 for stage in $STAGES; do
@@ -29,13 +29,13 @@ for stage in $STAGES; do
   case $stage in
     data) "$GEN" data audio -o "$RUN/data" --train "$TRAIN" --heldout "$HELDOUT" -s 1 -q ;;
     vae) "$GEN" train audio_spectrogram -m vae -o "$RUN/vae" -O data="$RUN/data" -O steps="$VAE_STEPS" \
-           -O batch=16 -O lr=1e-3 -O checkpoint_every=500 "${COMMON[@]}" "${EXTRA[@]}" ;;
+           -O batch=8 -O lr=1e-3 -O checkpoint_every=500 "${COMMON[@]}" "${EXTRA[@]}" ;;
     text) "$GEN" train audio_spectrogram -m text -o "$RUN/text" -O data="$RUN/data" -O steps="$TEXT_STEPS" \
            -O batch=64 -O lr=1e-3 "${COMMON[@]}" "${EXTRA[@]}" ;;
     vocoder) "$GEN" train audio_spectrogram -m vocoder -o "$RUN/vocoder" -O data="$RUN/data" \
            -O steps="$VOCODER_STEPS" -O batch=8 -O checkpoint_every=250 "${COMMON[@]}" "${EXTRA[@]}" ;;
     unet) "$GEN" train audio_spectrogram -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$RUN/vae" \
-           -O text_encoder="$RUN/text" -O vocoder="$RUN/vocoder" -O steps="$UNET_STEPS" -O batch=16 -O lr=3e-4 \
+           -O text_encoder="$RUN/text" -O vocoder="$RUN/vocoder" -O steps="$UNET_STEPS" -O batch=8 -O lr=3e-4 \
            -O warmup=200 -O checkpoint_every=500 "${COMMON[@]}" "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-audio}

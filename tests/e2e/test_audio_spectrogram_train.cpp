@@ -2,7 +2,7 @@
 // (tones and noise bursts): each stage (-m vae, text, vocoder, unet) runs a few steps at
 // tiny sizes and leaves finite losses and F16 weights in diffusers/transformers layouts;
 // -m unet assembles a model folder that `gen audio -m` turns into a WAV; the vocoder resumes
-// from its checkpoint; and wrong stages, options, run folders and datasets each give one
+// from its checkpoint; the same seed gives the same weights; and wrong stages, options, run folders and datasets each give one
 // error line and a non-zero exit. The recipe's quality is the real run's business
 // (scripts/train_default_audio.sh); this checks its parts fit.
 #include <gtest/gtest.h>
@@ -181,6 +181,19 @@ TEST(AudioSpectrogramTrain, UnetStageAssemblesAModelThatGenAudioRuns) {
   const auto audio = gen::audio::read_audio(wav);
   EXPECT_EQ(audio.sample_rate, kRate);
   EXPECT_EQ(audio.samples.size(1), std::llround(kSeconds * kRate)) << "the model's default duration is the clips'";
+}
+
+TEST(AudioSpectrogramTrain, SameSeedSameWeights) {
+  auto& run = shared_run();
+  for (const std::string stage : {"vae", "vocoder"}) {
+    auto args = stage == "vae" ? kTinyVae : kTinyVocoder;
+    args.insert(args.end(), {"-O", "steps=2", "-O", "checkpoint_every=0"});
+    const auto a = run.path("same-" + stage + "-a"), b = run.path("same-" + stage + "-b");
+    ASSERT_EQ(run.train(stage, a, args).exit_code, 0);
+    ASSERT_EQ(run.train(stage, b, args).exit_code, 0);
+    const auto file = stage == "vae" ? "vae/diffusion_pytorch_model.safetensors" : "vocoder/model.safetensors";
+    EXPECT_EQ(gen::test::read_text(fs::path(a) / file), gen::test::read_text(fs::path(b) / file)) << stage;
+  }
 }
 
 TEST(AudioSpectrogramTrain, WrongStagesOptionsAndFoldersAreOneLine) {

@@ -132,7 +132,7 @@ gen::nn::ClipTextConfig text_config(const gen::TrainRequest& r, int64_t vocab) {
 }  // namespace
 
 gen::TrainStage text_stage() {
-  auto options = gen::trainer_option_specs(1500, 1e-3, 64, 2);
+  auto options = gen::trainer_option_specs(3000, 1e-3, 64, 2);
   const std::vector<OptionSpec> own = {
       OptionSpec::path("data", "A `gen data audio` folder (required)"),
       OptionSpec::integer("text_dim", 128, 8, 4096, "Text embedding width = the UNet's class-label width"),
@@ -148,7 +148,7 @@ gen::TrainStage text_stage() {
 
 void train_text(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   const auto data = data_folder(r);
-  auto config = gen::trainer_config_from(r, 1500, 1e-3, "custom");
+  auto config = gen::trainer_config_from(r, 3000, 1e-3, "custom");
   config.cond_dropout = 0;
   const int64_t batch = integer(r, "batch", 64, 2, 4096), dim = integer(r, "text_dim", 128, 8, 4096);
   const int64_t audio_width = width_option(r, "audio_width", 32);

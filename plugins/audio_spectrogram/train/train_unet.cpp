@@ -32,7 +32,7 @@ using gen::OptionSpec;
 
 gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t latent_channels, int64_t rows,
                                            int64_t text_dim) {
-  const int64_t w = width_option(r, "unet_width", 64);
+  const int64_t w = width_option(r, "unet_width", 48);
   gen::nn::UNet2DConditionConfig c;
   c.in_channels = c.out_channels = latent_channels;
   c.sample_size = rows;
@@ -132,13 +132,13 @@ torch::Tensor caption_labels(gen::nn::ClipTextEmbedder& text, const gen::nn::Cli
 }  // namespace
 
 gen::TrainStage unet_stage() {
-  auto options = gen::trainer_option_specs(6000, 3e-4, 16, 1);
+  auto options = gen::trainer_option_specs(3500, 3e-4, 8, 1);
   const std::vector<OptionSpec> own = {
       OptionSpec::path("data", "A `gen data audio` folder (required)"),
       OptionSpec::path("vae", "A `-m vae` run folder (required)"),
       OptionSpec::path("text_encoder", "A `-m text` run folder (required)"),
       OptionSpec::path("vocoder", "A `-m vocoder` run folder (without it the model vocodes by Griffin-Lim)"),
-      OptionSpec::integer("unet_width", 64, 8, 1024, "Width of the first UNet level (then 2x, 2x); a multiple of 8"),
+      OptionSpec::integer("unet_width", 48, 8, 1024, "Width of the first UNet level (then 2x, 2x); a multiple of 8"),
       OptionSpec::integer("unet_layers", 1, 1, 8, "ResNet layers per UNet block (AudioLDM: 2)"),
       OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
@@ -150,10 +150,10 @@ gen::TrainStage unet_stage() {
 void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   // Every option and every earlier stage's folder is checked before the minutes of loading.
   const auto data = data_folder(r);
-  auto config = gen::trainer_config_from(r, 6000, 3e-4, "vp");
+  auto config = gen::trainer_config_from(r, 3500, 3e-4, "vp");
   config.prediction_type = gen::PredictionType::epsilon;
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
-  const int64_t batch = integer(r, "batch", 16, 1, 4096);
+  const int64_t batch = integer(r, "batch", 8, 1, 4096);
   const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
   auto vae = gen::nn::load_diffusers_vae(parts.vae / "vae");
   auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");

@@ -91,7 +91,7 @@ std::pair<double, double> latent_scale_and_error(gen::nn::AutoencoderKL& vae, co
 }  // namespace
 
 gen::TrainStage vae_stage() {
-  auto options = gen::trainer_option_specs(4000, 1e-3, 16, 1);
+  auto options = gen::trainer_option_specs(3000, 1e-3, 8, 1);
   const std::vector<OptionSpec> own = {
       OptionSpec::path("data", "A `gen data audio` folder (required)"),
       OptionSpec::integer("vae_width", 32, 8, 1024, "Width of the first VAE level (then 2x, 2x); a multiple of 8"),
@@ -106,10 +106,10 @@ gen::TrainStage vae_stage() {
 
 void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   const auto data = data_folder(r);
-  auto config = gen::trainer_config_from(r, 4000, 1e-3, "custom");
+  auto config = gen::trainer_config_from(r, 3000, 1e-3, "custom");
   const MelGeometry geometry;
   auto vae_cfg = vae_config(r, geometry.bands);
-  const int64_t batch = integer(r, "batch", 16, 1, 4096), crop = integer(r, "crop_frames", 128, 4, 100000);
+  const int64_t batch = integer(r, "batch", 8, 1, 4096), crop = integer(r, "crop_frames", 128, 4, 100000);
   if (crop % geometry.vae_factor != 0) throw gen::UsageError("option crop_frames must be a multiple of 4");
   const double kl = number(r, "kl", 1e-4, 0, 1);
 

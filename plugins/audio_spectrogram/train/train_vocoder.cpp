@@ -153,7 +153,7 @@ gen::TrainStage vocoder_stage() {
            OptionSpec::integer("discriminator_width", 8, 4, 256, "Scale of both discriminators' widths (paper: 32 / 16); "
                                                                   "a multiple of 4"),
            OptionSpec::integer("segment_frames", 32, 4, 10000, "Mel frames per training segment (x160 samples)"),
-           OptionSpec::integer("steps", 3000, 1, 1e7, "Generator (and discriminator) steps"),
+           OptionSpec::integer("steps", 2500, 1, 1e7, "Generator (and discriminator) steps"),
            OptionSpec::number("lr", 3e-4, 1e-7, 1, "Peak learning rate of both (AdamW 0.8/0.99, cosine to 10%)"),
            OptionSpec::integer("batch", 8, 1, 4096, "Segments per step"),
            OptionSpec::integer("checkpoint_every", 500, 0, 1e7, "Steps between resumable checkpoints (0 = end only)"),
@@ -166,7 +166,7 @@ void train_vocoder(const gen::TrainRequest& r, const gen::ProgressCallback& prog
   const auto config = vocoder_config(r, geometry);
   const int64_t d_width = integer(r, "discriminator_width", 8, 4, 256);
   if (d_width % 4 != 0) throw gen::UsageError("option discriminator_width must be a multiple of 4");
-  const int64_t frames = integer(r, "segment_frames", 32, 4, 10000), steps = integer(r, "steps", 3000, 1, 1e7);
+  const int64_t frames = integer(r, "segment_frames", 32, 4, 10000), steps = integer(r, "steps", 2500, 1, 1e7);
   const int64_t batch = integer(r, "batch", 8, 1, 4096), every = integer(r, "checkpoint_every", 500, 0, 1e7);
   const double lr = number(r, "lr", 3e-4, 1e-7, 1);
   const fs::path out(r.output);
