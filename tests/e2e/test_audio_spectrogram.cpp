@@ -73,7 +73,7 @@ struct TinyAudioModels {
     gen::nn::UNet2DConditionModel unet(gen::test::tiny_audio_unet_config(true, 16));
     gen::nn::AutoencoderKL vae(gen::nn::AutoencoderKLConfig::from_json(tiny_vae()));
     gen::nn::SpeechT5HifiGan vocoder(tiny_vocoder());
-    const int64_t vocab = gen::nn::write_clip_vocabulary(folder / "tokenizer", {"piano", "violin", "note", "c4"});
+    const int64_t vocab = gen::nn::write_clip_vocabulary(folder / "tokenizer", {"piano", "violin", "note", "c", "4"});
     gen::nn::ClipTextConfig text;
     text.vocab_size = vocab;
     text.hidden_size = 16;

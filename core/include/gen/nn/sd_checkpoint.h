@@ -70,7 +70,7 @@ GEN_API AutoencoderKL load_single_file_vae(const SafeTensorsFile& file, const Au
 GEN_API ClipTextModel load_single_file_text_encoder(const SafeTensorsFile& file, const SingleFileOptions& options = {});
 
 // The inverse of the folder loaders: <dir>/config.json plus <dir>/<weights_name> with
-// every parameter in F16 (how this project ships weights), written atomically.
+// every parameter and buffer in F16 (integer buffers as they are) (how this project ships weights), written atomically.
 GEN_API void save_diffusers_part(const std::filesystem::path& dir, const nlohmann::json& config,
                                  const torch::nn::Module& module, const std::string& weights_name);
 
