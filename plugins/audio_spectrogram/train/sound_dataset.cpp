@@ -48,7 +48,7 @@ void check_relative(const std::string& file, const std::string& where) {
   if (escapes) throw gen::InputError(where + ": \"file\" must be a path inside the dataset folder, not '" + file + "'");
 }
 
-std::vector<ClipEntry> read_entries(const fs::path& dir, const std::string& split) {
+std::vector<ClipEntry> read_entries(const fs::path& dir, const std::string& split, bool optional) {
   const auto file = dir / "sounds.jsonl";
   std::ifstream in(file, std::ios::binary);
   if (!in) throw gen::InputError(dir.string() + " is not a `gen data audio` folder: no readable sounds.jsonl");
@@ -65,7 +65,7 @@ std::vector<ClipEntry> read_entries(const fs::path& dir, const std::string& spli
     check_relative(e.file, where);
     if (s == split) entries.push_back(std::move(e));
   }
-  if (entries.empty()) throw gen::InputError(file.string() + " has no \"" + split + "\" clips");
+  if (entries.empty() && !optional) throw gen::InputError(file.string() + " has no \"" + split + "\" clips");
   return entries;
 }
 
@@ -81,12 +81,12 @@ torch::Tensor clip_samples(const fs::path& file, int rate, int64_t length) {
 }  // namespace
 
 SoundClips load_sound_clips(const std::string& dir_text, const std::string& split, int sample_rate, int64_t max_clips,
-                            const gen::ProgressCallback& progress) {
+                            const gen::ProgressCallback& progress, bool optional) {
   const fs::path dir(dir_text);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw gen::InputError("no dataset folder " + dir_text);
   const int64_t length = std::llround(clip_seconds(dir) * sample_rate);
-  auto entries = read_entries(dir, split);
+  auto entries = read_entries(dir, split, optional);
   if (max_clips > 0 && static_cast<int64_t>(entries.size()) > max_clips) entries.resize(static_cast<size_t>(max_clips));
   SoundClips clips;
   clips.sample_rate = sample_rate;

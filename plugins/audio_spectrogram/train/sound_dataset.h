@@ -23,9 +23,9 @@ struct SoundClips {
 
 // The clips of one split, resampled to `sample_rate` when their files differ and cut or
 // padded with silence to the dataset's clip length. max_clips 0: all of them. A split
-// without clips is an InputError.
+// without clips is an InputError, unless `optional` (then no clips come back).
 SoundClips load_sound_clips(const std::string& dir, const std::string& split, int sample_rate, int64_t max_clips,
-                            const gen::ProgressCallback& progress);
+                            const gen::ProgressCallback& progress, bool optional = false);
 
 // The codec's log-mel (clip_log_mel) of every clip: float [N, frames, bands], frames
 // covering the clip in whole latent rows of `geometry`.

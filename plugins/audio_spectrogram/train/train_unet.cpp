@@ -159,6 +159,8 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");
   const auto tokenizer = gen::nn::ClipTokenizer::from_folder(parts.text / "tokenizer");
   const MelGeometry geometry{16000, 160, 64, vae->config().downsample_factor()};
+  auto unet_cfg = unet_config(r, vae->config().latent_channels, 1, text->dim());
+  check_parts_fit(unet_cfg, parts, geometry);
 
   const auto clips = load_sound_clips(data, "train", geometry.sample_rate, integer(r, "max_clips", 0, 0, 10000000), progress);
   const auto mels = clip_mels(clips, geometry);
@@ -166,8 +168,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   const auto labels = caption_labels(text, tokenizer, clips.captions);
   const auto null_label = caption_labels(text, tokenizer, {""});
   torch::manual_seed(static_cast<uint64_t>(r.seed));
-  const auto unet_cfg = unet_config(r, vae->config().latent_channels, latents.mean.size(2), labels.size(1));
-  check_parts_fit(unet_cfg, parts, geometry);
+  unet_cfg.sample_size = latents.mean.size(2);  // the clips' latent rows (the UNet takes any number)
   gen::nn::UNet2DConditionModel unet(unet_cfg);
   unet->train();
   int64_t count = 0;
