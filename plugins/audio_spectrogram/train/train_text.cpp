@@ -101,7 +101,9 @@ class ClapTask : public gen::TrainingTask {
 };
 
 // Caption-to-clip retrieval in pools of up to 32 clips (each caption against its pool's
-// clips): top-1 and top-3 rates. Chance is 1/pool and 3/pool.
+// clips): top-1 and top-3 rates. A clip whose caption is the query's own counts as right
+// (datasets repeat captions), so the rank of a caption is the number of clips with other
+// captions scoring above its clip. Chance is about 1/pool and 3/pool.
 nlohmann::json retrieval(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer, MelSummary& audio,
                          const torch::Tensor& mels, const std::vector<std::string>& captions) {
   torch::NoGradGuard no_grad;
@@ -110,7 +112,10 @@ nlohmann::json retrieval(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTok
   for (int64_t start = 0; start < n; start += pool) {
     const std::vector<std::string> texts(captions.begin() + start, captions.begin() + start + pool);
     const auto similarity = unit(text->embed(tokenizer, texts)).mm(unit(audio(mels.narrow(0, start, pool).unsqueeze(1))).t());
-    const auto rank = (similarity > similarity.diagonal().unsqueeze(1)).sum(1);  // clips scoring above the right one
+    auto same = torch::zeros({pool, pool}, torch::kBool);
+    for (int64_t i = 0; i < pool; ++i)
+      for (int64_t j = 0; j < pool; ++j) same[i][j] = texts[static_cast<size_t>(i)] == texts[static_cast<size_t>(j)];
+    const auto rank = ((similarity > similarity.diagonal().unsqueeze(1)) & same.logical_not()).sum(1);
     top1 += (rank < 1).sum().item<int64_t>();
     top3 += (rank < 3).sum().item<int64_t>();
   }
