@@ -72,6 +72,16 @@ class MelVaeTask : public gen::TrainingTask {
   double kl_;
 };
 
+// The codec feeds the VAE raw log-mels (AudioLDM's: no normalisation), which sit around
+// -8 (silence is -11.5) with a spread of ~3. A decoder that starts at 0 spends thousands
+// of AdamW steps (each moves a bias by ~lr) only walking its output down there; starting
+// its output bias at the data's mean skips that. The encoder needs nothing: its first
+// ResNet's GroupNorm removes the offset.
+void start_at_the_mean_mel(gen::nn::AutoencoderKL& vae, const torch::Tensor& mels) {
+  torch::NoGradGuard no_grad;
+  vae->decoder->conv_out->bias.fill_(mels.mean().item<double>());
+}
+
 // 1 / std of the posterior means of (up to 256) whole clips, and their reconstruction error.
 std::pair<double, double> latent_scale_and_error(gen::nn::AutoencoderKL& vae, const torch::Tensor& mels) {
   torch::NoGradGuard no_grad;
@@ -120,6 +130,7 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
                           std::to_string(mels.size(1)) + " frames)");
   torch::manual_seed(static_cast<uint64_t>(r.seed));
   gen::nn::AutoencoderKL vae(vae_cfg);
+  start_at_the_mean_mel(vae, mels);
   vae->train();
   spdlog::info("vae: {} clips of {} mel frames, {} parameters", clips.size(), mels.size(1),
                [&] { int64_t n = 0; for (auto& p : vae->parameters()) n += p.numel(); return n; }());
