@@ -130,6 +130,38 @@ Segments draw_segments(const torch::Tensor& mels, const torch::Tensor& waves, in
   return {torch::stack(m), torch::stack(w).unsqueeze(1)};
 }
 
+struct StepLosses {
+  double mel, generator, discriminator;
+};
+
+// One HiFi-GAN step: the discriminators first (real towards 1, generated towards 0), then
+// the generator (fool them, match their features on the real segment, match the mel).
+StepLosses gan_step(GanNetworks& n, const Segments& s, const gen::audio::LogMel& loss_mel, double rate) {
+  auto fake = n.generator->forward(s.mel).unsqueeze(1);
+  auto d_loss = discriminator_loss(n.mpd->forward(s.wave).scores, n.mpd->forward(fake.detach()).scores) +
+                discriminator_loss(n.msd->forward(s.wave).scores, n.msd->forward(fake.detach()).scores);
+  n.d_optimizer->zero_grad();
+  d_loss.backward();
+  n.d_optimizer->step(rate);
+
+  DiscriminatorOutput real_p, real_s;
+  {
+    torch::NoGradGuard no_grad;  // the real features are targets only
+    real_p = n.mpd->forward(s.wave);
+    real_s = n.msd->forward(s.wave);
+  }
+  const auto fake_p = n.mpd->forward(fake), fake_s = n.msd->forward(fake);
+  auto mel = (loss_mel(fake.squeeze(1)) - loss_mel(s.wave.squeeze(1))).abs().mean();
+  auto g_loss = generator_adversarial_loss(fake_p.scores) + generator_adversarial_loss(fake_s.scores) +
+                kFeatureWeight * (feature_matching_loss(real_p.features, fake_p.features) +
+                                  feature_matching_loss(real_s.features, fake_s.features)) +
+                kMelWeight * mel;
+  n.g_optimizer->zero_grad();
+  g_loss.backward();
+  n.g_optimizer->step(rate);
+  return {mel.item<double>(), g_loss.item<double>(), d_loss.item<double>()};
+}
+
 // The clips' samples padded with silence to cover their whole mels.
 torch::Tensor padded_waves(const SoundClips& clips, int64_t length) {
   if (clips.samples.size(1) >= length) return clips.samples.narrow(1, 0, length);
@@ -202,40 +234,14 @@ void train_vocoder(const gen::TrainRequest& r, const gen::ProgressCallback& prog
   for (int64_t step = first + 1; step <= steps; ++step) {
     auto generator = at::detail::createCPUGenerator(static_cast<uint64_t>(r.seed) * 1000003 + static_cast<uint64_t>(step));
     const auto s = draw_segments(mels, waves, batch, frames, geometry.hop, generator);
-    const double rate = gen::learning_rate_at(step, steps, 0, lr, "cosine", 0.1);
-    auto fake = n.generator->forward(s.mel).unsqueeze(1);
-
-    // Discriminators: real towards 1, generated towards 0.
-    auto d_loss = discriminator_loss(n.mpd->forward(s.wave).scores, n.mpd->forward(fake.detach()).scores) +
-                  discriminator_loss(n.msd->forward(s.wave).scores, n.msd->forward(fake.detach()).scores);
-    n.d_optimizer->zero_grad();
-    d_loss.backward();
-    n.d_optimizer->step(rate);
-
-    // Generator: fool them, match their features on real audio, and match the mel.
-    DiscriminatorOutput real_p, real_s;
-    {
-      torch::NoGradGuard no_grad;
-      real_p = n.mpd->forward(s.wave);
-      real_s = n.msd->forward(s.wave);
-    }
-    const auto fake_p = n.mpd->forward(fake), fake_s = n.msd->forward(fake);
-    auto mel = (loss_mel(fake.squeeze(1)) - loss_mel(s.wave.squeeze(1))).abs().mean();
-    auto g_loss = generator_adversarial_loss(fake_p.scores) + generator_adversarial_loss(fake_s.scores) +
-                  kFeatureWeight * (feature_matching_loss(real_p.features, fake_p.features) +
-                                    feature_matching_loss(real_s.features, fake_s.features)) +
-                  kMelWeight * mel;
-    n.g_optimizer->zero_grad();
-    g_loss.backward();
-    n.g_optimizer->step(rate);
-
-    if (!std::isfinite(g_loss.item<double>()) || !std::isfinite(d_loss.item<double>()))
+    const auto losses = gan_step(n, s, loss_mel, gen::learning_rate_at(step, steps, 0, lr, "cosine", 0.1));
+    if (!std::isfinite(losses.generator) || !std::isfinite(losses.discriminator))
       throw gen::NumericError("vocoder training diverged at step " + std::to_string(step) + " (try a lower lr)");
-    mel_l1 = step == first + 1 ? mel.item<double>() : 0.98 * mel_l1 + 0.02 * mel.item<double>();
+    mel_l1 = step == first + 1 ? losses.mel : 0.98 * mel_l1 + 0.02 * losses.mel;
     if (every > 0 && step % every == 0) save_checkpoint(out, n, step);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     char message[96];
-    std::snprintf(message, sizeof message, "mel L1 %.3f  g %.3f  d %.3f", mel_l1, g_loss.item<double>(), d_loss.item<double>());
+    std::snprintf(message, sizeof message, "mel L1 %.3f  g %.3f  d %.3f", mel_l1, losses.generator, losses.discriminator);
     if (progress && progress({"training", step - first, steps - first, elapsed, message}) == gen::ProgressAction::stop) {
       save_checkpoint(out, n, step);
       throw gen::Cancelled();
