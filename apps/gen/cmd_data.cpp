@@ -1,4 +1,4 @@
-// gen data image|video|motion: the captioned datasets the default models train on —
+// gen data image|video|motion|audio: the captioned datasets the default models train on —
 // shapes and shapes in motion from the shapes world (gen/shapes/shapes_dataset.h,
 // gen/shapes/motion_dataset.h), human motions from the humans world
 // (gen/humans/motion_dataset.h).
@@ -6,6 +6,7 @@
 #include <gen/humans/motion_dataset.h>
 #include <gen/shapes/motion_dataset.h>
 #include <gen/shapes/shapes_dataset.h>
+#include <gen/sounds/sound_dataset.h>
 
 #include "commands.h"
 #include "progress_bar.h"
@@ -62,7 +63,19 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   motion->add_option("--fps", motions->fps, "Frame rate")->check(CLI::Range(10.0, 60.0));
   add_common_flags(*motion, flags);
 
-  return [options, clips, motions, out, &flags, image, video] {
+  auto* audio = cmd->add_subcommand("audio", "Captioned sounds (GM instrument notes, tones, drums, beats, chirps, noise) with a held-out split of instrument+octave pairs");
+  auto sounds = std::make_shared<gen::sounds::SoundDatasetOptions>();
+  audio->add_option("-o,--output", *out, "Dataset folder (created)")->required();
+  audio->add_option("--train", sounds->train_count, "Training clips")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  audio->add_option("--heldout", sounds->heldout_count, "Held-out clips")->check(CLI::Range(int64_t{0}, int64_t{10000000}));
+  audio->add_option("-s,--seed", sounds->seed, "Random seed (the dataset is a pure function of it)");
+  audio->add_option("--rate", sounds->sample_rate, "Sample rate in Hz")->check(CLI::Range(8000, 48000));
+  audio->add_option("--seconds", sounds->clip_seconds, "Clip length in seconds")->check(CLI::Range(1.0, 30.0));
+  add_common_flags(*audio, flags);
+
+  return [options, clips, motions, sounds, out, &flags, image, video, audio] {
+    if (audio->parsed())
+      return write_dataset(flags, *out, [&](auto& progress) { gen::sounds::write_sound_dataset(*out, *sounds, progress); });
     if (image->parsed())
       return write_dataset(flags, *out, [&](auto& progress) { gen::shapes::write_shapes_dataset(*out, *options, progress); });
     if (video->parsed())
