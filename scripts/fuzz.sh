@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
 # N seconds in total (default 60): the safetensors reader and the video reader get 1/4
-# each, the BVH reader and the audio reader 1/6 each, and the two dataset JSONL readers
-# (the shapes world's clips.jsonl, the humans world's motions.jsonl) the rest, half
-# each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The
-# jsonl fuzzers link their worlds from the gen build ($GEN_BUILD_DIR, default build/),
-# so build gen first.
+# each, the BVH reader and the audio reader 1/6 each, and the three dataset JSONL
+# readers (the shapes world's clips.jsonl, the humans world's motions.jsonl, the sounds
+# world's sounds.jsonl) the rest, a third each. Exits non-zero when any finds a crash;
+# reproducers are left in build-fuzz/. The jsonl fuzzers link their worlds from the gen
+# build ($GEN_BUILD_DIR, default build/), so build gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ motion=modalities/motion
 audio=modalities/audio
 shapes=worlds/shapes
 humans=worlds/humans
+sounds=worlds/sounds
 build_dir=${GEN_BUILD_DIR:-build}
 
 # build BINARY "FLAGS..." SOURCES... -- LIBS...: (re)builds when a source or header is newer.
@@ -31,7 +32,7 @@ build() {
   local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
                  "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
                  "$audio"/include/gen/audio/*.h "$audio"/src/*.h
-                 "$humans"/include/gen/humans/*.h)
+                 "$humans"/include/gen/humans/*.h "$sounds"/include/gen/sounds/*.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
     # shellcheck disable=SC2086
@@ -118,7 +119,7 @@ rm -rf "$out/clip_data"
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
 jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6)))
-fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 2)) 4096
+fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 3)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans
 # world's libgen_humans; seeds are records `gen data motion` writes.
@@ -133,6 +134,20 @@ rm -rf "$out/motion_data"
 "$build_dir/bin/gen" data motion -o "$out/motion_data" --train 16 --heldout 6 -q > /dev/null
 split -l 1 "$out/motion_data/train/motions.jsonl" "$out/motion_corpus/train-"
 split -l 1 "$out/motion_data/heldout/motions.jsonl" "$out/motion_corpus/heldout-"
-fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds - jsonl_seconds / 2)) 4096
+fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds / 3)) 4096
+
+# Sounds dataset records (sounds.jsonl): the line parser with the sanitizers over the
+# build's libgen_sounds; seeds are records `gen data audio` writes.
+if [ ! -f "$lib/libgen_sounds.so" ]; then
+  echo "fuzz.sh: no $lib/libgen_sounds.so; build gen first (scripts/setup.sh)" >&2
+  exit 1
+fi
+build "$out/sounds_jsonl_fuzz" "$sanitize -I$sounds/include -I$audio/include" fuzz/sounds_jsonl_fuzz.cpp \
+  "$sounds"/src/sound_dataset.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_sounds -lgen_audio -lgen_core
+mkdir -p "$out/sounds_corpus"
+rm -rf "$out/sounds_data"
+"$build_dir/bin/gen" data audio -o "$out/sounds_data" --train 12 --heldout 4 --seconds 1 -q > /dev/null
+split -l 1 "$out/sounds_data/sounds.jsonl" "$out/sounds_corpus/clip-"
+fuzz sounds_jsonl "$out/sounds_jsonl_fuzz" "$out/sounds_corpus" $((jsonl_seconds - 2 * (jsonl_seconds / 3))) 4096
 
 exit "$failed"
