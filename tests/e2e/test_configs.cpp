@@ -60,10 +60,13 @@ TEST(Configs, EveryFileIsAPresetAnExampleOrTheReadme) {
                 (folder == "motion" && ext == ".json") || (folder == "generation" && ext == ".json") ||
                 (folder == "examples" && ext == ".yaml") ||
                 (folder == "humans" && (rel.stem() == "actions" || rel.stem() == "captions" || rel.stem() == "splits") &&
+                 ext == ".json") ||
+                (folder == "sounds" && (rel.stem() == "world" || rel.stem() == "captions" || rel.stem() == "splits") &&
                  ext == ".json"))
         << rel << " is neither a model preset (models/*.json), a motion preset (motion/*.json), generation "
-                  "defaults (generation/*.json), an example (examples/*.yaml) nor one of the humans world's three "
-                  "configs (humans/{actions,captions,splits}.json, compiled into libgen_humans and tested through it)";
+                  "defaults (generation/*.json), an example (examples/*.yaml) nor one of the worlds' configs "
+                  "(humans/{actions,captions,splits}.json, sounds/{world,captions,splits}.json, compiled into "
+                  "libgen_humans / libgen_sounds and tested through them)";
   }
 }
 
