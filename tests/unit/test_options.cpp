@@ -84,6 +84,7 @@ TEST(RequestFields, SetParsesChecksAndReportsWhatIsSet) {
   EXPECT_EQ(gen::unread_fields(r, {"frames", "fps"}), std::vector<std::string>{"negative-prompt"});
   // Flags without a value (--spectrogram) are set by "true" and count as read only when set.
   gen::Request audio;
+  audio.modality = gen::Modality::audio;  // unread_fields checks the request's own modality block
   EXPECT_TRUE(gen::unread_fields(audio, {}).empty());
   field(gen::Modality::audio, "spectrogram").set(audio, "true");
   EXPECT_TRUE(audio.audio.spectrogram);
