@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
 # N seconds in total (default 60): the safetensors reader and the video reader get 1/4
-# each, the BVH reader and the audio reader 1/6 each, and the three dataset JSONL
+# each, the BVH reader and the audio reader 1/6 each, and the four dataset JSONL
 # readers (the shapes world's clips.jsonl, the humans world's motions.jsonl, the sounds
-# world's sounds.jsonl) the rest, a third each. Exits non-zero when any finds a crash;
-# reproducers are left in build-fuzz/. The jsonl fuzzers link their worlds from the gen
+# world's sounds.jsonl and the audio training stages' reader of it) the rest, a quarter
+# each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link their worlds from the gen
 # build ($GEN_BUILD_DIR, default build/), so build gen first.
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
@@ -119,7 +119,7 @@ rm -rf "$out/clip_data"
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
 jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6)))
-fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 3)) 4096
+fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 4)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans
 # world's libgen_humans; seeds are records `gen data motion` writes.
@@ -134,7 +134,7 @@ rm -rf "$out/motion_data"
 "$build_dir/bin/gen" data motion -o "$out/motion_data" --train 16 --heldout 6 -q > /dev/null
 split -l 1 "$out/motion_data/train/motions.jsonl" "$out/motion_corpus/train-"
 split -l 1 "$out/motion_data/heldout/motions.jsonl" "$out/motion_corpus/heldout-"
-fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds / 3)) 4096
+fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds / 4)) 4096
 
 # Sounds dataset records (sounds.jsonl): the line parser with the sanitizers over the
 # build's libgen_sounds; seeds are records `gen data audio` writes.
@@ -148,6 +148,13 @@ mkdir -p "$out/sounds_corpus"
 rm -rf "$out/sounds_data"
 "$build_dir/bin/gen" data audio -o "$out/sounds_data" --train 12 --heldout 4 --seconds 1 -q > /dev/null
 split -l 1 "$out/sounds_data/sounds.jsonl" "$out/sounds_corpus/clip-"
-fuzz sounds_jsonl "$out/sounds_jsonl_fuzz" "$out/sounds_corpus" $((jsonl_seconds - 2 * (jsonl_seconds / 3))) 4096
+fuzz sounds_jsonl "$out/sounds_jsonl_fuzz" "$out/sounds_corpus" $((jsonl_seconds / 4)) 4096
+
+# The audio training stages' own reader of the same file (they do not link the sounds
+# world): the parser alone with the sanitizers, on the same seeds.
+build "$out/training_sounds_jsonl_fuzz" "$sanitize -Iplugins/audio_spectrogram/train" fuzz/training_sounds_jsonl_fuzz.cpp \
+  plugins/audio_spectrogram/train/sound_entries.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_core
+fuzz training_sounds_jsonl "$out/training_sounds_jsonl_fuzz" "$out/sounds_corpus" \
+  $((jsonl_seconds - 3 * (jsonl_seconds / 4))) 4096
 
 exit "$failed"

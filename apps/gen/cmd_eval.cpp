@@ -1,6 +1,6 @@
-// gen eval image|video|motion: prompt adherence on the shapes world (gen/shapes/model_evaluation.h,
+// gen eval image|video|motion|audio: prompt adherence on the shapes world (gen/shapes/model_evaluation.h,
 // gen/shapes/video_evaluation.h), one markdown table row per split x sampler x steps
-// on stdout, the whole report as JSON with -o; motion on the humans world (cmd_eval_motion.cpp).
+// on stdout, the whole report as JSON with -o; motion on the humans world (cmd_eval_motion.cpp), audio on the sounds world (cmd_eval_audio.cpp).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -136,9 +136,11 @@ Runner add_eval_command(CLI::App& app, CommonFlags& flags) {
   auto video_args = std::make_shared<VideoEvalArgs>();
   auto* video = add_video_eval(*eval, *video_args, flags);
   const auto motion = add_motion_eval_command(*eval, flags);
-  return [a, video_args, &flags, cmd, video, motion]() -> int {
+  const auto audio = add_audio_eval_command(*eval, flags);
+  return [a, video_args, &flags, cmd, video, motion, audio]() -> int {
     if (video->parsed()) return run_video_eval(*video_args, flags);
     if (motion.cmd->parsed()) return motion.run();
+    if (audio.cmd->parsed()) return audio.run();
     if (!cmd->parsed()) return kExitOk;
     return run_eval(*a, flags);
   };

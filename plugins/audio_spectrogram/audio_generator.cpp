@@ -65,6 +65,9 @@ AudioGenerator::Plan AudioGenerator::plan(const gen::Request& r, const AudioOpti
       p.span = std::make_pair(start.duration, start.duration + a.extend);
       p.task = "continuation";
       p.duration = start.duration + a.extend;
+    } else if (o.resynthesize) {
+      p.task = "resynthesis";
+      p.duration = start.duration;
     } else {
       p.task = "audio-to-audio";
       p.duration = a.duration > 0 ? a.duration : start.duration;
@@ -109,8 +112,8 @@ TextCondition& AudioGenerator::text(const AudioOptions& o) {
   return *text_;
 }
 
-void AudioGenerator::load_networks(bool need_vocoder) {
-  if (unet_.is_empty()) unet_ = gen::nn::load_diffusers_unet(files_.dir / "unet");
+void AudioGenerator::load_networks(bool need_vocoder, bool need_unet) {
+  if (need_unet && unet_.is_empty()) unet_ = gen::nn::load_diffusers_unet(files_.dir / "unet");
   if (!codec_) codec_ = std::make_unique<MelCodec>(gen::nn::load_diffusers_vae(files_.dir / "vae"), geometry_);
   if (need_vocoder && vocoder_.is_empty()) vocoder_ = gen::nn::load_hifigan(files_.dir / "vocoder");
 }
@@ -157,11 +160,17 @@ gen::Sample AudioGenerator::generate(const gen::Request& r, const gen::ProgressC
   const auto p = plan(r, o, start);
   if (!o.prompt_embedding.empty() && !r.prompt.empty())
     spdlog::info("the prompt's text is not read: -O prompt_embedding gives its embedding");
-  load_networks(p.hifigan);
+  load_networks(p.hifigan, !o.resynthesize);
 
-  const auto latents = sample_latents(r, p, start, o, progress);
-  if (progress) progress({"decoding", 0, 1, 0.0, ""});
-  const auto mel = codec_->decode(latents);
+  torch::Tensor mel;
+  if (o.resynthesize) {
+    // The vocoder alone: what it makes of a real clip's log-mel (no VAE, no diffusion).
+    mel = codec_->log_mel(start.samples, geometry_.frames_for(p.duration));
+  } else {
+    const auto latents = sample_latents(r, p, start, o, progress);
+    if (progress) progress({"decoding", 0, 1, 0.0, ""});
+    mel = codec_->decode(latents);
+  }
   auto wave = vocode(mel, p.hifigan ? &vocoder_ : nullptr, geometry_, o.griffin_lim_iterations,
                      static_cast<uint64_t>(r.seed));
   if (!torch::isfinite(wave).all().item<bool>())
@@ -181,7 +190,7 @@ gen::Sample AudioGenerator::generate(const gen::Request& r, const gen::ProgressC
   gen::Sample sample;
   sample.data = audio.samples;
   auto& m = sample.metadata;
-  m["task"] = p.task;
+  m["task"] = o.resynthesize ? "resynthesis" : p.task;
   m["model"] = files_.name;
   m["sample_rate"] = audio.sample_rate;
   m["sample_format"] = o.sample_format;
@@ -193,7 +202,7 @@ gen::Sample AudioGenerator::generate(const gen::Request& r, const gen::ProgressC
   m["vocoder"] = p.hifigan ? "hifigan" : "griffin-lim";
   if (!p.hifigan) m["griffin_lim_iterations"] = o.griffin_lim_iterations;
   m["text_condition"] = text_ ? text_->source() : "";
-  if (p.strength) m["strength"] = *p.strength;
+  if (p.strength && !o.resynthesize) m["strength"] = *p.strength;
   if (p.span) m["regenerated"] = {p.span->first, p.span->second};
   if (r.audio.spectrogram) sample.extras[".spectrogram.png"] = sample.data;
   return sample;

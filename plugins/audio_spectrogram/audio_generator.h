@@ -21,7 +21,7 @@ class AudioGenerator : public gen::Generator {
   struct Plan;
   Plan plan(const gen::Request& r, const AudioOptions& o, const AudioStart& start) const;
   TextCondition& text(const AudioOptions& o);
-  void load_networks(bool need_vocoder);
+  void load_networks(bool need_vocoder, bool need_unet);
   torch::Tensor sample_latents(const gen::Request& r, const Plan& p, const AudioStart& start, const AudioOptions& o,
                                const gen::ProgressCallback& progress);
 

@@ -18,6 +18,9 @@ std::vector<gen::OptionSpec> option_specs() {
                        "for models whose text tower gen does not run (AudioLDM's CLAP; docs/audio.md)"),
       OptionSpec::path("tokenizer", "Folder with the text tower's vocab.json and merges.txt (default: <model>/tokenizer)"),
       OptionSpec::choice("sample_format", {"pcm16", "pcm24", "float"}, "pcm16", "Samples of a .wav/.flac output"),
+      OptionSpec::boolean("resynthesize", false,
+                          "No diffusion: the -i clip's log-mel straight through the vocoder (to hear and measure "
+                          "the vocoder alone; gen eval audio does)"),
   };
 }
 
@@ -45,8 +48,14 @@ AudioOptions parse_options(const gen::Request& r) {
   o.prompt_embedding = v.text("prompt_embedding");
   o.tokenizer = v.text("tokenizer");
   o.sample_format = v.text("sample_format");
+  o.resynthesize = v.boolean("resynthesize");
 
   const auto& a = r.audio;
+  if (o.resynthesize) {
+    if (a.init.empty()) throw gen::UsageError("-O resynthesize needs -i with the clip to resynthesize");
+    if (a.strength > 0 || !a.mask_range.empty() || a.extend > 0 || a.duration > 0)
+      throw gen::UsageError("-O resynthesize takes the clip as it is: no --strength, --mask-range, --extend or --duration");
+  }
   const bool edits = !a.mask_range.empty() || a.extend > 0;
   if (a.strength == 0.0) throw gen::UsageError("--strength must be greater than 0");
   if ((a.strength > 0 || edits) && a.init.empty())

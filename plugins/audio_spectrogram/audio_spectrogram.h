@@ -39,6 +39,7 @@ struct AudioOptions {
   std::string prompt_embedding;  // precomputed text embeddings (a CLAP model's) instead of a text tower
   std::string tokenizer;         // vocab.json + merges.txt folder; default: the model's tokenizer/
   std::string sample_format;     // pcm16 | pcm24 | float (the WAV/FLAC samples); empty: pcm16
+  bool resynthesize = false;     // the init clip's log-mel through the vocoder, no diffusion
 };
 std::vector<gen::OptionSpec> option_specs();
 std::vector<std::string> request_inputs();

@@ -29,35 +29,6 @@ using nlohmann::json;
 
 constexpr int kRate = 16000;
 
-
-json tiny_vae() {
-  return {{"_class_name", "AutoencoderKL"},
-          {"in_channels", 1},
-          {"out_channels", 1},
-          {"block_out_channels", {8, 8}},
-          {"down_block_types", {"DownEncoderBlock2D", "DownEncoderBlock2D"}},
-          {"up_block_types", {"UpDecoderBlock2D", "UpDecoderBlock2D"}},
-          {"layers_per_block", 1},
-          {"latent_channels", 4},
-          {"norm_num_groups", 4},
-          {"sample_size", 32},
-          {"scaling_factor", 0.9}};
-}
-
-// 16 mel bands, hop 160 at 16 kHz: AudioLDM's framing, a fraction of its width.
-gen::nn::HifiGanConfig tiny_vocoder() {
-  gen::nn::HifiGanConfig c;
-  c.model_in_dim = 16;
-  c.sampling_rate = kRate;
-  c.upsample_initial_channel = 16;
-  c.upsample_rates = {10, 16};
-  c.upsample_kernel_sizes = {20, 32};
-  c.resblock_kernel_sizes = {3};
-  c.resblock_dilation_sizes = {{1, 3}};
-  c.normalize_before = false;
-  return c;
-}
-
 void write_json(const fs::path& file, const json& j) {
   fs::create_directories(file.parent_path());
   gen::test::write_text(file, j.dump(2));
@@ -69,29 +40,7 @@ struct TinyAudioModels {
   fs::path embedding = dir / "prompt.safetensors";
 
   TinyAudioModels() {
-    torch::manual_seed(17);
-    gen::nn::UNet2DConditionModel unet(gen::test::tiny_audio_unet_config(true, 16));
-    gen::nn::AutoencoderKL vae(gen::nn::AutoencoderKLConfig::from_json(tiny_vae()));
-    gen::nn::SpeechT5HifiGan vocoder(tiny_vocoder());
-    const int64_t vocab = gen::nn::write_clip_vocabulary(folder / "tokenizer", {"piano", "violin", "note", "c", "4"});
-    gen::nn::ClipTextConfig text;
-    text.vocab_size = vocab;
-    text.hidden_size = 16;
-    text.intermediate_size = 32;
-    text.num_hidden_layers = 1;
-    text.num_attention_heads = 2;
-    text.max_position_embeddings = 16;
-    gen::nn::ClipTextEmbedder embedder(text, 16);
-
-    gen::nn::save_diffusers_part(folder / "unet", unet->config().to_json(), *unet, "diffusion_pytorch_model.safetensors");
-    gen::nn::save_diffusers_part(folder / "vae", tiny_vae(), *vae, "diffusion_pytorch_model.safetensors");
-    gen::nn::save_diffusers_part(folder / "vocoder", vocoder->config().to_json(), *vocoder, "model.safetensors");
-    gen::nn::save_clip_text_embedder(folder / "text_encoder", embedder);
-    write_json(folder / "scheduler" / "scheduler_config.json",
-               {{"_class_name", "DDIMScheduler"}, {"beta_start", 0.0015}, {"beta_end", 0.0195},
-                {"beta_schedule", "scaled_linear"}, {"num_train_timesteps", 1000}});
-    write_json(folder / "model_index.json", {{"_class_name", "AudioLDMPipeline"}});
-    write_json(folder / "generation_defaults.json", {{"steps", 3}, {"cfg_scale", 2.5}, {"duration", 1.0}});
+    gen::test::write_tiny_audioldm(folder);
 
     // The same networks without a vocoder: Griffin-Lim, with the mel declared.
     fs::copy(folder, no_vocoder, fs::copy_options::recursive);
@@ -215,6 +164,35 @@ TEST(AudioSpectrogram, AudioToAudioFollowsTheInputsLength) {
   const auto sidecar = json::parse(gen::test::read_text(m.dir / "a2a.wav.json"));
   EXPECT_EQ(sidecar["task"], "audio-to-audio");
   EXPECT_DOUBLE_EQ(sidecar["strength"].get<double>(), 0.5);
+}
+
+TEST(AudioSpectrogram, ResynthesisRunsTheInputsMelThroughTheVocoderAlone) {
+  auto& m = models();
+  const auto input = write_input(m.dir / "in-resynth.wav", 0.8);
+  for (const char* vocoder : {"hifigan", "griffin-lim"}) {
+    const auto out = m.dir / (std::string("resynth-") + vocoder + ".wav");
+    const auto audio = generate(audio_args(m.folder, out, {"-i", input.string(), "-O", "resynthesize=true", "-O",
+                                                           std::string("vocoder=") + vocoder}),
+                                out);
+    EXPECT_EQ(audio.frames(), static_cast<int64_t>(0.8 * kRate)) << vocoder;
+    const auto sidecar = json::parse(gen::test::read_text(out.string() + ".json"));
+    EXPECT_EQ(sidecar["task"], "resynthesis");
+    EXPECT_EQ(sidecar["vocoder"], vocoder);
+    EXPECT_FALSE(sidecar.contains("strength"));
+  }
+  // Griffin-Lim needs no training: the input's 440 Hz tone comes back as the loudest bin,
+  // as near as the tiny model's 16 mel bands (~120 Hz wide there) can place it.
+  const auto clip = gen::audio::read_audio(m.dir / "resynth-griffin-lim.wav").samples[0];
+  const auto spectrum = torch::fft_rfft(clip).abs();
+  const double peak_hz = spectrum.argmax().item<double>() * kRate / static_cast<double>(clip.size(0));
+  EXPECT_NEAR(peak_hz, 440.0, 60.0);
+  // Not a diffusion task: the editing flags are refused.
+  const auto out = m.dir / "resynth-bad.wav";
+  gen::test::expect_one_error_line(run_gen(audio_args(m.folder, out, {"-O", "resynthesize=true"})), 2, "needs -i");
+  gen::test::expect_one_error_line(
+      run_gen(audio_args(m.folder, out, {"-i", input.string(), "-O", "resynthesize=true", "--strength", "0.5"})), 2,
+      "resynthesize");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(AudioSpectrogram, InpaintingAndContinuationKeepTheRestOfTheInput) {

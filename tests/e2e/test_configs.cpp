@@ -61,11 +61,12 @@ TEST(Configs, EveryFileIsAPresetAnExampleOrTheReadme) {
                 (folder == "examples" && ext == ".yaml") ||
                 (folder == "humans" && (rel.stem() == "actions" || rel.stem() == "captions" || rel.stem() == "splits") &&
                  ext == ".json") ||
-                (folder == "sounds" && (rel.stem() == "world" || rel.stem() == "captions" || rel.stem() == "splits") &&
+                (folder == "sounds" &&
+                 (rel.stem() == "world" || rel.stem() == "captions" || rel.stem() == "splits" || rel.stem() == "judges") &&
                  ext == ".json"))
         << rel << " is neither a model preset (models/*.json), a motion preset (motion/*.json), generation "
                   "defaults (generation/*.json), an example (examples/*.yaml) nor one of the worlds' configs "
-                  "(humans/{actions,captions,splits}.json, sounds/{world,captions,splits}.json, compiled into "
+                  "(humans/{actions,captions,splits}.json, sounds/{world,captions,splits,judges}.json, compiled into "
                   "libgen_humans / libgen_sounds and tested through them)";
   }
 }

@@ -1,6 +1,9 @@
 #include "tiny_checkpoint.h"
 
 #include <gen/nn/autoencoder_kl.h>
+#include <gen/nn/clip_text_embedder.h>
+#include <gen/nn/hifigan.h>
+#include <gen/nn/sd_checkpoint.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_vocabulary.h>
 #include <gen/nn/original_layout.h>
@@ -132,6 +135,69 @@ nn::UNet2DConditionConfig tiny_audio_unet_config(bool concat, int64_t text_dim) 
   c.projection_class_embeddings_input_dim = text_dim;
   c.class_embeddings_concat = concat;
   return c;
+}
+
+namespace {
+
+json tiny_vae() {
+  return {{"_class_name", "AutoencoderKL"},
+          {"in_channels", 1},
+          {"out_channels", 1},
+          {"block_out_channels", {8, 8}},
+          {"down_block_types", {"DownEncoderBlock2D", "DownEncoderBlock2D"}},
+          {"up_block_types", {"UpDecoderBlock2D", "UpDecoderBlock2D"}},
+          {"layers_per_block", 1},
+          {"latent_channels", 4},
+          {"norm_num_groups", 4},
+          {"sample_size", 32},
+          {"scaling_factor", 0.9}};
+}
+
+// 16 mel bands, hop 160 at 16 kHz: AudioLDM's framing, a fraction of its width.
+gen::nn::HifiGanConfig tiny_vocoder() {
+  gen::nn::HifiGanConfig c;
+  c.model_in_dim = 16;
+  c.sampling_rate = 16000;
+  c.upsample_initial_channel = 16;
+  c.upsample_rates = {10, 16};
+  c.upsample_kernel_sizes = {20, 32};
+  c.resblock_kernel_sizes = {3};
+  c.resblock_dilation_sizes = {{1, 3}};
+  c.normalize_before = false;
+  return c;
+}
+
+void write_json(const fs::path& file, const json& j) {
+  fs::create_directories(file.parent_path());
+  write_text(file, j.dump(2));
+}
+
+}  // namespace
+
+void write_tiny_audioldm(const fs::path& folder) {
+  torch::manual_seed(17);
+  gen::nn::UNet2DConditionModel unet(gen::test::tiny_audio_unet_config(true, 16));
+  gen::nn::AutoencoderKL vae(gen::nn::AutoencoderKLConfig::from_json(tiny_vae()));
+  gen::nn::SpeechT5HifiGan vocoder(tiny_vocoder());
+  const int64_t vocab = gen::nn::write_clip_vocabulary(folder / "tokenizer", {"piano", "violin", "note", "c", "4"});
+  gen::nn::ClipTextConfig text;
+  text.vocab_size = vocab;
+  text.hidden_size = 16;
+  text.intermediate_size = 32;
+  text.num_hidden_layers = 1;
+  text.num_attention_heads = 2;
+  text.max_position_embeddings = 16;
+  gen::nn::ClipTextEmbedder embedder(text, 16);
+
+  gen::nn::save_diffusers_part(folder / "unet", unet->config().to_json(), *unet, "diffusion_pytorch_model.safetensors");
+  gen::nn::save_diffusers_part(folder / "vae", tiny_vae(), *vae, "diffusion_pytorch_model.safetensors");
+  gen::nn::save_diffusers_part(folder / "vocoder", vocoder->config().to_json(), *vocoder, "model.safetensors");
+  gen::nn::save_clip_text_embedder(folder / "text_encoder", embedder);
+  write_json(folder / "scheduler" / "scheduler_config.json",
+             {{"_class_name", "DDIMScheduler"}, {"beta_start", 0.0015}, {"beta_end", 0.0195},
+              {"beta_schedule", "scaled_linear"}, {"num_train_timesteps", 1000}});
+  write_json(folder / "model_index.json", {{"_class_name", "AudioLDMPipeline"}});
+  write_json(folder / "generation_defaults.json", {{"steps", 3}, {"cfg_scale", 2.5}, {"duration", 1.0}});
 }
 
 }  // namespace gen::test

@@ -26,4 +26,10 @@ void write_single_file(const std::filesystem::path& file, int64_t vocab);
 // time embedding, or concatenated with it as AudioLDM does).
 gen::nn::UNet2DConditionConfig tiny_audio_unet_config(bool concat, int64_t text_dim);
 
+// A seeded tiny random-weight AudioLDM folder at 16 kHz with 16 mel bands: that UNet
+// (concatenated class embedding, text width 16), a one-channel VAE, a HiFi-GAN, a CLIP
+// text tower with a few words, a DDIM scheduler, and generation_defaults.json
+// {steps 3, cfg_scale 2.5, duration 1.0}.
+void write_tiny_audioldm(const std::filesystem::path& folder);
+
 }  // namespace gen::test

@@ -4,22 +4,20 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
-#include <nlohmann/json.hpp>
 
 #include <gen/audio/audio_io.h>
 #include <gen/audio/resample.h>
 #include <gen/error.h>
 #include <gen/json_file.h>
 
+#include "sound_entries.h"
+
 namespace audio_spectrogram {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct ClipEntry {
-  std::string file, caption;
-};
 
 // dataset.json's clip length in seconds (finite, 0.1-60).
 double clip_seconds(const fs::path& dir) {
@@ -35,36 +33,12 @@ double clip_seconds(const fs::path& dir) {
   return s;
 }
 
-std::string string_field(const nlohmann::json& j, const char* key, const std::string& where) {
-  if (!j.contains(key) || !j[key].is_string()) throw gen::InputError(where + ": \"" + key + "\" must be a string");
-  return j[key].get<std::string>();
-}
-
-// A clip's file must stay inside the dataset folder: relative, without "..".
-void check_relative(const std::string& file, const std::string& where) {
-  const fs::path p(file);
-  bool escapes = file.empty() || p.is_absolute() || p.has_root_name();
-  for (const auto& part : p) escapes = escapes || part == "..";
-  if (escapes) throw gen::InputError(where + ": \"file\" must be a path inside the dataset folder, not '" + file + "'");
-}
-
-std::vector<ClipEntry> read_entries(const fs::path& dir, const std::string& split, bool optional) {
+std::vector<SoundEntry> read_entries(const fs::path& dir, const std::string& split, bool optional) {
   const auto file = dir / "sounds.jsonl";
   std::ifstream in(file, std::ios::binary);
   if (!in) throw gen::InputError(dir.string() + " is not a `gen data audio` folder: no readable sounds.jsonl");
-  std::vector<ClipEntry> entries;
-  std::string line;
-  for (int64_t number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const auto where = file.string() + " line " + std::to_string(number);
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw gen::InputError(where + " is not a JSON object");
-    const auto s = string_field(j, "split", where);
-    if (s != "train" && s != "heldout") throw gen::InputError(where + ": \"split\" must be train or heldout");
-    ClipEntry e{string_field(j, "file", where), string_field(j, "caption", where)};
-    check_relative(e.file, where);
-    if (s == split) entries.push_back(std::move(e));
-  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto entries = parse_sound_entries(text, file.string(), split);
   if (entries.empty() && !optional) throw gen::InputError(file.string() + " has no \"" + split + "\" clips");
   return entries;
 }

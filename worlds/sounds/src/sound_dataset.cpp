@@ -26,13 +26,6 @@ void check_options(const SoundDatasetOptions& o) {
   if (!(o.clip_seconds >= 1 && o.clip_seconds <= 30)) throw UsageError("--seconds must be 1..30");
 }
 
-// Shortens a drawn spec that would not end inside the clip (clips shorter than the
-// 4 s the config is written for), keeping 0.3 s for the release.
-void fit_to_clip(SoundSpec& s, double clip_seconds) {
-  s.onset = std::min(s.onset, 0.25 * clip_seconds);
-  s.duration = std::min(s.duration, std::max(0.1, clip_seconds - s.onset - 0.3));
-}
-
 // The folder a dataset is written into before it is renamed to `dir`.
 fs::path temporary_sibling(const fs::path& dir) {
   const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -61,6 +54,12 @@ std::string string_field(const nlohmann::json& j, const char* key) {
 }
 
 }  // namespace
+
+// Clips shorter than the 4 s the config is written for keep 0.3 s for the release.
+void fit_to_clip(SoundSpec& s, double clip_seconds) {
+  s.onset = std::min(s.onset, 0.25 * clip_seconds);
+  s.duration = std::min(s.duration, std::max(0.1, clip_seconds - s.onset - 0.3));
+}
 
 std::string sound_clip_json(const SoundClip& c) {
   nlohmann::json j;

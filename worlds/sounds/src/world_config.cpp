@@ -7,6 +7,7 @@ namespace gen::sounds {
 extern const char* const kWorldJson;
 extern const char* const kCaptionsJson;
 extern const char* const kSplitsJson;
+extern const char* const kJudgesJson;
 
 namespace {
 
@@ -32,6 +33,11 @@ const nlohmann::json& captions_config() {
 
 const nlohmann::json& splits_config() {
   static const auto j = parse_embedded(kSplitsJson, "splits.json");
+  return j;
+}
+
+const nlohmann::json& judges_config() {
+  static const auto j = parse_embedded(kJudgesJson, "judges.json");
   return j;
 }
 

@@ -1,4 +1,4 @@
-// The sounds world's configuration: configs/sounds/{world,captions,splits}.json, compiled
+// The sounds world's configuration: configs/sounds/{world,captions,splits,judges}.json, compiled
 // into the library, so every dataset is one fixed function of the seed for a build.
 #pragma once
 #include <string>
@@ -11,6 +11,7 @@ namespace gen::sounds {
 const nlohmann::json& world_config();
 const nlohmann::json& captions_config();
 const nlohmann::json& splits_config();
+const nlohmann::json& judges_config();  // the audio judges' front end, sizes and tolerances
 
 // The entry at a '/'-separated path; a gen::Error naming the path if it is missing
 // (the embedded config and the code disagree: a bug the tests catch).

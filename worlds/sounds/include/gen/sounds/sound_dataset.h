@@ -42,6 +42,10 @@ struct SoundDataset {
   std::vector<SoundClip> clips;
 };
 
+// Shortens a drawn spec that would not end inside a clip of that length (what the
+// writer does to every spec it draws).
+GEN_API void fit_to_clip(SoundSpec& spec, double clip_seconds);
+
 // Writes the dataset. gen::UsageError for options out of range (counts, rate 8000..48000,
 // clip 1..30 s, onset + duration beyond the clip) or a non-empty output that is not an
 // earlier dataset; gen::Error if the folder cannot be written.
