@@ -10,6 +10,8 @@
 #   scripts/train_default_audio.sh                      # everything (~3.5 h, each stage < 1 h)
 #   STAGES="assemble" scripts/train_default_audio.sh    # re-export a finished run
 #   EXTRA="-O steps=3" STAGES="data vae text vocoder unet" TRAIN=64 HELDOUT=16 scripts/train_default_audio.sh  # smoke run
+#   VAE_RUN=assets/default-audio TEXT_RUN=assets/default-audio STAGES="data vocoder unet assemble" \
+#     scripts/train_default_audio.sh                    # the UNet on the committed VAE and text tower
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GEN=${GEN:-build/bin/gen}
@@ -23,6 +25,10 @@ TEXT_STEPS=${TEXT_STEPS:-3000}
 VOCODER_STEPS=${VOCODER_STEPS:-2500}
 UNET_STEPS=${UNET_STEPS:-3500}
 COMMON=(-s 1 --threads 2)
+# Where the unet stage takes the VAE and the text tower from: this run's stages, or any
+# folder holding vae/ (text_encoder/ + tokenizer/), such as an assembled model.
+VAE_RUN=${VAE_RUN:-$RUN/vae}
+TEXT_RUN=${TEXT_RUN:-$RUN/text}
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"
@@ -34,8 +40,8 @@ for stage in $STAGES; do
            -O batch=64 -O lr=1e-3 "${COMMON[@]}" "${EXTRA[@]}" ;;
     vocoder) "$GEN" train audio_spectrogram -m vocoder -o "$RUN/vocoder" -O data="$RUN/data" \
            -O steps="$VOCODER_STEPS" -O batch=8 -O checkpoint_every=250 "${COMMON[@]}" "${EXTRA[@]}" ;;
-    unet) "$GEN" train audio_spectrogram -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$RUN/vae" \
-           -O text_encoder="$RUN/text" -O vocoder="$RUN/vocoder" -O steps="$UNET_STEPS" -O batch=8 -O lr=3e-4 \
+    unet) "$GEN" train audio_spectrogram -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$VAE_RUN" \
+           -O text_encoder="$TEXT_RUN" -O vocoder="$RUN/vocoder" -O steps="$UNET_STEPS" -O batch=8 -O lr=3e-4 \
            -O warmup=200 -O checkpoint_every=500 "${COMMON[@]}" "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-audio}
