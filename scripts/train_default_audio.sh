@@ -4,7 +4,7 @@
 # `gen train audio_spectrogram` — the mel VAE, a tiny CLAP-like text tower, a small HiFi-GAN
 # vocoder (these three are independent of each other) and the text-conditioned UNet on the
 # fixed VAE and text tower, which assembles the AudioLDM-layout model folder — and copies
-# that folder (with the generation_defaults.json the unet stage writes) into assets/.
+# that folder, the stages' reports and configs/generation/default-audio.json into assets/.
 # Deterministic for this seed and thread count. Wall times on the project's 2-core
 # machine: docs/model-zoo.md.
 #   scripts/train_default_audio.sh                      # everything (~3.5 h, each stage < 1 h)
@@ -44,8 +44,16 @@ for stage in $STAGES; do
            -O text_encoder="$TEXT_RUN" -O vocoder="$RUN/vocoder" -O steps="$UNET_STEPS" -O batch=8 -O lr=3e-4 \
            -O warmup=200 -O checkpoint_every=500 "${COMMON[@]}" "${EXTRA[@]}" ;;
     assemble)
+      # Staged first: VAE_RUN/TEXT_RUN may be the very folder being replaced.
       dst=${ASSETS_DIR:-assets/default-audio}
-      rm -rf "$dst" && cp -r "$RUN/unet/model" "$dst"  # F16 weights and generation_defaults.json
+      stage_dir=$(mktemp -d)
+      cp -r "$RUN/unet/model/." "$stage_dir/"  # F16 weights, configs, scheduler
+      for report in "$VAE_RUN/vae_report.json" "$TEXT_RUN/text_report.json" "$RUN/vocoder/vocoder_report.json"; do
+        [ -f "$report" ] && cp "$report" "$stage_dir/"
+      done
+      # The sampling defaults are data in configs/ (the configs test keeps the two equal).
+      cp configs/generation/default-audio.json "$stage_dir/generation_defaults.json"
+      rm -rf "$dst" && mkdir -p "$(dirname "$dst")" && cp -r "$stage_dir" "$dst" && rm -rf "$stage_dir"
       du -sh "$dst" ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
   esac

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "plugin_host.h"
 #include "progress_bar.h"
+#include "world_eval_flags.h"
 
 namespace gen::cli {
 
@@ -93,29 +94,13 @@ int run_training(AudioEvalArgs a, const CommonFlags& flags) {
 SubcommandRunner add_audio_eval_command(CLI::App& eval, CommonFlags& flags) {
   auto* cmd = eval.add_subcommand("audio", "Text-to-audio evaluation on the sounds world, or training its judges");
   auto a = std::make_shared<AudioEvalArgs>();
+  add_world_eval_flags(*cmd, *a,
+                       {"audio", "assets/judge-audio", "clips", "silence and real clips of other captions",
+                        "Optimiser steps of the classifier"});
   auto& s = a->settings;
-  cmd->add_option("-m,--model", s.model, "Model to evaluate (default: the audio modality's default model)");
-  cmd->add_option("-d,--data", s.data, "A `gen data audio` folder")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--judges", s.judges, "Judge folder (default: the shipped assets/judge-audio)")->check(CLI::ExistingDirectory);
-  cmd->add_option("--splits", s.splits, "Dataset splits")->delimiter(',')->check(CLI::IsMember({"train", "heldout"}));
-  cmd->add_option("--samplers,--sampler", s.samplers, "Samplers (default: the model's)")->delimiter(',');
-  cmd->add_option("--steps", s.steps, "Step counts (default: the model's)")->delimiter(',')->check(CLI::Range(1, 1000));
   cmd->add_option("--count", s.count, "Captions per split")->check(CLI::Range(2, 100000));
-  cmd->add_option("--cfg-scale", s.cfg_scale, "Classifier-free guidance scale (default: the model's)")
-      ->check(CLI::Range(0.0, 100.0));
   cmd->add_option("--vocoder-clips", s.vocoder_clips, "Real clips resynthesised to measure the vocoder (0: skip)")
       ->check(CLI::Range(0, 100000));
-  cmd->add_option("-s,--seed", s.seed, "Seed of the first caption (caption i uses seed + i); with --train-judges, the training seed")
-      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
-  cmd->add_option("-o,--output", a->output, "JSON report");
-  cmd->add_flag("--baselines", s.baselines, "Also score silence and real clips of other captions");
-  cmd->add_flag("--real-only", a->real_only, "Score only the real clips (the reference); no model is loaded");
-  auto* train = cmd->add_option("--train-judges", a->train_judges,
-                                "Train the judges on the dataset's real clips into this folder instead of evaluating");
-  cmd->add_option("--judge-steps", a->training.steps, "Optimiser steps of the classifier (with --train-judges)")
-      ->check(CLI::Range(1, 1000000))->needs(train);
-  cmd->add_option("--judge-validation", a->training.validation, "Fresh real renders per split the judges are checked on")
-      ->check(CLI::Range(2, 100000))->needs(train);
   add_common_flags(*cmd, flags);
   return {cmd, [a, &flags]() -> int {
             apply_common_flags(flags, true);

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <gen/bench/flop_counter.h>
@@ -114,23 +116,44 @@ Measured bench(const BenchSettings& a, const BenchOutput& out, const std::string
   return {peak, peak - before, best, flops, median(rates)};
 }
 
-// A UNet of --arch with random weights and inputs for one CFG step at --size.
+// AudioLDM's fixed front end: 64 mel bands through a VAE that halves twice (f = 4).
+constexpr int64_t kAudioLdmMelBands = 64, kAudioLdmVaeFactor = 4;
+
+// A UNet of --arch with random weights and inputs for one CFG step: at --size for an
+// image UNet; over --frames mel frames (0: 512, AudioLDM's 5.12 s) for an AudioLDM-style
+// one (a class embedding takes the text), whose latent is frames/4 x 16.
 struct UNetStep {
   nn::UNet2DConditionModel unet{nullptr};
   torch::Tensor x, t, context, class_labels;  // context undefined / labels defined: AudioLDM-style
-  int batch = 0, latent = 0;
+  int batch = 0, height = 0, width = 0;
   void operator()() { unet->forward(x, t, context, class_labels); }
 };
+
+// The latent of an AudioLDM-style UNet over --frames mel frames.
+std::pair<int, int> audio_latent(const BenchSettings& a, int64_t multiple) {
+  const int frames = a.frames > 0 ? a.frames : 512;
+  const int64_t height = frames / kAudioLdmVaeFactor, width = kAudioLdmMelBands / kAudioLdmVaeFactor;
+  if (frames % (kAudioLdmVaeFactor * multiple) != 0)
+    throw UsageError("--frames " + std::to_string(frames) + " must be a multiple of " +
+                     std::to_string(kAudioLdmVaeFactor * multiple) + " for this UNet");
+  return {static_cast<int>(height), static_cast<int>(width)};
+}
 
 UNetStep make_unet_step(const BenchSettings& a) {
   const auto config = unet_arch(a.arch);
   UNetStep s;
-  s.latent = latent_side(a, 8, int64_t(1) << (config.block_out_channels.size() - 1));
+  const int64_t multiple = int64_t(1) << (config.block_out_channels.size() - 1);
+  if (config.has_class_embedding()) {
+    std::tie(s.height, s.width) = audio_latent(a, multiple);
+  } else {
+    if (a.frames > 0) throw UsageError("--frames needs --motion or an AudioLDM-style UNet (the image UNet has no frames)");
+    s.height = s.width = latent_side(a, 8, multiple);
+  }
   s.batch = a.batch > 0 ? a.batch : 2;
   torch::manual_seed(0);
   s.unet = nn::UNet2DConditionModel(config);
   s.unet->eval();
-  s.x = torch::randn({s.batch, config.in_channels, s.latent, s.latent});
+  s.x = torch::randn({s.batch, config.in_channels, s.height, s.width});
   s.t = torch::full({s.batch}, 999.0);
   // A UNet whose blocks attend to contexts of different widths attends to itself (AudioLDM).
   if (config.cross_attention_dims.empty()) s.context = torch::randn({s.batch, 77, config.cross_attention_dim});
@@ -223,14 +246,13 @@ void run_motion_unet(const BenchSettings& a, const BenchOutput& out) {
 
 void run_unet(const BenchSettings& a, const BenchOutput& out) {
   if (!a.motion.empty()) return run_motion_unet(a, out);
-  if (a.frames > 0) throw UsageError("--frames needs --motion (the image UNet has no frames)");
   auto step = make_unet_step(a);
-  if (a.parts && !step.context.defined())
-    throw UsageError("--parts times the transformers with a text context; this UNet has none");
+  if (a.parts && (!step.context.defined() || step.height != step.width))
+    throw UsageError("--parts times the transformers of an image UNet with a text context; this UNet has none");
   const auto measured =
-      bench(a, out, "unet", fmt("arch=%s batch=%d latent=%dx%d", a.arch.c_str(), step.batch, step.latent, step.latent),
+      bench(a, out, "unet", fmt("arch=%s batch=%d latent=%dx%d", a.arch.c_str(), step.batch, step.height, step.width),
             weights_mb(*step.unet), step);
-  if (a.parts) report_parts(a, out, *step.unet, {step.batch, 1, step.latent, step.context}, measured);
+  if (a.parts) report_parts(a, out, *step.unet, {step.batch, 1, step.height, step.context}, measured);
 }
 
 double measure_unet_step_ms(const BenchSettings& a) {

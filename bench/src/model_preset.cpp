@@ -13,8 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::set<std::string> kPartKeys = {"unet", "vae", "text_encoder"};
-const std::vector<std::string> kModelKeys = {"description", "unet", "vae", "text_encoder", "scheduler"};
+const std::set<std::string> kPartKeys = {"unet", "vae", "text_encoder", "vocoder"};
+const std::vector<std::string> kModelKeys = {"description", "unet", "vae", "text_encoder", "vocoder", "scheduler"};
 const std::vector<std::string> kMotionKeys = {"description", "motion_adapter"};
 
 // Parses one part with its config reader; any complaint becomes bad input naming the file.
@@ -84,7 +84,7 @@ bool ModelPreset::is_preset(const nlohmann::json& json) {
 
 ModelPreset ModelPreset::from_json(const nlohmann::json& json, const fs::path& file) {
   if (!is_preset(json))
-    throw InputError(file.string() + " is not a model preset (it needs \"unet\", \"vae\" or \"text_encoder\")");
+    throw InputError(file.string() + " is not a model preset (it needs \"unet\", \"vae\", \"text_encoder\" or \"vocoder\")");
   ModelPreset p;
   p.name = file.stem().string();
   p.file = file;
@@ -92,6 +92,7 @@ ModelPreset ModelPreset::from_json(const nlohmann::json& json, const fs::path& f
   p.unet = parse_part<nn::UNet2DConditionConfig>(json, "unet", file);
   p.vae = parse_part<nn::AutoencoderKLConfig>(json, "vae", file);
   p.text_encoder = parse_part<nn::ClipTextConfig>(json, "text_encoder", file);
+  p.vocoder = parse_part<nn::HifiGanConfig>(json, "vocoder", file);
   if (json.contains("scheduler")) {
     if (!json["scheduler"].is_object()) throw InputError(file.string() + ": \"scheduler\" must be an object");
     p.scheduler = json["scheduler"];

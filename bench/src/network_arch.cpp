@@ -67,11 +67,7 @@ nn::ClipTextConfig text_encoder_arch(const std::string& arch) {
 }
 
 nn::HifiGanConfig vocoder_arch(const std::string& arch) {
-  if (is_preset_name(arch))
-    throw UsageError("vocoder needs a HiFi-GAN config.json (a transformers vocoder's, e.g. an AudioLDM folder's "
-                     "vocoder/), not the model preset name '" + arch + "'");
-  const auto path = config_file(arch, "vocoder");
-  return parse_config<nn::HifiGanConfig>(read_json_file(path, "vocoder config"), path);
+  return network_arch(arch, "vocoder", "vocoder", &ModelPreset::vocoder);
 }
 
 ModelPreset whole_model_arch(const std::string& arch) {

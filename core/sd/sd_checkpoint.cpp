@@ -8,6 +8,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/nn/f16_weights.h>
 #include <gen/nn/original_layout.h>
 #include <gen/safetensors.h>
 
@@ -140,15 +141,7 @@ void save_diffusers_part(const fs::path& dir, const nlohmann::json& config, cons
                          const std::string& weights_name) {
   fs::create_directories(dir);
   write_file_atomic(dir / "config.json", config.dump(2) + "\n");
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& p : module.named_parameters()) tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
-  // Buffers are part of the checkpoint as in transformers' files (HiFi-GAN's mean/scale):
-  // a loader that checks every key would otherwise refuse what we wrote.
-  for (const auto& b : module.named_buffers()) {
-    const auto& t = b.value();
-    tensors[b.key()] = (t.is_floating_point() ? t.detach().to(torch::kFloat16) : t.detach()).contiguous();
-  }
-  save_safetensors(dir / weights_name, tensors, {{"format", "pt"}});
+  save_f16_weights(dir / weights_name, module);
 }
 
 int detect_sd_version(const UNet2DConditionConfig& unet) { return unet.cross_attention_dim == 1024 ? 2 : 1; }

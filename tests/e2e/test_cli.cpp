@@ -305,6 +305,35 @@ TEST(Cli, BenchUnetMotionReportsWhereTheStepGoes) {
                                    "--frames needs --motion");
 }
 
+// AudioLDM's UNet is timed over mel frames (latent frames/4 x 16), its vocoder in real time.
+TEST(Cli, BenchTimesAnAudioLdmUNetOverMelFramesAndAVocoderAgainstRealTime) {
+  TempDir dir;
+  const json unet = {{"_class_name", "UNet2DConditionModel"}, {"in_channels", 8}, {"out_channels", 8},
+                     {"block_out_channels", {8, 16}}, {"down_block_types", {"DownBlock2D", "CrossAttnDownBlock2D"}},
+                     {"up_block_types", {"CrossAttnUpBlock2D", "UpBlock2D"}}, {"layers_per_block", 1},
+                     {"attention_head_dim", 2}, {"cross_attention_dim", {8, 16}}, {"norm_num_groups", 4},
+                     {"class_embed_type", "simple_projection"}, {"projection_class_embeddings_input_dim", 32},
+                     {"class_embeddings_concat", true}};
+  gen::test::write_text(dir / "unet.json", unet.dump());
+  auto r = run_gen({"bench", "unet", "--arch", (dir / "unet.json").string(), "--frames", "64", "--repeats", "1",
+                    "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("batch=2 latent=16x16"), std::string::npos) << r.out;
+  gen::test::expect_one_error_line(
+      run_gen({"bench", "unet", "--arch", (dir / "unet.json").string(), "--frames", "30"}), 2, "multiple of 8");
+  const json vocoder = {{"model_in_dim", 16}, {"sampling_rate", 16000}, {"upsample_initial_channel", 16},
+                        {"upsample_rates", {4, 4}}, {"upsample_kernel_sizes", {8, 8}}, {"resblock_kernel_sizes", {3}},
+                        {"resblock_dilation_sizes", {{1, 3}}}};
+  gen::test::write_text(dir / "vocoder.json", vocoder.dump());
+  r = run_gen({"bench", "vocoder", "--arch", (dir / "vocoder.json").string(), "--frames", "100", "--repeats", "1",
+               "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("frames=100 audio=0.10s"), std::string::npos) << r.out;  // 100 x 16 samples at 16 kHz
+  EXPECT_NE(r.out.find("realtime_factor="), std::string::npos) << r.out;
+  // A preset's vocoder part is found by name; a preset without one is one clear line.
+  gen::test::expect_one_error_line(run_gen({"bench", "vocoder", "--arch", "tiny"}), 3, "no \"vocoder\"");
+}
+
 TEST(Cli, BenchTxt2imgMeasuresAWholeRunPlainAndLowMemory) {
   auto r = run_gen({"bench", "txt2img", "--arch", "tiny", "--size", "64", "--steps", "2", "--threads", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

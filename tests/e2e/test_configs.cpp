@@ -94,18 +94,27 @@ TEST(Configs, EveryModelPresetParsesIntoPartsThatFitTogether) {
     ASSERT_NO_THROW(p = ModelPreset::from_file(file));
     EXPECT_EQ(p.name, file.stem().string());
     EXPECT_FALSE(p.description.empty());
-    ASSERT_TRUE(p.unet && p.vae && p.text_encoder && p.scheduler);
-    EXPECT_EQ(p.unet->cross_attention_dim, p.text_encoder->hidden_size);  // attends to the text encoder's output
-    EXPECT_EQ(p.unet->in_channels, p.vae->latent_channels);               // denoises the VAE's latents
-    EXPECT_EQ(p.vae->downsample_factor(), 8);  // so `gen bench --size` means the same for every preset
+    ASSERT_TRUE(p.unet && p.vae && p.scheduler);
+    EXPECT_EQ(p.unet->in_channels, p.vae->latent_channels);  // denoises the VAE's latents
     EXPECT_EQ(p.scheduler->value("num_train_timesteps", 0), 1000);
+    if (p.unet->has_class_embedding()) {  // AudioLDM: a mel VAE, a vocoder, the CLAP embedding as a class
+      ASSERT_TRUE(p.vocoder);
+      EXPECT_EQ(p.vae->in_channels, 1);
+      EXPECT_EQ(p.vae->downsample_factor(), 4);  // `gen bench unet --frames` assumes f = 4 and 64 bands
+      EXPECT_EQ(p.vocoder->model_in_dim, 64);
+      EXPECT_EQ(p.unet->projection_class_embeddings_input_dim, 512);
+      continue;
+    }
+    ASSERT_TRUE(p.text_encoder);
+    EXPECT_EQ(p.unet->cross_attention_dim, p.text_encoder->hidden_size);  // attends to the text encoder's output
+    EXPECT_EQ(p.vae->downsample_factor(), 8);  // so `gen bench --size` means the same for every preset
   }
 }
 
 TEST(Configs, PresetsAreTheArchitecturesTheirNamesSay) {
   ConfigsDirFor dir(configs_root());
   const auto names = gen::bench::model_preset_names();
-  for (const char* name : {"sd15", "sd21", "tiny"})
+  for (const char* name : {"sd15", "sd21", "tiny", "audioldm-s"})
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   const auto sd15 = gen::bench::load_model_preset("sd15");
   const auto sd21 = gen::bench::load_model_preset("sd21");

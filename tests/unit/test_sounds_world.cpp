@@ -16,6 +16,7 @@
 
 namespace fs = std::filesystem;
 using namespace gen::sounds;
+using gen::Rng;
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <gen/error.h>
 #include <gen/json_file.h>
 #include <gen/nn/audioldm_checkpoint.h>
+#include <gen/nn/f16_weights.h>
 
 #include "stage_options.h"
 
@@ -69,7 +70,7 @@ void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionMo
   staging += ".partial";
   fs::remove_all(staging);
   write_json(staging / "unet" / "config.json", unet->config().to_json());
-  save_f16_weights(*unet, staging / "unet" / "diffusion_pytorch_model.safetensors");
+  gen::nn::save_f16_weights(staging / "unet" / "diffusion_pytorch_model.safetensors", *unet);
   copy_folder(parts.vae / "vae", staging / "vae");
   copy_folder(parts.text / "text_encoder", staging / "text_encoder");
   copy_folder(parts.text / "tokenizer", staging / "tokenizer");

@@ -5,7 +5,6 @@
 #include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/option_values.h>
-#include <gen/safetensors.h>
 
 namespace audio_spectrogram {
 
@@ -32,14 +31,6 @@ int64_t width_option(const gen::TrainRequest& r, const std::string& key, int64_t
   const auto w = integer(r, key, fallback, 8, 1024);
   if (w % 8 != 0) throw gen::UsageError("option " + key + "=" + std::to_string(w) + " must be a multiple of 8");
   return w;
-}
-
-void save_f16_weights(const torch::nn::Module& module, const std::filesystem::path& file) {
-  std::map<std::string, torch::Tensor> weights;
-  for (const auto& p : module.named_parameters()) weights[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
-  for (const auto& b : module.named_buffers()) weights[b.key()] = b.value().detach().to(torch::kFloat16).contiguous();
-  std::filesystem::create_directories(file.parent_path());
-  gen::save_safetensors(file, weights, {{"format", "pt"}});
 }
 
 void write_json(const std::filesystem::path& file, const nlohmann::json& j) {

@@ -1,12 +1,10 @@
 // Reading the -O options of audio_spectrogram's training stages (the host has already
 // checked them against each stage's declared specs; the ranges here repeat the specs' as
-// a second guard), and what every stage shares: the data folder and F16 weight files.
+// a second guard), and what every stage shares: the data folder.
 #pragma once
 #include <filesystem>
 #include <map>
 #include <string>
-
-#include <torch/nn/module.h>
 
 #include <gen/plugin.h>
 
@@ -20,8 +18,6 @@ std::string data_folder(const gen::TrainRequest& r);
 // A width option that GroupNorm(8) can split: a positive multiple of 8.
 int64_t width_option(const gen::TrainRequest& r, const std::string& key, int64_t fallback);
 
-// A module's parameters and buffers, F16, as <file> (safetensors, written atomically).
-void save_f16_weights(const torch::nn::Module& module, const std::filesystem::path& file);
 void write_json(const std::filesystem::path& file, const nlohmann::json& j);
 
 }  // namespace audio_spectrogram

@@ -7,6 +7,7 @@
 
 #include <gen/error.h>
 #include <gen/nn/autoencoder_kl.h>
+#include <gen/nn/f16_weights.h>
 #include <gen/train_options.h>
 #include <gen/trainer.h>
 
@@ -144,7 +145,7 @@ void train_vae(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   vae_cfg.scaling_factor = scale;
   const fs::path out = fs::path(r.output) / "vae";
   write_json(out / "config.json", vae_cfg.to_json());
-  save_f16_weights(*vae, out / "diffusion_pytorch_model.safetensors");
+  gen::nn::save_f16_weights(out / "diffusion_pytorch_model.safetensors", *vae);
   write_json(fs::path(r.output) / "vae_report.json",
              {{"steps", config.steps}, {"seed", r.seed}, {"scaling_factor", scale}, {"reconstruction_l1", error}});
   spdlog::info("vae written to {}: scaling_factor {:.4f}, reconstruction L1 {:.4f} (log-mel units)", out.string(), scale,

@@ -16,6 +16,7 @@
 #include <gen/audio/log_mel.h>
 #include <gen/error.h>
 #include <gen/json_file.h>
+#include <gen/nn/f16_weights.h>
 #include <gen/nn/hifigan.h>
 #include <gen/nn/state_dict.h>
 #include <gen/safetensors.h>
@@ -251,7 +252,7 @@ void train_vocoder(const gen::TrainRequest& r, const gen::ProgressCallback& prog
   n.generator->eval();
   const double error = whole_clip_mel_error(n.generator, loss_mel, mels, waves);
   write_json(out / "vocoder" / "config.json", config.to_json());
-  save_f16_weights(*n.generator, out / "vocoder" / "model.safetensors");
+  gen::nn::save_f16_weights(out / "vocoder" / "model.safetensors", *n.generator);
   write_json(out / "vocoder_report.json", {{"steps", steps}, {"batch", batch}, {"seed", r.seed}, {"segment_mel_l1", mel_l1},
                                            {"whole_clip_mel_l1", error}});
   spdlog::info("vocoder written to {}: whole-clip log-mel L1 {:.3f}", (out / "vocoder").string(), error);

@@ -3,9 +3,9 @@
 // leaves the character standing, and how many repetitions it really did.
 #pragma once
 #include <gen/humans/motion_spec.h>
+#include <gen/seeded_rng.h>
 
 #include "body_frame.h"
-#include "rng.h"
 #include "style.h"
 
 namespace gen::humans {

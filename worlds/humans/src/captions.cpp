@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "rng.h"
+#include <gen/seeded_rng.h>
+
 #include "world_config.h"
 
 namespace gen::humans {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include <gen/error.h>
+#include <gen/seeded_rng.h>
 
-#include "rng.h"
 #include "world_config.h"
 
 namespace gen::humans {

@@ -4,8 +4,8 @@
 #include <numeric>
 
 #include <gen/error.h>
+#include <gen/seeded_rng.h>
 
-#include "rng.h"
 
 namespace gen::humans {
 

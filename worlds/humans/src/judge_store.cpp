@@ -3,7 +3,7 @@
 #include <gen/atomic_file.h>
 #include <gen/error.h>
 #include <gen/json_file.h>
-#include <gen/safetensors.h>
+#include <gen/nn/f16_weights.h>
 
 namespace gen::humans {
 
@@ -13,14 +13,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kWeights = "judges.safetensors";
 constexpr const char* kConfig = "config.json";
-
-// Every parameter and buffer by its dotted name.
-std::vector<std::pair<std::string, torch::Tensor>> state_of(JudgeNetworks& n) {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& p : n->named_parameters()) out.emplace_back(p.key(), p.value());
-  for (const auto& b : n->named_buffers()) out.emplace_back(b.key(), b.value());
-  return out;
-}
 
 std::vector<std::string> stored_words(const nlohmann::json& config, const fs::path& file) {
   const auto it = config.find("words");
@@ -37,9 +29,7 @@ std::vector<std::string> stored_words(const nlohmann::json& config, const fs::pa
 
 void save_judges(const fs::path& dir, JudgeNetworks& networks, const WordVocabulary& words, nlohmann::json config) {
   fs::create_directories(dir);
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& [name, t] : state_of(networks)) tensors[name] = t.detach().to(torch::kFloat16).contiguous();
-  save_safetensors(dir / kWeights, tensors, {{"format", "gen-judge-motion"}});
+  nn::save_f16_weights(dir / kWeights, *networks, {{"format", "gen-judge-motion"}});
   config["architecture"] = networks->architecture.to_json();
   config["words"] = words.words();
   save_judge_config(dir, config);
@@ -60,16 +50,7 @@ StoredJudges load_judges(const fs::path& dir) {
   if (architecture.vocabulary != s.words.size())
     throw InputError((dir / kConfig).string() + ": the vocabulary size does not match \"words\"");
   s.networks = JudgeNetworks(architecture);
-  const auto file = SafeTensorsFile::open(dir / kWeights);
-  torch::NoGradGuard no_grad;
-  for (auto& [name, t] : state_of(s.networks)) {
-    if (!file.contains(name)) throw InputError((dir / kWeights).string() + ": no tensor \"" + name + "\"");
-    const auto value = file.get(name, torch::kFloat32);
-    if (value.sizes() != t.sizes()) throw InputError((dir / kWeights).string() + ": \"" + name + "\" has the wrong shape");
-    if (!torch::isfinite(value).all().item<bool>())
-      throw InputError((dir / kWeights).string() + ": \"" + name + "\" is not finite");
-    t.copy_(value);
-  }
+  nn::load_f16_weights(dir / kWeights, *s.networks);
   s.networks->eval();
   return s;
 }

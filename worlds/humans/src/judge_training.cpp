@@ -9,10 +9,10 @@
 
 #include <gen/error.h>
 #include <gen/json_file.h>
+#include <gen/seeded_rng.h>
 
 #include "judge_store.h"
 #include "judge_training_set.h"
-#include "rng.h"
 
 namespace gen::humans {
 

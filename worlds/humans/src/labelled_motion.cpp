@@ -5,8 +5,8 @@
 #include <gen/humans/captions.h>
 #include <gen/humans/heldout_split.h>
 #include <gen/motion/skeleton.h>
+#include <gen/seeded_rng.h>
 
-#include "rng.h"
 
 namespace gen::humans {
 

@@ -17,8 +17,8 @@
 #include <gen/motion/motion_io.h>
 #include <gen/motion/skeleton.h>
 #include <gen/safetensors.h>
+#include <gen/seeded_rng.h>
 
-#include "rng.h"
 
 namespace gen::humans {
 

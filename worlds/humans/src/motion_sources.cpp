@@ -5,8 +5,8 @@
 #include <gen/error.h>
 #include <gen/humans/animator.h>
 #include <gen/motion/skeleton.h>
+#include <gen/seeded_rng.h>
 
-#include "rng.h"
 
 namespace gen::humans {
 

@@ -2,7 +2,7 @@
 // configs/humans/actions.json "style"): the natural variation that makes two samples
 // of one caption differ while both stay true to it.
 #pragma once
-#include "rng.h"
+#include <gen/seeded_rng.h>
 
 namespace gen::humans {
 

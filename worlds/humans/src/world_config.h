@@ -3,11 +3,11 @@
 // dataset it writes — is one fixed function of the seed for a given build.
 #pragma once
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "rng.h"
+#include <gen/config_path.h>
+#include <gen/seeded_rng.h>
 
 namespace gen::humans {
 
@@ -22,13 +22,9 @@ struct Range {
   double mid() const { return 0.5 * (lo + hi); }
 };
 
-// The entry at a '/'-separated path ("actions/walk/gait/fast/speed"). A missing or
-// mistyped entry is a gen::Error naming the path: the embedded config and the code
-// disagree, a bug caught by the tests that animate every action.
-const nlohmann::json& config_at(const nlohmann::json& root, const std::string& path);
+// Entries are read with core's config_path.h ("actions/walk/gait/fast/speed"); a range
+// here is also checked to be ordered.
 Range config_range(const nlohmann::json& root, const std::string& path);
-double config_number(const nlohmann::json& root, const std::string& path);
-std::vector<std::string> config_strings(const nlohmann::json& root, const std::string& path);
 
 // Shorthands for actions_config(): "actions/<action>/<key>" and "style/<key>".
 Range action_range(const std::string& action, const std::string& key);

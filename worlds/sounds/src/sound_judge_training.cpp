@@ -10,8 +10,8 @@
 #include <gen/audio/audio_io.h>
 #include <gen/error.h>
 #include <gen/json_file.h>
+#include <gen/seeded_rng.h>
 #include <gen/sounds/heldout_split.h>
-#include <gen/sounds/rng.h>
 #include <gen/sounds/sound_dataset.h>
 #include <gen/sounds/sound_render.h>
 

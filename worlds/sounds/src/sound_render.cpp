@@ -7,8 +7,8 @@
 #include <fluidsynth.h>
 
 #include <gen/error.h>
+#include <gen/seeded_rng.h>
 #include <gen/sounds/note_names.h>
-#include <gen/sounds/rng.h>
 
 #include "world_config.h"
 

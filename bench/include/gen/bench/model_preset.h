@@ -1,6 +1,7 @@
 // Model presets: the architecture of an SD-family model as data, one JSON file per model
-// in configs/models/ (sd15.json, sd21.json, tiny.json), holding the diffusers configs of
-// its parts: {"description", "unet", "vae", "text_encoder", "scheduler"}. Benchmarks
+// in configs/models/ (sd15.json, sd21.json, tiny.json, audioldm-s.json), holding the
+// diffusers/transformers configs of its parts: {"description", "unet", "vae",
+// "text_encoder", "vocoder", "scheduler"}. Benchmarks
 // build networks from them and write random-weight models with them.
 //
 // Names are looked up in the models/ folder of the first configs folder that has one:
@@ -23,6 +24,7 @@
 #include <gen/export.h>
 #include <gen/nn/autoencoder_kl.h>
 #include <gen/nn/clip_text_model.h>
+#include <gen/nn/hifigan.h>
 #include <gen/nn/motion_adapter.h>
 #include <gen/nn/unet_config.h>
 
@@ -35,13 +37,14 @@ struct GEN_API ModelPreset {
   std::optional<nn::UNet2DConditionConfig> unet;
   std::optional<nn::AutoencoderKLConfig> vae;
   std::optional<nn::ClipTextConfig> text_encoder;
+  std::optional<nn::HifiGanConfig> vocoder;  // a transformers SpeechT5HifiGan config.json
   std::optional<nlohmann::json> scheduler;  // a diffusers scheduler_config.json
 
   // Parses and validates every part; throws InputError naming the file and the part.
   // Unknown top-level keys are errors too, so a misspelt part is not silently dropped.
   static ModelPreset from_json(const nlohmann::json& json, const std::filesystem::path& file);
   static ModelPreset from_file(const std::filesystem::path& file);
-  // True for a JSON object with a preset part ("unet", "vae", "text_encoder"), which a
+  // True for a JSON object with a preset part ("unet", "vae", "text_encoder", "vocoder"), which a
   // single network's config.json never has.
   static bool is_preset(const nlohmann::json& json);
 };

@@ -3,7 +3,7 @@
 #include <string>
 
 #include <gen/export.h>
-#include <gen/sounds/rng.h>
+#include <gen/seeded_rng.h>
 #include <gen/sounds/sound_spec.h>
 
 namespace gen::sounds {

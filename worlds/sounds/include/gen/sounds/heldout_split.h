@@ -6,7 +6,7 @@
 #include <vector>
 
 #include <gen/export.h>
-#include <gen/sounds/rng.h>
+#include <gen/seeded_rng.h>
 #include <gen/sounds/sound_spec.h>
 
 namespace gen::sounds {

@@ -1,13 +1,13 @@
-// The world's random numbers: a splitmix64 stream with its own uniform mapping, so a
-// seed gives the same sounds with any standard library (std::uniform_real_distribution
-// is implementation-defined), and seeds derived by hashing so that every clip of a
+// The generated worlds' random numbers: a splitmix64 stream with its own uniform mapping,
+// so a seed gives the same data with any standard library (std::uniform_real_distribution
+// is implementation-defined), and seeds derived by hashing so that every sample of a
 // dataset can be regenerated alone from (seed, split, index).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace gen::sounds {
+namespace gen {
 
 // A well-mixed 64-bit hash of a seed and two salts (splitmix64's finaliser).
 inline uint64_t mix_seed(uint64_t seed, uint64_t a, uint64_t b = 0) {
@@ -44,4 +44,4 @@ class Rng {
   uint64_t state_;
 };
 
-}  // namespace gen::sounds
+}  // namespace gen
