@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
 # N seconds in total (default 60): the safetensors reader and the video reader get 1/4
-# each, the BVH reader and the audio reader 1/6 each, and the four dataset JSONL
+# each, the BVH reader and the audio reader 1/6 each, the PLY reader 1/12, and the four dataset JSONL
 # readers (the shapes world's clips.jsonl, the humans world's motions.jsonl, the sounds
 # world's sounds.jsonl and the audio training stages' reader of it) the rest, a quarter
 # each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link their worlds from the gen
@@ -18,6 +18,7 @@ ffmpeg_libs=(-lavformat -lavcodec -lavfilter -lswscale -lavutil)
 video=modalities/video
 motion=modalities/motion
 audio=modalities/audio
+shape3d=modalities/shape3d
 shapes=worlds/shapes
 humans=worlds/humans
 sounds=worlds/sounds
@@ -32,7 +33,8 @@ build() {
   local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
                  "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
                  "$audio"/include/gen/audio/*.h "$audio"/src/*.h
-                 "$humans"/include/gen/humans/*.h "$sounds"/include/gen/sounds/*.h)
+                 "$humans"/include/gen/humans/*.h "$sounds"/include/gen/sounds/*.h
+                 "$shape3d"/include/gen/shape3d/*.h "$shape3d"/src/*.h)
   if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
     echo "fuzz.sh: building $bin"
     # shellcheck disable=SC2086
@@ -46,6 +48,7 @@ failed=0
 fuzz() {
   local name=$1 bin=$2 corpus=$3 secs=$4 max_len=$5 log="$out/$1.log" rc
   shift 5
+  [ "$secs" -ge 1 ] || secs=1  # libFuzzer reads 0 as "no limit"
   set +e
   ASAN_OPTIONS=detect_leaks=0 "$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
     -artifact_prefix="$out/$name-" -print_final_stats=1 "$@" "$corpus" > "$log" 2>&1
@@ -103,6 +106,17 @@ mkdir -p "$out/audio_corpus"
 # The reader's own buffers stay under the fuzz limits (1 MiB of file, 1 MiB of samples).
 fuzz audio "$out/audio_fuzz" "$out/audio_corpus" $((seconds / 6)) 16384 -malloc_limit_mb=256
 
+# PLY: gen's header check and Open3D's reader behind it (Debian's, uninstrumented: a
+# crash or an allocation over the limit inside it is still caught). Seeds are clouds
+# and a mesh the project's writer makes (fuzz/make_ply_seeds.cpp, built without).
+ply_sources=("$shape3d"/src/{shape_io,ply_header,open3d_convert,point_cloud,mesh}.cpp core/src/atomic_file.cpp)
+ply_flags="-I$shape3d/include -I$shape3d/src -I/usr/include/eigen3"
+build "$out/ply_fuzz" "$sanitize $ply_flags" fuzz/ply_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D
+build "$out/make_ply_seeds" "$ply_flags" fuzz/make_ply_seeds.cpp "${ply_sources[@]}" -- -lOpen3D
+mkdir -p "$out/ply_corpus"
+"$out/make_ply_seeds" "$out/ply_corpus"
+fuzz ply "$out/ply_fuzz" "$out/ply_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256
+
 # Motion dataset records (clips.jsonl): the parser is compiled with the sanitizers; the
 # names it checks against and the renderer every accepted clip must pass come from the
 # build's libgen_shapes. Seeds are records the project's writer makes (gen data video).
@@ -118,7 +132,7 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6)))
+jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6) - seconds / 12))
 fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 4)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans

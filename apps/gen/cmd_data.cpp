@@ -1,11 +1,13 @@
-// gen data image|video|motion|audio: the captioned datasets the default models train on —
-// shapes and shapes in motion from the shapes world (gen/shapes/shapes_dataset.h,
+// gen data image|video|motion|audio|3d: the captioned datasets the default models train
+// on — shapes and shapes in motion from the shapes world (gen/shapes/shapes_dataset.h,
 // gen/shapes/motion_dataset.h), human motions from the humans world
-// (gen/humans/motion_dataset.h).
+// (gen/humans/motion_dataset.h), sounds from the sounds world, point clouds of solids
+// from the solids world (gen/solids/solid_dataset.h).
 #include <gen/error.h>
 #include <gen/humans/motion_dataset.h>
 #include <gen/shapes/motion_dataset.h>
 #include <gen/shapes/shapes_dataset.h>
+#include <gen/solids/solid_dataset.h>
 #include <gen/sounds/sound_dataset.h>
 
 #include "commands.h"
@@ -73,7 +75,19 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   audio->add_option("--seconds", sounds->clip_seconds, "Clip length in seconds")->check(CLI::Range(1.0, 30.0));
   add_common_flags(*audio, flags);
 
-  return [options, clips, motions, sounds, out, &flags, image, video, audio] {
+  auto* shape3d = cmd->add_subcommand("3d", "Captioned point clouds of upright solids (cube, sphere, cylinder, cone, pyramid, torus, capsule) with a held-out split of shape+colour pairs");
+  auto solids = std::make_shared<gen::solids::SolidDatasetOptions>();
+  shape3d->add_option("-o,--output", *out, "Dataset folder (created)")->required();
+  shape3d->add_option("--train", solids->train_count, "Training clouds")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  shape3d->add_option("--heldout", solids->heldout_count, "Held-out clouds")->check(CLI::Range(int64_t{0}, int64_t{10000000}));
+  shape3d->add_option("-s,--seed", solids->seed, "Random seed (the dataset is a pure function of it)");
+  shape3d->add_option("--points", solids->points, "Points per cloud (default: configs/solids/world.json)")
+      ->check(CLI::Range(int64_t{16}, int64_t{100000}));
+  add_common_flags(*shape3d, flags);
+
+  return [options, clips, motions, sounds, solids, out, &flags, image, video, audio, shape3d] {
+    if (shape3d->parsed())
+      return write_dataset(flags, *out, [&](auto& progress) { gen::solids::write_solid_dataset(*out, *solids, progress); });
     if (audio->parsed())
       return write_dataset(flags, *out, [&](auto& progress) { gen::sounds::write_sound_dataset(*out, *sounds, progress); });
     if (image->parsed())

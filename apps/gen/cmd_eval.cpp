@@ -92,7 +92,7 @@ CLI::App* add_video_eval(CLI::App& eval, VideoEvalArgs& a, CommonFlags& flags) {
   auto* cmd = eval.add_subcommand("video", "Prompt adherence and motion on the shapes-in-motion dataset");
   auto& s = a.settings;
   cmd->add_option("-m,--model", s.model, "Model to evaluate (default: the video modality's default model)");
-  cmd->add_option("--data", s.data, "A `gen data video` folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("-d,--data", s.data, "A `gen data video` folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--splits", s.splits, "Dataset splits")->delimiter(',')->check(CLI::IsMember({"train", "heldout"}));
   cmd->add_option("--samplers", s.samplers, "Samplers")->delimiter(',');
   cmd->add_option("--steps", s.steps, "Step counts")->delimiter(',')->check(CLI::Range(1, 1000));
@@ -118,7 +118,7 @@ Runner add_eval_command(CLI::App& app, CommonFlags& flags) {
   auto a = std::make_shared<EvalArgs>();
   auto& s = a->settings;
   cmd->add_option("-m,--model", s.model, "Model to evaluate (default: the embedded model)");
-  cmd->add_option("--data", s.data, "A `gen data image` folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("-d,--data", s.data, "A `gen data image` folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--clip", s.clip, "Folder with clip_vision/, text_encoder/, tokenizer/ for CLIP score and FD")
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--splits", s.splits, "Dataset splits")->delimiter(',')->check(CLI::IsMember({"train", "heldout"}));

@@ -63,11 +63,14 @@ TEST(Configs, EveryFileIsAPresetAnExampleOrTheReadme) {
                  ext == ".json") ||
                 (folder == "sounds" &&
                  (rel.stem() == "world" || rel.stem() == "captions" || rel.stem() == "splits" || rel.stem() == "judges") &&
+                 ext == ".json") ||
+                (folder == "solids" && (rel.stem() == "world" || rel.stem() == "captions" || rel.stem() == "splits") &&
                  ext == ".json"))
         << rel << " is neither a model preset (models/*.json), a motion preset (motion/*.json), generation "
                   "defaults (generation/*.json), an example (examples/*.yaml) nor one of the worlds' configs "
-                  "(humans/{actions,captions,splits}.json, sounds/{world,captions,splits,judges}.json, compiled into "
-                  "libgen_humans / libgen_sounds and tested through them)";
+                  "(humans/{actions,captions,splits}.json, sounds/{world,captions,splits,judges}.json, "
+                  "solids/{world,captions,splits}.json, compiled into libgen_humans / libgen_sounds / libgen_solids "
+                  "and tested through them)";
   }
 }
 

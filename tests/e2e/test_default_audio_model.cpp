@@ -18,20 +18,13 @@
 namespace {
 
 namespace fs = std::filesystem;
-using gen::test::run_gen;
 
 const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-audio";
 
 // Rows: the split's real clips (the judges' ceiling), then the model.
 nlohmann::json evaluate(const std::string& split) {
-  gen::test::TempDir dir;
-  const auto data = (dir / "data").string();
-  EXPECT_EQ(run_gen({"data", "audio", "-o", data, "--train", "48", "--heldout", "48", "-s", "7", "-q"}).exit_code, 0);
-  const auto report = (dir / "report.json").string();
-  auto r = run_gen({"eval", "audio", "-d", data, "--splits", split, "--count", "24", "--steps", "25", "--vocoder-clips", "0",
-                    "--threads", "1", "-o", report, "-q"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(gen::test::read_text(report))["runs"];
+  return gen::test::eval_world("audio", {"--train", "48", "--heldout", "48", "-s", "7"},
+                               {"--splits", split, "--count", "24", "--steps", "25", "--vocoder-clips", "0", "--threads", "1"});
 }
 
 double accuracy(const nlohmann::json& row, const char* measure) { return row[measure]["accuracy"].get<double>(); }

@@ -25,23 +25,15 @@
 namespace {
 
 namespace fs = std::filesystem;
-using gen::test::run_gen;
 
 const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-image";
 
 // The report's rows for 40 prompts of one split; `how` picks samplers, steps, baselines.
-nlohmann::json evaluate(const gen::test::TempDir& dir, const std::string& split, std::vector<std::string> how = {}) {
-  const auto data = (dir / "data").string();
-  if (!fs::exists(data))
-    EXPECT_EQ(run_gen({"data", "image", "-o", data, "--train", "40", "--heldout", "40", "-s", "7", "-q"}).exit_code, 0);
-  const auto report = (dir / (split + ".json")).string();
+nlohmann::json evaluate(const std::string& split, std::vector<std::string> how = {}) {
   if (how.empty()) how = {"--samplers", "dpmpp_2m", "--steps", "25", "--cfg-scale", "5"};
-  std::vector<std::string> args = {"eval", "image", "-m", kModel.string(), "--data", data, "--splits", split,
-                                   "--count", "40", "--threads", "1", "-o", report, "-q"};
+  std::vector<std::string> args = {"-m", kModel.string(), "--splits", split, "--count", "40", "--threads", "1"};
   args.insert(args.end(), how.begin(), how.end());
-  auto r = run_gen(args);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(gen::test::read_text(report))["runs"];
+  return gen::test::eval_world("image", {"--train", "40", "--heldout", "40", "-s", "7"}, args);
 }
 
 TEST(DefaultImageModel, IsShipped) {
@@ -50,8 +42,7 @@ TEST(DefaultImageModel, IsShipped) {
 
 TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
-  gen::test::TempDir dir;
-  const auto train = evaluate(dir, "train").at(0);
+  const auto train = evaluate("train").at(0);
   EXPECT_GE(train["color"].get<double>(), 0.95) << train.dump();
   EXPECT_GE(train["color_and_shape"].get<double>(), 0.90) << train.dump();
   EXPECT_GE(train["count"].get<double>(), 0.90) << train.dump();
@@ -64,8 +55,7 @@ TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
 // analyser); version 2's keeps all of them (1.0; 0.975 by the first analyser).
 TEST(DefaultImageModel, AutoencoderKeepsColourAndShape) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
-  gen::test::TempDir dir;
-  const auto runs = evaluate(dir, "train", {"--baselines", "--samplers", "ddim", "--steps", "1"});
+  const auto runs = evaluate("train", {"--baselines", "--samplers", "ddim", "--steps", "1"});
   ASSERT_EQ(runs.at(1)["sampler"], "autoencoder");
   EXPECT_GE(runs.at(1)["color_and_shape"].get<double>(), 0.95) << runs.at(1).dump();
   EXPECT_GE(runs.at(1)["count"].get<double>(), 0.95) << runs.at(1).dump();
@@ -73,8 +63,7 @@ TEST(DefaultImageModel, AutoencoderKeepsColourAndShape) {
 
 TEST(DefaultImageModel, ComposesColourShapePairsItNeverSaw) {
   ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
-  gen::test::TempDir dir;
-  const auto heldout = evaluate(dir, "heldout").at(0);
+  const auto heldout = evaluate("heldout").at(0);
   EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.85) << heldout.dump();
   EXPECT_GE(heldout["count"].get<double>(), 0.90) << heldout.dump();
   EXPECT_GE(heldout["position"].get<double>(), 0.9) << heldout.dump();

@@ -20,20 +20,13 @@
 namespace {
 
 namespace fs = std::filesystem;
-using gen::test::run_gen;
 
 const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-motion";
 
 // Rows: the split's real motions (the judges' ceiling), then the model.
 nlohmann::json evaluate(const std::string& split) {
-  gen::test::TempDir dir;
-  const auto data = (dir / "data").string();
-  EXPECT_EQ(run_gen({"data", "motion", "-o", data, "--train", "64", "--heldout", "64", "-s", "7", "-q"}).exit_code, 0);
-  const auto report = (dir / "report.json").string();
-  auto r = run_gen({"eval", "motion", "-d", data, "--splits", split, "--count", "32", "--mm-prompts", "0",
-                    "--threads", "1", "-o", report, "-q"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(gen::test::read_text(report))["runs"];
+  return gen::test::eval_world("motion", {"--train", "64", "--heldout", "64", "-s", "7"},
+                               {"--splits", split, "--count", "32", "--mm-prompts", "0", "--threads", "1"});
 }
 
 TEST(DefaultMotionModel, IsShipped) {

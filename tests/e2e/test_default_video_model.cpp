@@ -20,19 +20,15 @@
 namespace {
 
 namespace fs = std::filesystem;
-using gen::test::run_gen;
 
 const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-video";
 
-nlohmann::json evaluate(const gen::test::TempDir& dir, const std::string& split) {
-  const auto data = (dir / "data").string();
-  if (!fs::exists(data))
-    EXPECT_EQ(run_gen({"data", "video", "-o", data, "--train", "8", "--heldout", "8", "-s", "7", "-q"}).exit_code, 0);
-  const auto report = (dir / (split + ".json")).string();
-  auto r = run_gen({"eval", "video", "--data", data, "--splits", split, "--count", "8", "--samplers", "dpmpp_2m",
-                    "--steps", "25", "--cfg-scale", "5", "--threads", "1", "-o", report, "-q"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(gen::test::read_text(report))["runs"].at(0);
+// The model's row for 8 prompts of one split.
+nlohmann::json evaluate(const std::string& split) {
+  return gen::test::eval_world("video", {"--train", "8", "--heldout", "8", "-s", "7"},
+                               {"--splits", split, "--count", "8", "--samplers", "dpmpp_2m", "--steps", "25",
+                                "--cfg-scale", "5", "--threads", "1"})
+      .at(0);
 }
 
 TEST(DefaultVideoModel, IsShipped) {
@@ -42,8 +38,7 @@ TEST(DefaultVideoModel, IsShipped) {
 
 TEST(DefaultVideoModel, DrawsThePromptedObjectInEveryFrame) {
   ASSERT_TRUE(fs::exists(kModel / "config.json"));
-  gen::test::TempDir dir;
-  const auto train = evaluate(dir, "train");
+  const auto train = evaluate("train");
   EXPECT_GE(train["color"].get<double>(), 0.85) << train.dump();
   EXPECT_GE(train["color_and_shape"].get<double>(), 0.45) << train.dump();
   EXPECT_GE(train["background"].get<double>(), 0.85) << train.dump();
@@ -51,8 +46,7 @@ TEST(DefaultVideoModel, DrawsThePromptedObjectInEveryFrame) {
 
 TEST(DefaultVideoModel, DrawsHeldOutShapeMotionPairs) {
   ASSERT_TRUE(fs::exists(kModel / "config.json"));
-  gen::test::TempDir dir;
-  const auto heldout = evaluate(dir, "heldout");
+  const auto heldout = evaluate("heldout");
   EXPECT_GE(heldout["color"].get<double>(), 0.85) << heldout.dump();
   EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.40) << heldout.dump();
   EXPECT_GE(heldout["background"].get<double>(), 0.70) << heldout.dump();

@@ -11,6 +11,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 extern char** environ;
 
 namespace gen::test {
@@ -115,6 +118,25 @@ std::vector<std::string> nonempty_lines(const std::string& text) {
   while (std::getline(ss, line))
     if (!line.empty()) lines.push_back(line);
   return lines;
+}
+
+nlohmann::json eval_world(const std::string& world, const std::vector<std::string>& data_args,
+                          const std::vector<std::string>& eval_args) {
+  TempDir dir;
+  const auto data = (dir / "data").string();
+  std::vector<std::string> make{"data", world, "-o", data};
+  make.insert(make.end(), data_args.begin(), data_args.end());
+  make.push_back("-q");
+  const auto made = run_gen(make);
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  const auto report = (dir / "report.json").string();
+  std::vector<std::string> eval{"eval", world, "-d", data};
+  eval.insert(eval.end(), eval_args.begin(), eval_args.end());
+  eval.insert(eval.end(), {"-o", report, "-q"});
+  const auto judged = run_gen(eval);
+  EXPECT_EQ(judged.exit_code, 0) << judged.err;
+  if (judged.exit_code != 0) return nlohmann::json::array();
+  return nlohmann::json::parse(read_text(report))["runs"];
 }
 
 }  // namespace gen::test

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace gen::test {
 
 // ../shared/golden by default; the directory in $GEN_GOLDEN_DIR when set.
@@ -48,5 +50,11 @@ std::vector<std::string> nonempty_lines(const std::string& text);
 
 // A failed run: exit `code` and exactly one line on stderr, "gen: error: ..." holding `needle`.
 void expect_one_error_line(const CommandResult& r, int code, const std::string& needle);
+
+// A world's judged run: `gen data <world> -o DIR <data_args> -q`, then `gen eval <world>
+// -d DIR <eval_args> -o report.json -q`; returns the report's "runs" (the split's real
+// rows first, then the model's). Failures of either command are test failures.
+nlohmann::json eval_world(const std::string& world, const std::vector<std::string>& data_args,
+                          const std::vector<std::string>& eval_args);
 
 }  // namespace gen::test

@@ -10,6 +10,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/staged_folder.h>
 #include <gen/humans/captions.h>
 #include <gen/humans/heldout_split.h>
 #include <gen/humans/physics_checks.h>
@@ -172,15 +173,16 @@ void check_options(const MotionDatasetOptions& o) {
 
 void write_motion_dataset(const fs::path& dir, const MotionDatasetOptions& o, const ProgressCallback& progress) {
   check_options(o);
-  fs::create_directories(dir);
+  StagedFolder out(dir, "dataset.json", "motion dataset");
   nlohmann::json splits = nlohmann::json::object();
-  splits["train"] = write_split(dir / "train", 0, o.train_count, o, progress);
-  splits["heldout"] = write_split(dir / "heldout", 1, o.heldout_count, o, progress);
+  splits["train"] = write_split(out / "train", 0, o.train_count, o, progress);
+  splits["heldout"] = write_split(out / "heldout", 1, o.heldout_count, o, progress);
   nlohmann::json meta{{"name", "gen-humans-motion"}, {"version", kVersion},          {"seed", o.seed},
                       {"fps", o.fps},                {"max_frames", o.max_frames},     {"captions_per_motion", o.captions},
                       {"skeleton", skeleton_json()}, {"splits", splits}};
   meta.update(vocabulary_json());
-  write_file_atomic(dir / "dataset.json", meta.dump(2) + "\n");
+  write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");
+  out.commit();
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/staged_folder.h>
 #include <gen/safetensors.h>
 #include <gen/shapes/clip_record.h>
 #include <gen/shapes/shapes_dataset.h>
@@ -57,11 +58,11 @@ void write_motion_dataset(const fs::path& dir, const MotionDatasetOptions& o, co
   if (o.train_count < 1 || o.heldout_count < 0) throw UsageError("the dataset needs at least one training clip");
   if (o.frames < 2 || o.frames > 256) throw UsageError("--frames must be in 2..256 (motion needs two frames)");
   if (o.size < 16 || o.size > 512) throw UsageError("--size must be in 16..512");
-  fs::create_directories(dir);
+  StagedFolder out(dir, "dataset.json", "video dataset");
   // One generator for both splits, as the still dataset does: the splits never share a draw.
   std::mt19937_64 rng(o.seed);
-  write_split(dir / "train", "train", o.train_count, false, rng, o, progress);
-  write_split(dir / "heldout", "heldout", o.heldout_count, true, rng, o, progress);
+  write_split(out / "train", "train", o.train_count, false, rng, o, progress);
+  write_split(out / "heldout", "heldout", o.heldout_count, true, rng, o, progress);
   std::vector<std::pair<std::string, std::string>> heldout;
   for (const auto& shape : shape_names())
     for (const auto& motion : motion_names())
@@ -72,7 +73,8 @@ void write_motion_dataset(const fs::path& dir, const MotionDatasetOptions& o, co
                       {"shapes", shape_names()},     {"colors", shape_colors()},
                       {"backgrounds", background_colors()}, {"motions", motion_names()},
                       {"heldout_pairs", heldout}};
-  write_file_atomic(dir / "dataset.json", meta.dump(2) + "\n");
+  write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");
+  out.commit();
 }
 
 MotionSplit read_motion_split(const fs::path& dir, const std::string& split) {

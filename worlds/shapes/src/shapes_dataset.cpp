@@ -9,6 +9,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/staged_folder.h>
 #include <gen/image/image_io.h>
 #include <gen/safetensors.h>
 
@@ -270,22 +271,23 @@ void write_split(const std::filesystem::path& dir, const std::string& name, int6
 void write_shapes_dataset(const std::filesystem::path& dir, const ShapesDatasetOptions& o,
                           const ProgressCallback& progress) {
   if (o.train_count < 1 || o.heldout_count < 0) throw UsageError("the dataset needs at least one training image");
-  std::filesystem::create_directories(dir);
+  StagedFolder out(dir, "dataset.json", "shapes dataset");
   std::mt19937_64 rng(o.seed);
   torch::Tensor preview;
-  write_split(dir, "train", o.train_count, false, rng, o, progress, &preview);
-  write_split(dir, "heldout", o.heldout_count, true, rng, o, progress, nullptr);
+  write_split(out.path(), "train", o.train_count, false, rng, o, progress, &preview);
+  write_split(out.path(), "heldout", o.heldout_count, true, rng, o, progress, nullptr);
   // An 8-wide grid of the first training images, for a quick look.
   const int64_t n = preview.size(0), cols = 8, rows = (n + cols - 1) / cols;
   auto grid = torch::zeros({rows * o.size, cols * o.size, 3}, torch::kUInt8);
   for (int64_t i = 0; i < n; ++i)
     grid.narrow(0, (i / cols) * o.size, o.size).narrow(1, (i % cols) * o.size, o.size).copy_(preview[i]);
-  image::write_png(dir / "preview.png", {grid});
+  image::write_png(out / "preview.png", {grid});
   nlohmann::json meta{{"name", "gen-shapes"}, {"version", 1}, {"seed", o.seed}, {"size", o.size},
                       {"train", o.train_count}, {"heldout", o.heldout_count},
                       {"shapes", shape_names()}, {"colors", shape_colors()}, {"backgrounds", background_colors()},
                       {"positions", shape_positions()}, {"heldout_pairs", heldout_pairs()}};
-  write_file_atomic(dir / "dataset.json", meta.dump(2) + "\n");
+  write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");
+  out.commit();
 }
 
 ShapesSplit read_shapes_split(const std::filesystem::path& dir, const std::string& split) {

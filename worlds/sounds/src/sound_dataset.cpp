@@ -12,6 +12,7 @@
 #include <gen/sounds/heldout_split.h>
 #include <gen/sounds/note_names.h>
 #include <gen/sounds/sound_render.h>
+#include <gen/staged_folder.h>
 
 namespace gen::sounds {
 
@@ -24,21 +25,6 @@ void check_options(const SoundDatasetOptions& o) {
   if (o.heldout_count < 0 || o.heldout_count > 10000000) throw UsageError("--heldout must be 0..10000000");
   if (o.sample_rate < 8000 || o.sample_rate > 48000) throw UsageError("--rate must be 8000..48000 Hz");
   if (!(o.clip_seconds >= 1 && o.clip_seconds <= 30)) throw UsageError("--seconds must be 1..30");
-}
-
-// The folder a dataset is written into before it is renamed to `dir`.
-fs::path temporary_sibling(const fs::path& dir) {
-  const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-  return dir.parent_path() / (dir.filename().string() + ".tmp-" + std::to_string(stamp));
-}
-
-void prepare_output(const fs::path& dir) {
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec) && !fs::exists(dir / "dataset.json", ec))
-    throw UsageError(dir.string() + " exists and is not an earlier sounds dataset; choose another folder");
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError(dir.string() + " is a file, not a folder");
-  const auto parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
-  if (!fs::is_directory(parent, ec)) throw UsageError("the folder " + parent.string() + " does not exist");
 }
 
 double number_field(const nlohmann::json& j, const char* key) {
@@ -110,56 +96,45 @@ SoundClip parse_sound_clip(const std::string& line) {
 
 void write_sound_dataset(const fs::path& dir, const SoundDatasetOptions& o, const ProgressCallback& progress) {
   check_options(o);
-  prepare_output(dir);
-  const fs::path tmp = temporary_sibling(dir);
-  try {
-    std::error_code ec;
-    if (!fs::create_directories(tmp / "clips", ec) || ec) throw Error("cannot create " + tmp.string() + ": " + ec.message());
-    std::string lines;
-    const int64_t total = o.train_count + o.heldout_count;
-    const auto start = std::chrono::steady_clock::now();
-    int64_t done = 0;
-    for (Split split : {Split::train, Split::heldout}) {
-      const int64_t count = split == Split::train ? o.train_count : o.heldout_count;
-      for (int64_t i = 0; i < count; ++i) {
-        // Each clip is a function of (seed, split, index) alone.
-        Rng rng(mix_seed(o.seed, static_cast<uint64_t>(split) + 1, static_cast<uint64_t>(i)));
-        SoundClip clip;
-        clip.spec = sample_sound_spec(rng, split);
-        fit_to_clip(clip.spec, o.clip_seconds);
-        clip.caption = sound_caption(clip.spec, rng);
-        clip.split = split_name(split);
-        clip.file = "clips/" + clip.split + "_" + std::to_string(i) + ".wav";
-        gen::audio::write_audio(tmp / clip.file, render_sound(clip.spec, o.sample_rate, o.clip_seconds));
-        lines += sound_clip_json(clip) + "\n";
-        ++done;
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (progress && progress({"rendering", done, total, elapsed, clip.file}) == ProgressAction::stop) throw Cancelled();
-      }
+  StagedFolder out(dir, "dataset.json", "sounds dataset");
+  std::error_code ec;
+  fs::create_directories(out / "clips", ec);
+  if (ec) throw Error("cannot create " + (out / "clips").string() + ": " + ec.message());
+  std::string lines;
+  const int64_t total = o.train_count + o.heldout_count;
+  const auto start = std::chrono::steady_clock::now();
+  int64_t done = 0;
+  for (Split split : {Split::train, Split::heldout}) {
+    const int64_t count = split == Split::train ? o.train_count : o.heldout_count;
+    for (int64_t i = 0; i < count; ++i) {
+      // Each clip is a function of (seed, split, index) alone.
+      Rng rng(mix_seed(o.seed, static_cast<uint64_t>(split) + 1, static_cast<uint64_t>(i)));
+      SoundClip clip;
+      clip.spec = sample_sound_spec(rng, split);
+      fit_to_clip(clip.spec, o.clip_seconds);
+      clip.caption = sound_caption(clip.spec, rng);
+      clip.split = split_name(split);
+      clip.file = "clips/" + clip.split + "_" + std::to_string(i) + ".wav";
+      gen::audio::write_audio(out / clip.file, render_sound(clip.spec, o.sample_rate, o.clip_seconds));
+      lines += sound_clip_json(clip) + "\n";
+      ++done;
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (progress && progress({"rendering", done, total, elapsed, clip.file}) == ProgressAction::stop) throw Cancelled();
     }
-    write_file_atomic(tmp / "sounds.jsonl", lines);
-    nlohmann::json meta;
-    meta["name"] = "gen-sounds";
-    meta["version"] = 1;
-    meta["sample_rate"] = o.sample_rate;
-    meta["clip_seconds"] = o.clip_seconds;
-    meta["seed"] = o.seed;
-    meta["train_count"] = o.train_count;
-    meta["heldout_count"] = o.heldout_count;
-    meta["classes"] = sound_classes();
-    for (const auto& [source, octave] : heldout_pairs()) meta["heldout_pairs"].push_back({source, octave});
-    write_file_atomic(tmp / "dataset.json", meta.dump(2) + "\n");
-    if (fs::exists(dir)) fs::remove_all(dir);
-    fs::rename(tmp, dir);
-  } catch (const fs::filesystem_error& e) {
-    std::error_code ignored;
-    fs::remove_all(tmp, ignored);
-    throw Error("cannot write the dataset " + dir.string() + ": " + e.code().message());
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(tmp, ignored);
-    throw;
   }
+  write_file_atomic(out / "sounds.jsonl", lines);
+  nlohmann::json meta;
+  meta["name"] = "gen-sounds";
+  meta["version"] = 1;
+  meta["sample_rate"] = o.sample_rate;
+  meta["clip_seconds"] = o.clip_seconds;
+  meta["seed"] = o.seed;
+  meta["train_count"] = o.train_count;
+  meta["heldout_count"] = o.heldout_count;
+  meta["classes"] = sound_classes();
+  for (const auto& [source, octave] : heldout_pairs()) meta["heldout_pairs"].push_back({source, octave});
+  write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");
+  out.commit();
 }
 
 SoundDataset load_sound_dataset(const fs::path& dir) {
