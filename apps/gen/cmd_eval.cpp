@@ -137,8 +137,10 @@ Runner add_eval_command(CLI::App& app, CommonFlags& flags) {
   auto* video = add_video_eval(*eval, *video_args, flags);
   const auto motion = add_motion_eval_command(*eval, flags);
   const auto audio = add_audio_eval_command(*eval, flags);
-  return [a, video_args, &flags, cmd, video, motion, audio]() -> int {
+  const auto solids = add_3d_eval_command(*eval, flags);
+  return [a, video_args, &flags, cmd, video, motion, audio, solids]() -> int {
     if (video->parsed()) return run_video_eval(*video_args, flags);
+    if (solids.cmd->parsed()) return solids.run();
     if (motion.cmd->parsed()) return motion.run();
     if (audio.cmd->parsed()) return audio.run();
     if (!cmd->parsed()) return kExitOk;

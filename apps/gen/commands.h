@@ -39,5 +39,6 @@ struct SubcommandRunner {
 // `gen eval motion` (cmd_eval_motion.cpp), added by add_eval_command.
 SubcommandRunner add_motion_eval_command(CLI::App& eval, CommonFlags& flags);
 SubcommandRunner add_audio_eval_command(CLI::App& eval, CommonFlags& flags);
+SubcommandRunner add_3d_eval_command(CLI::App& eval, CommonFlags& flags);
 
 }  // namespace gen::cli
