@@ -29,6 +29,7 @@ COMMON=(-s 1 --threads 2)
 # folder holding vae/ (text_encoder/ + tokenizer/), such as an assembled model.
 VAE_RUN=${VAE_RUN:-$RUN/vae}
 TEXT_RUN=${TEXT_RUN:-$RUN/text}
+mkdir -p "$RUN"
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"
