@@ -97,3 +97,20 @@ TEST(SolidsJudges, RefuseBrokenFolders) {
 }
 
 }  // namespace
+
+namespace {
+
+// The shipped judges (assets/judge-3d) on fresh real clouds at the dataset's density.
+TEST(SolidsJudges, ShippedJudgesReadFreshRealClouds) {
+  const auto judges = SolidJudges::load(fs::path(GEN_SOURCE_DIR) / "assets" / "judge-3d");
+  for (const Split split : {Split::train, Split::heldout}) {
+    const auto fresh = fresh_solids(split, 100, 1024, 123);
+    const auto s = score_readings(fresh.specs, judges.read(fresh.clouds));
+    EXPECT_GE(s.shape, 0.97) << split_name(split);
+    EXPECT_DOUBLE_EQ(s.color, 1.0) << split_name(split);
+    EXPECT_GE(s.size, 0.97) << split_name(split);
+    EXPECT_GE(s.aspect, 0.95) << split_name(split);
+  }
+}
+
+}  // namespace

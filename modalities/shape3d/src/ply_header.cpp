@@ -10,7 +10,9 @@ namespace {
 
 constexpr int64_t kMaxHeaderBytes = 1 << 16;
 
-int scalar_bytes(const std::string& type) {
+}  // namespace
+
+int ply_type_bytes(const std::string& type) {
   if (type == "char" || type == "uchar" || type == "int8" || type == "uint8") return 1;
   if (type == "short" || type == "ushort" || type == "int16" || type == "uint16") return 2;
   if (type == "int" || type == "uint" || type == "int32" || type == "uint32" || type == "float" || type == "float32")
@@ -18,6 +20,8 @@ int scalar_bytes(const std::string& type) {
   if (type == "double" || type == "float64") return 8;
   return 0;
 }
+
+namespace {
 
 std::vector<std::string> words(std::string_view line) {
   std::vector<std::string> out;
@@ -72,12 +76,13 @@ PlyHeader parse_ply_header(std::string_view bytes, int64_t file_bytes) {
       auto& e = h.elements.back();
       const bool list = w.size() == 5 && w[1] == "list";
       if (!list && w.size() != 3) throw std::invalid_argument("malformed property line \"" + std::string(line) + "\"");
-      const int bytes_each = scalar_bytes(list ? w[2] : w[1]);
-      if (bytes_each == 0 || (list && scalar_bytes(w[3]) == 0))
+      const int bytes_each = ply_type_bytes(list ? w[2] : w[1]);
+      if (bytes_each == 0 || (list && ply_type_bytes(w[3]) == 0))
         throw std::invalid_argument("unknown property type in \"" + std::string(line) + "\"");
       // ASCII: at least one digit and one separator per value; a list at least its count.
       e.min_record_bytes += h.format == "ascii" ? 2 : bytes_each;
       e.properties.push_back(w.back());
+      e.layout.push_back({w.back(), list ? w[3] : w[1], list ? w[2] : ""});
     } else if (w[0] == "end_header") {
       ended = true;
     } else {

@@ -9,12 +9,22 @@
 
 namespace gen::shape3d::detail {
 
+struct PlyProperty {
+  std::string name;
+  std::string type;        // the scalar type, or a list's item type
+  std::string count_type;  // a list's count type; "" for a scalar
+};
+
 struct PlyElement {
   std::string name;
   int64_t count = 0;
   int64_t min_record_bytes = 0;  // the least one record can take in this format
   std::vector<std::string> properties;
+  std::vector<PlyProperty> layout;  // the same properties, with their types
 };
+
+// Bytes of a PLY scalar type ("uchar", "float32", ...); 0 for an unknown name.
+int ply_type_bytes(const std::string& type);
 
 struct PlyHeader {
   std::string format;     // ascii, binary_little_endian, binary_big_endian

@@ -12,6 +12,7 @@
 
 #include "glb_container.h"
 #include "open3d_convert.h"
+#include "ply_body.h"
 #include "ply_header.h"
 #include "stderr_capture.h"
 
@@ -36,8 +37,8 @@ std::string joined(const std::vector<std::string>& list) {
   return s;
 }
 
-// Size, existence and (for PLY) the header's counts, before Open3D opens the file.
-void check_file(const fs::path& path, const ShapeReadLimits& limits, bool mesh) {
+// Existence and size, before a reader opens the file.
+void check_file(const fs::path& path, const ShapeReadLimits& limits) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw InputError(path.string() + ": no such file");
   const auto size = static_cast<int64_t>(fs::file_size(path, ec));
@@ -46,13 +47,18 @@ void check_file(const fs::path& path, const ShapeReadLimits& limits, bool mesh) 
   if (size > limits.max_bytes)
     throw InputError(path.string() + ": " + std::to_string(size) + " bytes is over the limit of " +
                      std::to_string(limits.max_bytes));
-  if (lower_extension(path) != ".ply") return;
+}
+
+// PLY files are read by gen (ply_body.h): the header's counts are checked against the
+// file's size before anything is allocated, and every face index against the vertices.
+detail::PlyContents read_ply(const fs::path& path, const ShapeReadLimits& limits, bool mesh) {
+  check_file(path, limits);
   std::ifstream in(path, std::ios::binary);
-  std::string head(static_cast<size_t>(std::min<int64_t>(size, 1 << 16)), '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  if (!in) throw InputError(path.string() + ": cannot be read");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  if (!in && !in.eof()) throw InputError(path.string() + ": cannot be read");
   try {
-    const auto header = detail::parse_ply_header(head, size);
+    const auto header = detail::parse_ply_header(std::string_view(bytes).substr(0, 1 << 16),
+                                                 static_cast<int64_t>(bytes.size()));
     const auto* vertex = header.find("vertex");
     if (!vertex || vertex->count == 0) throw std::invalid_argument("it has no vertices");
     for (const char* axis : {"x", "y", "z"})
@@ -62,9 +68,9 @@ void check_file(const fs::path& path, const ShapeReadLimits& limits, bool mesh) 
                                   std::to_string(limits.max_points));
     const auto* face = header.find("face");
     if (mesh && (!face || face->count == 0)) throw std::invalid_argument("it has no faces (a point cloud, not a mesh)");
-    if (face && face->count > limits.max_faces)
-      throw std::invalid_argument(std::to_string(face->count) + " faces is over the limit of " +
-                                  std::to_string(limits.max_faces));
+    auto contents = detail::read_ply_body(bytes, header, limits.max_faces);
+    if (mesh && !contents.faces.defined()) throw std::invalid_argument("it has no triangles");
+    return contents;
   } catch (const std::invalid_argument& e) {
     throw InputError(path.string() + ": not a valid PLY file: " + e.what());
   }
@@ -130,7 +136,13 @@ PointCloud read_point_cloud(const fs::path& path, const ShapeReadLimits& limits)
   if (!listed(point_cloud_extensions(), ext))
     throw InputError(path.string() + ": unknown point cloud extension \"" + ext + "\" (known: " +
                      joined(point_cloud_extensions()) + " " + joined(mesh_extensions()) + ")");
-  check_file(path, limits, false);
+  if (ext == ".ply") {
+    const auto ply = read_ply(path, limits, false);
+    PointCloud cloud{ply.xyz, ply.rgb, ply.normals};
+    check_point_cloud(cloud, path.string());
+    return cloud;
+  }
+  check_file(path, limits);
   detail::quiet_open3d();
   open3d::geometry::PointCloud o;
   open3d::io::ReadPointCloudOption option;
@@ -162,7 +174,13 @@ Mesh read_mesh(const fs::path& path, const ShapeReadLimits& limits) {
   const auto ext = lower_extension(path);
   if (!listed(mesh_extensions(), ext))
     throw InputError(path.string() + ": unknown mesh extension \"" + ext + "\" (known: " + joined(mesh_extensions()) + ")");
-  check_file(path, limits, true);
+  if (ext == ".ply") {
+    const auto ply = read_ply(path, limits, true);
+    Mesh mesh{ply.xyz, ply.faces, ply.rgb, ply.normals};
+    check_mesh(mesh, path.string());
+    return mesh;
+  }
+  check_file(path, limits);
   detail::quiet_open3d();
   open3d::geometry::TriangleMesh o;
   try {
