@@ -65,7 +65,7 @@ void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StagePart
 }
 
 void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionModel& unet, const StageParts& parts,
-                           double clip_seconds) {
+                           double clip_seconds, gen::PredictionType prediction) {
   fs::path staging = dir;
   staging += ".partial";
   fs::remove_all(staging);
@@ -77,6 +77,7 @@ void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionMo
   if (!parts.vocoder.empty()) copy_folder(parts.vocoder / "vocoder", staging / "vocoder");
   auto scheduler = audioldm_schedule().to_json();
   scheduler["_class_name"] = "DDIMScheduler";
+  scheduler["prediction_type"] = gen::prediction_type_name(prediction);
   write_json(staging / "scheduler" / "scheduler_config.json", scheduler);
   write_json(staging / "model_index.json", model_index(!parts.vocoder.empty()));
   const MelGeometry g;

@@ -5,6 +5,7 @@
 //   tower with projection), vocoder/ (when trained), scheduler/ (AudioLDM's schedule, DDIM),
 //   generation_defaults.json (steps, cfg_scale, duration, sampler, the mel).
 #pragma once
+#include <gen/denoiser.h>
 #include <filesystem>
 #include <string>
 
@@ -27,6 +28,7 @@ void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StagePart
 // Writes the folder beside `dir` and renames it into place, replacing an older one: a
 // failure never leaves half a model.
 void assemble_model_folder(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
-                           const StageParts& parts, double clip_seconds);
+                           const StageParts& parts, double clip_seconds,
+                           gen::PredictionType prediction = gen::PredictionType::epsilon);
 
 }  // namespace audio_spectrogram

@@ -141,6 +141,8 @@ gen::TrainStage unet_stage() {
       OptionSpec::integer("unet_width", 48, 8, 1024, "Width of the first UNet level (then 2x, 2x); a multiple of 8"),
       OptionSpec::integer("unet_layers", 1, 1, 8, "ResNet layers per UNet block (AudioLDM: 2)"),
       OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance"),
+      OptionSpec::text("prediction", "epsilon", "What the UNet predicts: epsilon, v_prediction or sample"),
+      OptionSpec::number("min_snr_gamma", 0, 0, 1000, "Min-SNR-gamma loss weighting (0: off)"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
@@ -151,7 +153,8 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   // Every option and every earlier stage's folder is checked before the minutes of loading.
   const auto data = data_folder(r);
   auto config = gen::trainer_config_from(r, 3500, 3e-4, "vp");
-  config.prediction_type = gen::PredictionType::epsilon;
+  config.prediction_type = gen::parse_prediction_type(option(r, "prediction").empty() ? "epsilon" : option(r, "prediction"));
+  config.min_snr_gamma = number(r, "min_snr_gamma", 0, 0, 1000);
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   const int64_t batch = integer(r, "batch", 8, 1, 4096);
   const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
@@ -180,7 +183,8 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   unet->eval();
-  assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate);
+  assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate,
+                        config.prediction_type);
   spdlog::info("audio model written to {}", (fs::path(r.output) / "model").string());
 }
 
