@@ -110,6 +110,27 @@ bool read_open3d_mesh(const fs::path& path, const std::string& ext, open3d::geom
   return open3d::io::ReadTriangleMesh(unpacked.temp_path().string(), mesh);
 }
 
+// Runs one Open3D reader (`read` returns whether it gave anything) and turns every way it
+// can fail — false, an exception, an allocation failure, lines on stderr — into one
+// gen::InputError naming the file and `what` it should have been.
+template <class Read>
+void read_with_open3d(const fs::path& path, const std::string& what, Read read) {
+  try {
+    detail::StderrCapture said;
+    const bool ok = read();
+    const auto why = said.finish();
+    if (!ok)
+      throw InputError(path.string() + ": not a readable " + what + " (malformed, truncated or empty)" +
+                       (why.empty() ? "" : ": " + why));
+  } catch (const std::bad_alloc&) {
+    throw InputError(path.string() + ": too large to read");
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(path.string() + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& point_cloud_extensions() {
@@ -148,20 +169,8 @@ PointCloud read_point_cloud(const fs::path& path, const ShapeReadLimits& limits)
   open3d::io::ReadPointCloudOption option;
   option.format = ext.substr(1);
   option.remove_nan_points = option.remove_infinite_points = false;
-  try {
-    detail::StderrCapture said;
-    const bool read = open3d::io::ReadPointCloud(path.string(), o, option);
-    const auto why = said.finish();
-    if (!read || o.points_.empty())
-      throw InputError(path.string() + ": not a readable " + ext.substr(1) + " point cloud (malformed, truncated or empty)" +
-                       (why.empty() ? "" : ": " + why));
-  } catch (const std::bad_alloc&) {
-    throw InputError(path.string() + ": too large to read");
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw InputError(path.string() + ": " + e.what());
-  }
+  read_with_open3d(path, ext.substr(1) + " point cloud",
+                   [&] { return open3d::io::ReadPointCloud(path.string(), o, option) && !o.points_.empty(); });
   if (static_cast<int64_t>(o.points_.size()) > limits.max_points)
     throw InputError(path.string() + ": " + std::to_string(o.points_.size()) + " points is over the limit of " +
                      std::to_string(limits.max_points));
@@ -183,20 +192,7 @@ Mesh read_mesh(const fs::path& path, const ShapeReadLimits& limits) {
   check_file(path, limits);
   detail::quiet_open3d();
   open3d::geometry::TriangleMesh o;
-  try {
-    detail::StderrCapture said;
-    const bool read = read_open3d_mesh(path, ext, o);
-    const auto why = said.finish();
-    if (!read || o.vertices_.empty())
-      throw InputError(path.string() + ": not a readable " + ext.substr(1) + " mesh (malformed, truncated or empty)" +
-                       (why.empty() ? "" : ": " + why));
-  } catch (const std::bad_alloc&) {
-    throw InputError(path.string() + ": too large to read");
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw InputError(path.string() + ": " + e.what());
-  }
+  read_with_open3d(path, ext.substr(1) + " mesh", [&] { return read_open3d_mesh(path, ext, o) && !o.vertices_.empty(); });
   if (static_cast<int64_t>(o.vertices_.size()) > limits.max_points ||
       static_cast<int64_t>(o.triangles_.size()) > limits.max_faces)
     throw InputError(path.string() + ": " + std::to_string(o.vertices_.size()) + " vertices and " +
