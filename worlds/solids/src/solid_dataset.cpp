@@ -8,6 +8,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/jsonl_file.h>
 #include <gen/shape3d/shape_io.h>
 #include <gen/solids/solid_geometry.h>
 #include <gen/staged_folder.h>
@@ -143,18 +144,7 @@ SolidDataset load_solid_dataset(const fs::path& dir) {
     throw InputError(meta_file.string() + ": " + e.what());
   }
   const auto list = dir / "solids.jsonl";
-  const std::string text = read_text(list);
-  if (!text.empty() && text.back() != '\n') throw InputError(list.string() + " is truncated (no final newline)");
-  size_t begin = 0;
-  for (int64_t line = 1; begin < text.size(); ++line) {
-    const size_t end = text.find('\n', begin);
-    try {
-      d.items.push_back(parse_solid_item(text.substr(begin, end - begin)));
-    } catch (const Error& e) {
-      throw InputError(list.string() + " line " + std::to_string(line) + ": " + e.what());
-    }
-    begin = end + 1;
-  }
+  read_jsonl_lines(list, [&](const std::string& line) { d.items.push_back(parse_solid_item(line)); });
   if (d.items.empty()) throw InputError(list.string() + " holds no solids");
   return d;
 }

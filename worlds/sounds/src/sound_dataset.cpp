@@ -8,6 +8,7 @@
 #include <gen/atomic_file.h>
 #include <gen/audio/audio_io.h>
 #include <gen/error.h>
+#include <gen/jsonl_file.h>
 #include <gen/sounds/captions.h>
 #include <gen/sounds/heldout_split.h>
 #include <gen/sounds/note_names.h>
@@ -156,18 +157,7 @@ SoundDataset load_sound_dataset(const fs::path& dir) {
   } catch (const InputError& e) {
     throw InputError((dir / "dataset.json").string() + ": " + e.what());
   }
-  const std::string text = read(dir / "sounds.jsonl");
-  if (!text.empty() && text.back() != '\n') throw InputError((dir / "sounds.jsonl").string() + " is truncated (no final newline)");
-  size_t begin = 0;
-  for (int64_t line = 1; begin < text.size(); ++line) {
-    const size_t end = text.find('\n', begin);
-    try {
-      d.clips.push_back(parse_sound_clip(text.substr(begin, end - begin)));
-    } catch (const Error& e) {
-      throw InputError((dir / "sounds.jsonl").string() + " line " + std::to_string(line) + ": " + e.what());
-    }
-    begin = end + 1;
-  }
+  read_jsonl_lines(dir / "sounds.jsonl", [&](const std::string& line) { d.clips.push_back(parse_sound_clip(line)); });
   if (d.clips.empty()) throw InputError((dir / "sounds.jsonl").string() + " holds no clips");
   return d;
 }
