@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + AddressSanitizer + UBSan) and runs them for
 # N seconds in total (default 60): the safetensors reader and the video reader get 1/4
-# each, the BVH reader and the audio reader 1/6 each, the PLY reader 1/12, and the four dataset JSONL
+# each, the BVH reader and the audio reader 1/6 each, the PLY reader and the other 3D
+# readers (OBJ, OFF, STL, glTF/GLB, PCD, XYZ) 1/12 each, and the four dataset JSONL
 # readers (the shapes world's clips.jsonl, the humans world's motions.jsonl, the sounds
 # world's sounds.jsonl and the audio training stages' reader of it) the rest, a quarter
 # each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link their worlds from the gen
@@ -117,6 +118,15 @@ mkdir -p "$out/ply_corpus"
 "$out/make_ply_seeds" "$out/ply_corpus"
 fuzz ply "$out/ply_fuzz" "$out/ply_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256
 
+# OBJ, OFF, STL, glTF/GLB, PCD, XYZ: Open3D's other readers behind gen's checks (the
+# first byte of an input picks the extension). Seeds are a mesh and a cloud the
+# project's writers make in each (fuzz/make_mesh_seeds.cpp, built without sanitizers).
+build "$out/mesh_fuzz" "$sanitize $ply_flags -Ifuzz" fuzz/mesh_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D
+build "$out/make_mesh_seeds" "$ply_flags -Ifuzz" fuzz/make_mesh_seeds.cpp "${ply_sources[@]}" -- -lOpen3D
+mkdir -p "$out/mesh_corpus"
+"$out/make_mesh_seeds" "$out/mesh_corpus"
+fuzz mesh "$out/mesh_fuzz" "$out/mesh_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256
+
 # Motion dataset records (clips.jsonl): the parser is compiled with the sanitizers; the
 # names it checks against and the renderer every accepted clip must pass come from the
 # build's libgen_shapes. Seeds are records the project's writer makes (gen data video).
@@ -132,7 +142,7 @@ rm -rf "$out/clip_data"
 "$build_dir/bin/gen" data video -o "$out/clip_data" --train 16 --heldout 6 --frames 2 --size 16 -q > /dev/null
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
-jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6) - seconds / 12))
+jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6) - 2 * (seconds / 12)))
 fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 4)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans

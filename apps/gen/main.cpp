@@ -41,7 +41,7 @@ int run(int argc, char** argv) {
   add(cli::add_generate_command(app, Modality::image, "Generate images (PNG)", flags));
   add(cli::add_generate_command(app, Modality::video, "Generate video (MP4)", flags));
   add(cli::add_generate_command(app, Modality::audio, "Generate audio (WAV)", flags));
-  add(cli::add_generate_command(app, Modality::shape3d, "Generate 3D shapes (PLY)", flags));
+  add(cli::add_generate_command(app, Modality::shape3d, "Generate 3D shapes: point clouds (.ply), meshes (.obj, .glb), turntables (.gif, .mp4)", flags));
   add(cli::add_generate_command(app, Modality::motion, "Generate human motion (BVH)", flags));
   add(cli::add_plugins_command(app, flags));
   add(cli::add_train_command(app, flags));

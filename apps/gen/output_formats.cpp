@@ -3,6 +3,7 @@
 #include <gen/audio/audio_formats.h>
 #include <gen/image/image_formats.h>
 #include <gen/motion/motion_formats.h>
+#include <gen/shape3d/shape3d_formats.h>
 #include <gen/video/video_formats.h>
 
 namespace gen::cli {
@@ -13,6 +14,7 @@ void add_output_formats(OutputFormats& formats) {
   video::add_video_formats(formats);
   motion::add_motion_formats(formats);
   audio::add_audio_formats(formats);
+  shape3d::add_shape3d_formats(formats);
 }
 
 }  // namespace gen::cli

@@ -105,6 +105,10 @@ torch::Tensor TransformerEncoderLayerImpl::feed_forward(const torch::Tensor& x) 
 }
 
 torch::Tensor TransformerEncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& key_padding_mask) {
+  if (o_.norm_first) {
+    auto h = x + dropout_if_training(self_attn(norm1(x), key_padding_mask), o_.dropout, is_training());
+    return h + dropout_if_training(feed_forward(norm2(h)), o_.dropout, is_training());
+  }
   auto h = norm1(x + dropout_if_training(self_attn(x, key_padding_mask), o_.dropout, is_training()));
   return norm2(h + dropout_if_training(feed_forward(h), o_.dropout, is_training()));
 }

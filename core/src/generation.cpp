@@ -131,7 +131,8 @@ std::vector<WrittenFile> generate_files(const PluginRegistry& registry, Request 
     item.seed = sample.seed;
     item.batch_index = i;
     for (const auto& [extension, data] : sample.extras) {
-      const auto extra = with_extension(path, extension);
+      const auto extra = extension.rfind('.', 0) == 0 ? with_extension(path, extension)
+                                                      : numbered_output(extension, i, request.batch_count);
       const SampleWriter* extra_writer = formats.find_extra(extra, request.modality);
       if (!extra_writer || extra == path)
         throw PluginError("plugin '" + session.plugin->info().name + "' returned data for '" + extension +

@@ -38,6 +38,9 @@ void add_block(nlohmann::json& j, const Request& r) {
     case Modality::shape3d:
       j["points"] = r.shape3d.points;
       if (!r.shape3d.mesh.empty()) j["mesh"] = r.shape3d.mesh;
+      if (!r.shape3d.render.empty()) j["render"] = r.shape3d.render;
+      if (r.shape3d.sds) j["sds"] = true;
+      if (!r.shape3d.prior.empty()) j["prior"] = r.shape3d.prior;
       j["views"] = r.shape3d.views;
       break;
     case Modality::motion:

@@ -97,8 +97,16 @@ std::vector<RequestField> audio_fields() {
 std::vector<RequestField> shape3d_fields() {
   return {
       int_field("points", "", "Points in the cloud (0 = model default)", 0, 10000000, GEN_MEMBER(shape3d.points)),
-      text_field("mesh", "", "Also write a mesh reconstructed from the points to this file", GEN_MEMBER(shape3d.mesh)),
-      int_field("views", "", "Also render this many turntable views", 0, 360, GEN_MEMBER(shape3d.views)),
+      text_field("mesh", "", "Also write a mesh reconstructed from the points to this file (.obj, .glb, .ply, .stl, .off)",
+                 GEN_MEMBER(shape3d.mesh)),
+      text_field("render", "", "Also render a turntable of the result to this file (.gif, .mp4, .webm; .png: a strip)",
+                 GEN_MEMBER(shape3d.render)),
+      int_field("views", "", "Views in the --render turntable (0 = 24 for a clip, 8 for a strip)", 0, 360,
+                GEN_MEMBER(shape3d.views)),
+      flag_field("sds", "Score distillation: optimise the cloud so its renders please an image model (--prior)",
+                 GEN_MEMBER(shape3d.sds)),
+      text_field("prior", "", "The image model --sds distils, as PLUGIN[:MODEL] (default: image_ldm's default)",
+                 GEN_MEMBER(shape3d.prior)),
   };
 }
 

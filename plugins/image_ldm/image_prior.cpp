@@ -31,9 +31,12 @@ class ClipConditionEncoder : public gen::ConditionEncoder {
 class VaeCodec : public gen::Codec {
  public:
   explicit VaeCodec(Pipeline pipe) : pipe_(std::move(pipe)) {}
+  // Differentiable when the images require grad: score distillation pushes its gradient
+  // from the latent back through the encoder into whatever rendered the images.
   torch::Tensor encode(const torch::Tensor& images) override {
-    torch::NoGradGuard no_grad;
     check_images(images);
+    if (images.requires_grad()) return pipe_->encode_image(images);
+    torch::NoGradGuard no_grad;
     return pipe_->encode_image(images);
   }
   torch::Tensor decode(const torch::Tensor& latents) override {
@@ -67,6 +70,10 @@ std::shared_ptr<gen::DiffusionPrior> make_image_prior(const Checkpoint& checkpoi
   models.text_config = models.text_encoder->config();
   models.unet = checkpoint.load_unet();
   models.vae = checkpoint.load_vae();
+  // Frozen parts: a gradient through them (score distillation) builds no weight gradients.
+  for (auto* module : {static_cast<torch::nn::Module*>(models.unet.get()), static_cast<torch::nn::Module*>(models.vae.get()),
+                       static_cast<torch::nn::Module*>(models.text_encoder.get())})
+    for (auto& p : module->parameters()) p.set_requires_grad(false);
   auto unet = models.unet;
   auto pipe = std::make_shared<StableDiffusionPipeline>(
       std::move(models), gen::nn::ClipTokenizer::from_folder(checkpoint.tokenizer_dir("")));

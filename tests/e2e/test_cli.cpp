@@ -205,7 +205,7 @@ TEST(Cli, BadInputFilesExitThree) {
 TEST(Cli, ModelAndPluginErrorsExitFour) {
   TempDir dir;
   gen::test::expect_one_error_line(run_gen({"image", "-m", "no-such-model", "-o", (dir / "x.png").string()}), 4, "gmm2d");
-  gen::test::expect_one_error_line(run_gen({"3d", "-p", "x"}), 4, "installed: ");
+  gen::test::expect_one_error_line(run_gen({"3d", "-m", "no-such-model", "-p", "x"}), 4, "no-such-model");
   gen::test::expect_one_error_line(run_gen({"train", "template", "-o", (dir / "ck").string()}), 2, "cannot train");
 }
 

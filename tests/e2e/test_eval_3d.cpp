@@ -40,7 +40,9 @@ TEST(Eval3d, ErrorsAreOneLineWithTheRightExitCode) {
   gen::test::expect_one_error_line(run_gen({"data", "3d", "-o", dir.path().string(), "--train", "2"}), 2,
                                    "not an earlier solids dataset");
   ASSERT_EQ(run_gen({"data", "3d", "-o", (dir / "d").string(), "--train", "4", "--heldout", "0", "-q"}).exit_code, 0);
-  gen::test::expect_one_error_line(run_gen({"eval", "3d", "-d", (dir / "d").string()}), 2, "--real-only");
+  gen::test::expect_one_error_line(run_gen({"eval", "3d"}), 2, "-d");
+  gen::test::expect_one_error_line(run_gen({"eval", "3d", "-d", (dir / "d").string(), "-m", (dir / "no-model").string()}),
+                                   4, "no-model");
   fs::create_directories(dir / "judges");
   gen::test::write_text(dir / "judges" / "config.json", "{\"architecture\": 3}");
   gen::test::expect_one_error_line(

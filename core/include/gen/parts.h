@@ -19,7 +19,8 @@ namespace gen {
 class GEN_API Codec {
  public:
   virtual ~Codec() = default;
-  // A batch of data in the codec's data layout -> latents, and back.
+  // A batch of data in the codec's data layout -> latents, and back. encode() is
+  // differentiable when `data` requires grad (score distillation renders through it).
   virtual torch::Tensor encode(const torch::Tensor& data) = 0;
   virtual torch::Tensor decode(const torch::Tensor& latent) = 0;
   // The latent shape for a data shape (batch dimension included).
@@ -52,7 +53,7 @@ struct DiffusionPrior {
   std::vector<int64_t> native_data_shape;       // e.g. {1, 3, 512, 512}: what it was trained on
 };
 
-// What a plugin may ask the host for while it builds a generator.
+// What a plugin may ask the host for while it builds or runs a generator (it outlives them).
 class GEN_API PartSource {
  public:
   virtual ~PartSource() = default;

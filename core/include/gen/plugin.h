@@ -29,7 +29,9 @@ namespace gen {
 // Bump when any interface below changes layout or virtual functions.
 // 2: typed request blocks, samples in memory, declared inputs and training stages, parts.
 // 3: AudioParams gained mask_range, extend and spectrogram.
-constexpr uint32_t kPluginAbiVersion = 3;
+// 4: Shape3dParams gained render, sds and prior; Sample::extras may name a file as well
+//    as an extension; the PartSource a generator is made with stays valid as long as it.
+constexpr uint32_t kPluginAbiVersion = 4;
 
 struct ModelSpec {
   std::string name;           // what -m accepts (a name; plugins may also accept paths)
@@ -77,7 +79,9 @@ class GEN_API Plugin {
   // True when this plugin can load `model` (one of its names, or a path it recognises).
   virtual bool accepts_model(const std::string& model) const = 0;
   // Loads `model` (empty = the plugin's default) and returns a generator for it. `parts`
-  // hands out other plugins' parts; it is valid only during this call.
+  // hands out other plugins' parts; it outlives the generator (it is the registry, which
+  // outlives every session it opens), so a generator may keep it and ask for parts when a
+  // request needs them.
   virtual std::unique_ptr<Generator> create_generator(const std::string& model, const PartSource& parts,
                                                       const ProgressCallback& progress) = 0;
   // The model as parts, for other plugins to compose. Default: ModelError (none).

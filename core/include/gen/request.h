@@ -50,8 +50,11 @@ struct AudioParams {
 
 struct Shape3dParams {
   int points = 0;          // points in the cloud
-  std::string mesh;        // also write a mesh to this path (.ply/.obj)
-  int views = 0;           // also render this many turntable views
+  std::string mesh;        // also write a mesh reconstructed from the cloud to this path
+  std::string render;      // also write a turntable of the result to this path (.gif/.mp4/.png)
+  int views = 0;           // views in that turntable
+  bool sds = false;        // score distillation through an image model instead of point diffusion
+  std::string prior;       // the image model SDS asks the registry for ("image_ldm:PATH"; "" = default)
 };
 
 struct MotionParams {

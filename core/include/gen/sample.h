@@ -24,7 +24,10 @@ struct Sample {
   nlohmann::json metadata = nlohmann::json::object();
   // Short text the file format can carry (PNG tEXt "parameters" for A1111-style readers).
   std::map<std::string, std::string> text;
-  // Further data written beside the main file, by extension: {".csv": points [N, 2]}.
+  // Further data written with the main file. A key starting with "." is an extension
+  // replacing the main file's ({".csv": points [N, 2]} beside out.png gives out.csv); any
+  // other key is a path the user asked for (--mesh mesh.obj), numbered like the main
+  // file in a batch. The writer is chosen by the extension either way.
   std::map<std::string, torch::Tensor> extras;
 };
 

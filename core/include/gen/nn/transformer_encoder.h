@@ -1,7 +1,7 @@
 // torch.nn's TransformerEncoder as PyTorch stores it, so checkpoints of models built
 // from it (MDM's seqTransEncoder) load name for name: layers.{i}.self_attn.{in_proj_weight,
 // in_proj_bias, out_proj.weight, out_proj.bias}, layers.{i}.linear1, linear2, norm1, norm2.
-// Post-LN layers (torch's default norm_first=False):
+// Post-LN layers by default (torch's norm_first=False), pre-LN on request:
 //   x = norm1(x + dropout(self_attn(x)));  x = norm2(x + dropout(linear2(dropout(act(linear1(x))))))
 // Batch-first here ([B, S, d]); PyTorch's default is sequence-first, the math per token is the same.
 #pragma once
@@ -25,6 +25,9 @@ struct TransformerEncoderOptions {
   double dropout = 0.1;            // every dropout site of torch's layer; only in training mode
   std::string activation = "relu"; // "relu" or "gelu" (exact erf GELU), as torch accepts
   double layer_norm_eps = 1e-5;
+  // torch's norm_first=True (pre-LN): x = x + self_attn(norm1(x)); x = x + ff(norm2(x)).
+  // Deep stacks trained from scratch (Point-E's transformer) converge far more reliably.
+  bool norm_first = false;
 };
 
 // Throws gen::ModelError, prefixed with `where`, for options no encoder can be built with.

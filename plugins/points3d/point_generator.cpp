@@ -1,0 +1,111 @@
+#include "point_generator.h"
+
+#include <optional>
+
+#include <gen/error.h>
+#include <gen/guidance.h>
+#include <gen/sampler.h>
+#include <gen/sampling.h>
+
+namespace points3d {
+
+PointModel& PointGenerator::model() {
+  if (!model_) model_ = std::make_unique<PointModel>(load_point_model(model_name_));
+  return *model_;
+}
+
+gen::DiffusionPrior& PointGenerator::prior(const std::string& spec) {
+  const auto wanted = spec.empty() ? std::string("image_ldm") : spec;
+  if (!prior_ || wanted != prior_spec_) {
+    prior_.reset();
+    prior_ = parts_->prior(wanted);
+    prior_spec_ = wanted;
+  }
+  return *prior_;
+}
+
+gen::Sample PointGenerator::generate(const gen::Request& r, const gen::ProgressCallback& progress) {
+  check_request(r);
+  auto sample = r.shape3d.sds ? distil(r, progress) : sample_cloud(r, progress);
+  if (!r.shape3d.render.empty()) sample.metadata["views"] = r.shape3d.views;
+  if (!r.shape3d.mesh.empty()) sample.extras[r.shape3d.mesh] = sample.data;
+  if (!r.shape3d.render.empty()) sample.extras[r.shape3d.render] = sample.data;
+  return sample;
+}
+
+gen::Sample PointGenerator::distil(const gen::Request& r, const gen::ProgressCallback& progress) {
+  const auto settings = sds_settings(r);
+  auto& image_prior = prior(r.shape3d.prior);
+  const auto result = distil_cloud(image_prior, r.prompt, r.negative_prompt, settings, progress);
+  gen::Sample sample;
+  sample.data = result.points;
+  auto& j = sample.metadata;
+  j["method"] = "score distillation";
+  j["prior"] = image_prior.name;
+  j["points"] = settings.points;
+  j["steps"] = settings.iterations;
+  j["cfg_scale"] = settings.cfg_scale;
+  j["sds"] = {{"lr", settings.lr}, {"t_min", settings.t_min}, {"t_max", settings.t_max}, {"weighting", settings.weighting},
+              {"splat_radius", settings.splat_radius}, {"resolution", result.resolution},
+              {"final_gradient_norm", result.final_loss}};
+  sample.text["parameters"] = r.prompt + "\nSDS steps: " + std::to_string(settings.iterations) + ", Prior: " +
+                              image_prior.name + ", CFG scale: " + std::to_string(settings.cfg_scale) +
+                              ", Seed: " + std::to_string(r.seed) + ", Points: " + std::to_string(settings.points);
+  return sample;
+}
+
+gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::ProgressCallback& progress) {
+  auto& m = model();
+  const int64_t points = r.shape3d.points > 0 ? r.shape3d.points : m.defaults.points;
+  if (points < 16) throw gen::UsageError("--points must be at least 16 (Poisson and the judges need a surface), got " +
+                                         std::to_string(points));
+  const int steps = r.steps > 0 ? r.steps : m.defaults.steps;
+  const double cfg_scale = r.cfg_scale >= 0 ? r.cfg_scale : m.defaults.cfg_scale;
+  auto schedule = m.schedule;
+  if (!r.scheduler.empty()) schedule.apply_schedule_name(r.scheduler);
+  auto sampler = gen::make_sampler(r.sampler.empty() ? m.defaults.sampler : r.sampler, schedule);
+  if (sampler->prediction_type() == gen::PredictionType::flow)
+    throw gen::UsageError("sampler '" + std::string(sampler->name()) + "' is for flow-matching models; points3d is a VP model");
+
+  torch::NoGradGuard no_grad;
+  gen::Conditioning cond, uncond;
+  cond.context = text_states(m.text_encoder, caption_ids(*m.tokenizer, m.text_encoder, {r.prompt}));
+  uncond.context = text_states(m.text_encoder, caption_ids(*m.tokenizer, m.text_encoder, {r.negative_prompt}));
+  PointDenoiser network(m.network, schedule.prediction_type);
+  std::optional<gen::ClassifierFreeGuidance> cfg;
+  if (cfg_scale != 1.0) {
+    gen::CfgOptions options;
+    options.scale = cfg_scale;
+    cfg.emplace(network, uncond, options);
+  }
+  gen::Denoiser& denoiser = cfg ? static_cast<gen::Denoiser&>(*cfg) : network;
+  gen::SamplingOptions so;
+  so.steps = steps;
+  so.progress = progress;
+  if (r.batch_count > 1)
+    so.stage = "sampling (shape " + std::to_string(r.batch_index + 1) + " of " + std::to_string(r.batch_count) + ")";
+  gen::GeneratorNoise noise(static_cast<uint64_t>(r.seed));
+  const auto& config = m.network->config();
+  auto initial = noise.next(torch::empty({1, config.channels, points}));
+  auto latent = gen::sample(denoiser, cond, *sampler, initial, noise, so);
+  if (!torch::isfinite(latent).all().item<bool>())
+    throw gen::NumericError("the cloud came out NaN or Inf (try another seed or sampler, or more steps)");
+
+  gen::Sample sample;
+  sample.data = decode_points(latent[0], config);
+  auto& j = sample.metadata;
+  j["model"] = m.name;
+  j["points"] = points;
+  j["steps"] = steps;
+  j["sampler"] = sampler->name();
+  j["scheduler"] = r.scheduler;
+  j["cfg_scale"] = cfg_scale;
+  j["method"] = "point diffusion";
+  j["prediction_type"] = gen::prediction_type_name(schedule.prediction_type);
+  sample.text["parameters"] = r.prompt + "\nSteps: " + std::to_string(steps) + ", Sampler: " + sampler->name() +
+                              ", CFG scale: " + std::to_string(cfg_scale) + ", Seed: " + std::to_string(r.seed) +
+                              ", Points: " + std::to_string(points) + ", Model: " + m.name;
+  return sample;
+}
+
+}  // namespace points3d

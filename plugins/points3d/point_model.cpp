@@ -1,0 +1,120 @@
+// What -m names: the embedded default or a model folder (transformer/, text_encoder/,
+// tokenizer/, scheduler/, generation_defaults.json), and the same layout written back.
+#include <gen/assets.h>
+#include <gen/atomic_file.h>
+#include <gen/error.h>
+#include <gen/json_file.h>
+#include <gen/nn/f16_weights.h>
+#include <gen/nn/sd_checkpoint.h>
+
+#include "points3d.h"
+
+namespace points3d {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_model_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "transformer" / "config.json", ec)) return false;
+  try {
+    return gen::read_json_file(dir / "transformer" / "config.json", "config").value("_class_name", "") == "PointTransformer";
+  } catch (const gen::Error&) {
+    return false;
+  }
+}
+
+PointModel load_folder(const fs::path& dir) {
+  PointModel m;
+  m.name = dir.filename().empty() ? dir.parent_path().filename().string() : dir.filename().string();
+  const auto config = PointTransformerConfig::from_json(gen::read_json_file(dir / "transformer" / "config.json", "config"));
+  m.network = PointTransformer(config);
+  gen::nn::load_f16_weights(dir / "transformer" / "model.safetensors", *m.network);
+  m.text_encoder = gen::nn::load_diffusers_text_encoder(dir / "text_encoder");
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "tokenizer" / "vocab.json", ec))
+    throw gen::ModelError(dir.string() + " has no tokenizer/vocab.json");
+  m.tokenizer = gen::nn::ClipTokenizer::from_folder(dir / "tokenizer");
+  const auto scheduler = dir / "scheduler" / "scheduler_config.json";
+  m.schedule = fs::is_regular_file(scheduler, ec)
+                   ? gen::SchedulerConfig::from_json(gen::read_json_file(scheduler, "scheduler config"))
+                   : point_schedule(gen::PredictionType::epsilon);
+  m.defaults = read_generation_defaults(dir / "generation_defaults.json");
+  if (m.text_encoder->config().hidden_size != config.text_dim)
+    throw gen::ModelError("the text encoder gives " + std::to_string(m.text_encoder->config().hidden_size) +
+                          "-wide states but the point transformer takes text_dim " + std::to_string(config.text_dim));
+  return m;
+}
+
+}  // namespace
+
+gen::SchedulerConfig point_schedule(gen::PredictionType prediction) {
+  gen::SchedulerConfig c;
+  c.num_train_timesteps = 1000;
+  c.beta_schedule = "squaredcos_cap_v2";
+  c.prediction_type = prediction;
+  c.timestep_spacing = "trailing";  // the first step starts from pure noise
+  return c;
+}
+
+ModelDefaults read_generation_defaults(const fs::path& file) {
+  ModelDefaults d;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return d;
+  const auto j = gen::read_json_file(file, "generation defaults");
+  try {
+    d.steps = j.value("steps", d.steps);
+    d.cfg_scale = j.value("cfg_scale", d.cfg_scale);
+    d.sampler = j.value("sampler", d.sampler);
+    d.points = j.value("points", d.points);
+  } catch (const nlohmann::json::exception& e) {
+    throw gen::ModelError(file.string() + ": " + e.what());
+  }
+  if (d.steps < 1 || d.cfg_scale < 0 || d.points < 16)
+    throw gen::ModelError(file.string() + ": steps must be positive, cfg_scale >= 0 and points >= 16");
+  return d;
+}
+
+bool looks_like_point_model(const std::string& model) {
+  return model.empty() || model == kDefaultModelName || is_model_folder(model);
+}
+
+PointModel load_point_model(const std::string& model) {
+  PointModel m;
+  if (model.empty() || model == kDefaultModelName) {
+    const auto dir = gen::find_asset("default-3d", "transformer/config.json");
+    if (dir.empty())
+      throw gen::ModelError("the embedded default 3D model is not installed (looked in " + gen::asset_places("default-3d") +
+                            "); pass -m with a points3d model folder");
+    m = load_folder(dir);
+    m.name = kDefaultModelName;
+  } else {
+    std::error_code ec;
+    if (!fs::exists(model, ec)) throw gen::ModelError("model not found: " + model);
+    if (!is_model_folder(model))
+      throw gen::ModelError(model + " is not a points3d model: expected a folder with transformer/config.json "
+                            "(\"_class_name\": \"PointTransformer\")");
+    m = load_folder(model);
+  }
+  m.network->eval();
+  m.text_encoder->eval();
+  return m;
+}
+
+void save_point_model(const fs::path& dir, const PointTransformer& network, const gen::nn::ClipTextModel& text,
+                      const fs::path& tokenizer, const gen::SchedulerConfig& schedule, const nlohmann::json& defaults) {
+  fs::create_directories(dir / "transformer");
+  gen::write_file_atomic(dir / "transformer" / "config.json", network->config().to_json().dump(2) + "\n");
+  gen::nn::save_f16_weights(dir / "transformer" / "model.safetensors", *network);
+  gen::nn::save_diffusers_part(dir / "text_encoder", text->config().to_json(), *text, "model.safetensors");
+  fs::create_directories(dir / "tokenizer");
+  for (const char* name : {"vocab.json", "merges.txt"})
+    fs::copy_file(tokenizer / name, dir / "tokenizer" / name, fs::copy_options::overwrite_existing);
+  fs::create_directories(dir / "scheduler");
+  auto scheduler = schedule.to_json();
+  scheduler["_class_name"] = "DDPMScheduler";
+  gen::write_file_atomic(dir / "scheduler" / "scheduler_config.json", scheduler.dump(2) + "\n");
+  gen::write_file_atomic(dir / "generation_defaults.json", defaults.dump(2) + "\n");
+}
+
+}  // namespace points3d

@@ -1,0 +1,76 @@
+// What a points3d request may set. The files --mesh and --render name are checked here,
+// before minutes of sampling, rather than by the writer afterwards.
+#include <algorithm>
+#include <cctype>
+
+#include <gen/error.h>
+#include <gen/options.h>
+#include <gen/shape3d/shape_io.h>
+
+#include "points3d.h"
+
+namespace points3d {
+namespace {
+
+std::string lower_extension(const std::string& path) {
+  auto e = std::filesystem::path(path).extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return e;
+}
+
+}  // namespace
+
+std::vector<gen::OptionSpec> option_specs() {
+  using gen::OptionSpec;
+  return {
+      OptionSpec::number("sds_lr", 0.01, 1e-6, 10, "--sds: Adam's learning rate for positions (colours: 5x)"),
+      OptionSpec::number("sds_t_min", 0.02, 0, 1, "--sds: the lowest noise level drawn, as a fraction of the schedule"),
+      OptionSpec::number("sds_t_max", 0.98, 0, 1, "--sds: the highest noise level drawn"),
+      OptionSpec::choice("sds_weighting", {"sds", "uniform", "snr"}, "sds", "--sds: w(t); sds = 1 - alpha_bar (DreamFusion)"),
+      OptionSpec::number("sds_radius", 0.02, 1e-4, 1, "--sds: each splat's standard deviation in world units"),
+      OptionSpec::integer("sds_resolution", 0, 0, 1024, "--sds: render size in pixels (0 = the image model's native size)"),
+  };
+}
+
+std::vector<std::string> request_inputs() {
+  return {"negative-prompt", "cfg-scale", "steps", "sampler", "scheduler", "points", "mesh", "render", "views",
+          "sds", "prior"};
+}
+
+SdsSettings sds_settings(const gen::Request& r) {
+  const gen::OptionValues v(r.options, option_specs());
+  SdsSettings s;
+  if (r.shape3d.points > 0) s.points = r.shape3d.points;
+  if (r.steps > 0) s.iterations = r.steps;
+  if (r.cfg_scale >= 0) s.cfg_scale = r.cfg_scale;
+  s.lr = v.number("sds_lr");
+  s.t_min = v.number("sds_t_min");
+  s.t_max = v.number("sds_t_max");
+  s.weighting = v.text("sds_weighting");
+  s.splat_radius = v.number("sds_radius");
+  s.resolution = static_cast<int>(v.integer("sds_resolution"));
+  s.seed = static_cast<uint64_t>(r.seed);
+  if (s.t_min >= s.t_max) throw gen::UsageError("-O sds_t_min must be below sds_t_max");
+  return s;
+}
+
+void check_request(const gen::Request& r) {
+  const auto& s = r.shape3d;
+  if (!s.mesh.empty()) {
+    const auto e = lower_extension(s.mesh);
+    if (e == ".ply" || !gen::shape3d::is_mesh_extension(s.mesh))
+      throw gen::UsageError("--mesh " + s.mesh + ": a mesh is written as .obj, .glb, .gltf, .stl or .off (-o x.ply "
+                            "writes the cloud)");
+  }
+  if (!s.render.empty()) {
+    const auto e = lower_extension(s.render);
+    if (e != ".gif" && e != ".mp4" && e != ".webm" && e != ".png")
+      throw gen::UsageError("--render " + s.render + ": a turntable is written as .gif, .mp4, .webm or .png (a strip)");
+  }
+  if (s.views > 0 && s.render.empty()) throw gen::UsageError("--views sets the turntable of --render; give --render FILE");
+  if (!s.prior.empty() && !s.sds) throw gen::UsageError("--prior names the image model --sds distils; give --sds");
+  if (s.sds && !r.sampler.empty()) throw gen::UsageError("--sds optimises rather than samples: it takes no --sampler");
+  if (s.sds && !r.scheduler.empty()) throw gen::UsageError("--sds optimises rather than samples: it takes no --scheduler");
+}
+
+}  // namespace points3d

@@ -1,0 +1,89 @@
+// The pieces of the points3d plugin, one concept per .cpp file: the request's options,
+// the model on disk, the network as a gen::Denoiser, the codec between clouds and the
+// diffusion space, and the generator that ties them together.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include <gen/denoiser.h>
+#include <gen/nn/clip_text_model.h>
+#include <gen/nn/clip_tokenizer.h>
+#include <gen/options.h>
+#include <gen/request.h>
+#include <gen/schedule.h>
+
+#include "point_transformer.h"
+#include "sds_optimizer.h"
+
+namespace points3d {
+
+constexpr const char* kDefaultModelName = "default";
+
+// ---- point_options.cpp: what a request may set, checked before any work.
+std::vector<gen::OptionSpec> option_specs();
+std::vector<std::string> request_inputs();
+// gen::UsageError for --mesh / --render files gen cannot write, --views without --render,
+// --prior without --sds, sampling flags with --sds.
+void check_request(const gen::Request& request);
+// --sds: the request's points, steps (iterations), CFG scale, seed and -O sds_* options.
+SdsSettings sds_settings(const gen::Request& request);
+
+// ---- point_model.cpp: what -m names, and the loaded parts.
+// A model folder: transformer/ (config.json + model.safetensors), text_encoder/ (a
+// transformers CLIPTextModel folder), tokenizer/ (vocab.json + merges.txt),
+// scheduler/scheduler_config.json, generation_defaults.json.
+struct ModelDefaults {
+  int steps = 50;
+  double cfg_scale = 3.0;
+  std::string sampler = "ddim";
+  int points = 1024;
+};
+struct PointModel {
+  std::string name;
+  PointTransformer network{nullptr};
+  gen::nn::ClipTextModel text_encoder{nullptr};
+  std::optional<gen::nn::ClipTokenizer> tokenizer;
+  gen::SchedulerConfig schedule;
+  ModelDefaults defaults;
+};
+bool looks_like_point_model(const std::string& model);
+// gen::ModelError for a missing or mismatched part.
+PointModel load_point_model(const std::string& model);
+ModelDefaults read_generation_defaults(const std::filesystem::path& file);
+// Point-E's cosine schedule (squaredcos_cap_v2), here over 1000 training steps.
+gen::SchedulerConfig point_schedule(gen::PredictionType prediction);
+// The folder layout above, F16 weights (what training writes).
+void save_point_model(const std::filesystem::path& dir, const PointTransformer& network,
+                      const gen::nn::ClipTextModel& text, const std::filesystem::path& tokenizer,
+                      const gen::SchedulerConfig& schedule, const nlohmann::json& defaults);
+
+// ---- text_states.cpp: captions -> the per-token states the network attends to.
+torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const gen::nn::ClipTextModel& text,
+                          const std::vector<std::string>& captions);
+torch::Tensor text_states(gen::nn::ClipTextModel text, const torch::Tensor& ids);
+
+// ---- point_codec.cpp: clouds <-> diffusion space.
+// float [N, 3|6] (xyz, rgb in [0, 1]) -> [1, channels, N]: xyz / scale, 2 rgb - 1.
+torch::Tensor encode_points(const torch::Tensor& points, const PointTransformerConfig& config);
+// The inverse, colours clamped to [0, 1]: [channels, N] -> [N, channels].
+torch::Tensor decode_points(const torch::Tensor& latent, const PointTransformerConfig& config);
+
+// ---- point_denoiser.cpp: the network through the core's Denoiser interface.
+// x_t [B, channels, N]; cond.context [B, L, text_dim] (the caption's token states).
+class PointDenoiser : public gen::Denoiser {
+ public:
+  PointDenoiser(PointTransformer network, gen::PredictionType prediction)
+      : network_(std::move(network)), prediction_(prediction) {}
+  torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
+  gen::PredictionType prediction_type() const override { return prediction_; }
+
+ private:
+  PointTransformer network_;
+  gen::PredictionType prediction_;
+};
+
+}  // namespace points3d

@@ -1,0 +1,211 @@
+// `gen train points3d` and `gen 3d` end to end on a tiny model trained for three steps
+// on a small solids dataset (seconds): the model folder, every output kind (cloud, mesh,
+// turntable, strip, --mesh and --render beside the cloud), point counts, determinism,
+// every sampler, the sidecar, `gen eval 3d -m`, and errors with one line and the right
+// exit code.
+#include <gen/image/image_io.h>
+#include <gen/sampler.h>
+#include <gen/shape3d/shape_io.h>
+#include <gen/video/video_io.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+#include "tiny_checkpoint.h"
+
+namespace fs = std::filesystem;
+using gen::test::run_gen;
+using gen::test::TempDir;
+using nlohmann::json;
+using Args = std::vector<std::string>;
+
+namespace {
+
+struct TinyModel {
+  TempDir dir;
+  fs::path data, run, model;
+  TinyModel() {
+    data = dir / "solids";
+    run = dir / "run";
+    model = run / "model";
+    auto made = run_gen({"data", "3d", "-o", data.string(), "--train", "16", "--heldout", "8", "--points", "128", "-s",
+                         "3", "-q"});
+    if (made.exit_code != 0) throw std::runtime_error("gen data 3d: " + made.err);
+    auto trained = run_gen({"train", "points3d", "-m", "points", "-o", run.string(), "-O", "data=" + data.string(), "-O",
+                            "steps=3", "-O", "width=16", "-O", "layers=1", "-O", "heads=2", "-O", "points=64", "-O",
+                            "text_width=16", "-O", "text_layers=1", "-O", "batch=2", "-s", "1", "--threads", "1", "-q"});
+    if (trained.exit_code != 0) throw std::runtime_error("gen train points3d: " + trained.err);
+  }
+};
+
+const TinyModel& tiny() {
+  static TinyModel m;
+  return m;
+}
+
+Args shape_args(const fs::path& out, const std::string& seed = "7") {
+  return {"3d", "-m", tiny().model.string(), "-p", "a red cube", "--steps", "3", "-s", seed, "-o", out.string(),
+          "--threads", "1", "-q"};
+}
+
+Args with(Args args, const Args& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+void run_ok(const Args& args) {
+  auto r = run_gen(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Points3d, TrainingWritesAModelFolder) {
+  const auto& m = tiny().model;
+  for (const char* part : {"transformer/config.json", "transformer/model.safetensors", "text_encoder/config.json",
+                           "text_encoder/model.safetensors", "tokenizer/vocab.json", "scheduler/scheduler_config.json",
+                           "generation_defaults.json"})
+    EXPECT_TRUE(fs::exists(m / part)) << part;
+  const auto config = json::parse(gen::test::read_text(m / "transformer" / "config.json"));
+  EXPECT_EQ(config["_class_name"], "PointTransformer");
+  EXPECT_EQ(config["width"], 16);
+  EXPECT_EQ(json::parse(gen::test::read_text(m / "generation_defaults.json"))["points"], 64);
+  EXPECT_EQ(json::parse(gen::test::read_text(m / "scheduler" / "scheduler_config.json"))["prediction_type"], "v_prediction");
+}
+
+TEST(Points3d, WritesAColouredCloudWithItsSidecar) {
+  TempDir dir;
+  run_ok(shape_args(dir / "a.ply"));
+  const auto cloud = gen::shape3d::read_point_cloud(dir / "a.ply");
+  EXPECT_EQ(cloud.size(), 64);  // the model's default: its training count
+  ASSERT_TRUE(cloud.has_colors());
+  EXPECT_TRUE(torch::isfinite(cloud.xyz).all().item<bool>());
+  const auto side = json::parse(gen::test::read_text(dir / "a.ply.json"));
+  EXPECT_EQ(side["seed"], 7);
+  EXPECT_EQ(side["steps"], 3);
+  EXPECT_EQ(side["points"], 64);
+  EXPECT_EQ(side["prompt"], "a red cube");
+  EXPECT_EQ(side["plugin"], "points3d");
+
+  run_ok(with(shape_args(dir / "b.xyz"), {"--points", "300"}));
+  EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "b.xyz").size(), 300);
+}
+
+TEST(Points3d, SameSeedSameBytesOtherSeedOtherCloud) {
+  TempDir dir;
+  run_ok(shape_args(dir / "a.ply"));
+  run_ok(shape_args(dir / "b.ply"));
+  run_ok(shape_args(dir / "c.ply", "8"));
+  EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply"));
+  EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "c.ply"));
+}
+
+TEST(Points3d, MeshesTurntablesAndStrips) {
+  TempDir dir;
+  run_ok(with(shape_args(dir / "m.obj"), {"--points", "400"}));
+  EXPECT_GT(gen::shape3d::read_mesh(dir / "m.obj").face_count(), 0);
+  run_ok(with(shape_args(dir / "c.ply"), {"--mesh", (dir / "beside.glb").string(), "--render",
+                                          (dir / "turn.gif").string(), "--views", "6", "--points", "400"}));
+  EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "c.ply").size(), 400);
+  EXPECT_GT(gen::shape3d::read_mesh(dir / "beside.glb").face_count(), 0);
+  EXPECT_EQ(gen::video::read_video(dir / "turn.gif").frame_count(), 6);
+  run_ok(shape_args(dir / "strip.png"));
+  const auto strip = gen::image::read_image(dir / "strip.png");
+  EXPECT_EQ(strip.width(), 8 * strip.height());  // 8 views by default
+  // A batch numbers the extras like the main files.
+  run_ok(with(shape_args(dir / "n.ply"), {"-b", "2", "--render", (dir / "n.png").string()}));
+  for (const char* f : {"n_0.ply", "n_1.ply", "n_0.png", "n_1.png"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+}
+
+TEST(Points3d, EverySamplerRuns) {
+  TempDir dir;
+  for (const auto& sampler : gen::sampler_names()) {
+    if (sampler.find("flow") != std::string::npos) continue;
+    auto r = run_gen(with(shape_args(dir / "s.ply"), {"--sampler", sampler}));
+    EXPECT_EQ(r.exit_code, 0) << sampler << ": " << r.err;
+  }
+}
+
+TEST(Points3d, NegativePromptAndCfgChangeTheCloud) {
+  TempDir dir;
+  run_ok(shape_args(dir / "a.ply"));
+  run_ok(with(shape_args(dir / "b.ply"), {"-n", "a blue sphere"}));
+  run_ok(with(shape_args(dir / "c.ply"), {"--cfg-scale", "1"}));
+  EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply"));
+  EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "c.ply"));
+}
+
+TEST(Points3d, EvalScoresTheModelAgainstRealClouds) {
+  TempDir dir;
+  const auto report = dir / "eval.json";
+  auto r = run_gen({"eval", "3d", "-m", tiny().model.string(), "-d", tiny().data.string(), "--count", "4", "--steps", "2",
+                    "-o", report.string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto runs = json::parse(gen::test::read_text(report))["runs"];
+  ASSERT_EQ(runs.size(), 4u);  // real + model, per split
+  EXPECT_EQ(runs[0]["sampler"], "real");
+  EXPECT_EQ(runs[1]["steps"], 2);
+  EXPECT_EQ(runs[1]["clouds"], 4);
+  EXPECT_GT(runs[1]["seconds_per_shape"].get<double>(), 0.0);
+  // Three training steps make noise: the judges must not find the captions in it.
+  EXPECT_LT(runs[1]["shape_and_color"].get<double>(), 0.75) << runs[1].dump();
+  EXPECT_GE(runs[1]["nna"].get<double>(), 0.0);
+  EXPECT_LE(runs[1]["nna"].get<double>(), 1.0);
+}
+
+TEST(Points3d, ScoreDistillationThroughAnImagePrior) {
+  TempDir dir;
+  gen::test::write_folder(dir / "sd", 4);
+  auto sds = [&](const fs::path& out, const std::string& steps) {
+    return Args{"3d", "--sds", "--prior", "image_ldm:" + (dir / "sd").string(), "-p", "a red ball", "--steps", steps,
+                "--points", "64", "-O", "sds_resolution=16", "--cfg-scale", "7.5", "-s", "3", "-o", out.string(),
+                "--threads", "1", "-q"};
+  };
+  run_ok(sds(dir / "a.ply", "4"));
+  run_ok(sds(dir / "b.ply", "4"));
+  run_ok(sds(dir / "c.ply", "1"));
+  const auto cloud = gen::shape3d::read_point_cloud(dir / "a.ply");
+  EXPECT_EQ(cloud.size(), 64);
+  EXPECT_TRUE(cloud.has_colors());
+  EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply"));
+  EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "c.ply")) << "more steps move the points further";
+  const auto side = json::parse(gen::test::read_text(dir / "a.ply.json"));
+  EXPECT_EQ(side["method"], "score distillation");
+  EXPECT_NE(side["prior"].get<std::string>().find("image_ldm"), std::string::npos);
+  EXPECT_EQ(side["sds"]["resolution"], 16);
+  gen::test::expect_one_error_line(run_gen(with(sds(dir / "d.ply", "2"), {"--sampler", "ddim"})), 2, "--sampler");
+  Args no_plugin = sds(dir / "d.ply", "2");
+  no_plugin[3] = "nosuchplugin:x";
+  gen::test::expect_one_error_line(run_gen(no_plugin), 4, "nosuchplugin");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "d.ply"), {"--prior", "image_ldm"})), 2, "--sds");
+}
+
+TEST(Points3d, ErrorsAreOneLineWithTheRightExitCode) {
+  TempDir dir;
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "a.ply"), {"--mesh", (dir / "m.ply").string()})), 2, "--mesh");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "a.ply"), {"--render", (dir / "t.txt").string()})), 2,
+                                   "--render");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "a.ply"), {"--views", "4"})), 2, "--views");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "a.ply"), {"--points", "8"})), 2, "--points");
+  gen::test::expect_one_error_line(run_gen(shape_args(dir / "a.wav")), 2, ".wav");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "a.ply"), {"-O", "nope=1"})), 2, "nope");
+  Args missing = shape_args(dir / "a.ply");
+  missing[2] = (dir / "nothing").string();
+  gen::test::expect_one_error_line(run_gen(missing), 4, "nothing");
+  // A model whose weights are cut short.
+  const auto broken = dir / "broken";
+  fs::copy(tiny().model, broken, fs::copy_options::recursive);
+  const auto weights = broken / "transformer" / "model.safetensors";
+  fs::resize_file(weights, fs::file_size(weights) / 2);
+  Args args = shape_args(dir / "a.ply");
+  args[2] = broken.string();
+  auto r = run_gen(args);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(gen::test::nonempty_lines(r.err).size(), 1u) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "a.ply"));
+  // Training without data, and with more points than the clouds have.
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-o", (dir / "t").string(), "-O", "steps=1"}), 2, "data");
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-o", (dir / "t2").string(), "-O",
+                                            "data=" + tiny().data.string(), "-O", "points=5000", "-O", "steps=1", "-q"}),
+                                   2, "points");
+}
+
+}  // namespace
