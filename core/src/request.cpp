@@ -97,7 +97,7 @@ std::vector<RequestField> audio_fields() {
 std::vector<RequestField> shape3d_fields() {
   return {
       int_field("points", "", "Points in the cloud (0 = model default)", 0, 10000000, GEN_MEMBER(shape3d.points)),
-      text_field("mesh", "", "Also write a mesh reconstructed from the points to this file (.obj, .glb, .ply, .stl, .off)",
+      text_field("mesh", "", "Also write a mesh reconstructed from the points to this file (.obj, .glb, .gltf, .stl, .off)",
                  GEN_MEMBER(shape3d.mesh)),
       text_field("render", "", "Also render a turntable of the result to this file (.gif, .mp4, .webm; .png: a strip)",
                  GEN_MEMBER(shape3d.render)),
