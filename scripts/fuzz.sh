@@ -110,10 +110,10 @@ fuzz audio "$out/audio_fuzz" "$out/audio_corpus" $((seconds / 6)) 16384 -malloc_
 # PLY: gen's header check and Open3D's reader behind it (Debian's, uninstrumented: a
 # crash or an allocation over the limit inside it is still caught). Seeds are clouds
 # and a mesh the project's writer makes (fuzz/make_ply_seeds.cpp, built without).
-ply_sources=("$shape3d"/src/{shape_io,ply_header,ply_body,open3d_convert,point_cloud,mesh,glb_container,stderr_capture}.cpp core/src/atomic_file.cpp)
+ply_sources=("$shape3d"/src/{shape_io,ply_header,ply_body,pcd_reader,open3d_convert,point_cloud,mesh,glb_container,stderr_capture}.cpp core/src/atomic_file.cpp)
 ply_flags="-I$shape3d/include -I$shape3d/src -I/usr/include/eigen3"
-build "$out/ply_fuzz" "$sanitize $ply_flags" fuzz/ply_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D
-build "$out/make_ply_seeds" "$ply_flags" fuzz/make_ply_seeds.cpp "${ply_sources[@]}" -- -lOpen3D
+build "$out/ply_fuzz" "$sanitize $ply_flags" fuzz/ply_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
+build "$out/make_ply_seeds" "$ply_flags" fuzz/make_ply_seeds.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
 mkdir -p "$out/ply_corpus"
 "$out/make_ply_seeds" "$out/ply_corpus"
 fuzz ply "$out/ply_fuzz" "$out/ply_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256
@@ -121,8 +121,8 @@ fuzz ply "$out/ply_fuzz" "$out/ply_corpus" $((seconds / 12)) 8192 -malloc_limit_
 # OBJ, OFF, STL, glTF/GLB, PCD, XYZ: Open3D's other readers behind gen's checks (the
 # first byte of an input picks the extension). Seeds are a mesh and a cloud the
 # project's writers make in each (fuzz/make_mesh_seeds.cpp, built without sanitizers).
-build "$out/mesh_fuzz" "$sanitize $ply_flags -Ifuzz" fuzz/mesh_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D
-build "$out/make_mesh_seeds" "$ply_flags -Ifuzz" fuzz/make_mesh_seeds.cpp "${ply_sources[@]}" -- -lOpen3D
+build "$out/mesh_fuzz" "$sanitize $ply_flags -Ifuzz" fuzz/mesh_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
+build "$out/make_mesh_seeds" "$ply_flags -Ifuzz" fuzz/make_mesh_seeds.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
 mkdir -p "$out/mesh_corpus"
 "$out/make_mesh_seeds" "$out/mesh_corpus"
 fuzz mesh "$out/mesh_fuzz" "$out/mesh_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256

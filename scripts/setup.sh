@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libtorch-dev libopenblas0-pthread libfluidsynth-dev fluid-soundfont-gm
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavfilter-dev libswresample-dev ffmpeg
-  libsndfile1-dev libopen3d-dev
+  libsndfile1-dev libopen3d-dev liblzf-dev
   libboost-dev libboost-filesystem-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libpng-dev libstb-dev libicu-dev

@@ -12,6 +12,7 @@
 #include <gen/shape3d/point_metrics.h>
 #include <gen/shape3d/shape_io.h>
 #include <gen/solids/solid_dataset.h>
+#include <gen/solids/sds_evaluation.h>
 #include <gen/solids/shape_evaluation.h>
 #include <gen/solids/solid_judges.h>
 
@@ -28,6 +29,10 @@ struct Eval3dArgs {
   std::string output, train_judges;
   bool real_only = false;
   solids::SolidJudgeTrainingOptions training;
+  // --sds: score distillation judged from its views.
+  bool sds = false;
+  solids::SdsEvaluationSettings distil;
+  std::vector<std::string> prompts, options;
 };
 
 void print_scores(const std::string& first, const solids::SolidScores& s, const shape3d::SetMetrics* m) {
@@ -80,6 +85,38 @@ int run_evaluation(Eval3dArgs a, const CommonFlags& flags) {
   return kExitOk;
 }
 
+int run_sds_evaluation(Eval3dArgs a, const CommonFlags& flags) {
+  if (!a.settings.data.empty() || a.real_only)
+    throw UsageError("gen eval 3d --sds judges renders of distilled clouds; it takes no -d or --real-only");
+  auto& d = a.distil;
+  if (!a.prompts.empty()) d.prompts = a.prompts;
+  d.seed = a.settings.seed;
+  d.base.model = a.settings.model;
+  d.base.cfg_scale = a.settings.cfg_scale;
+  d.base.threads = flags.threads;
+  parse_option_pairs(a.options, d.base.options);
+  install_interrupt_handler();
+  const auto registry = discover_plugins();
+  ProgressBar bar(ProgressBar::detect(flags.quiet));
+  bool header_printed = false;
+  const auto on_row = [&](const solids::SdsEvaluationRow& row) {
+    bar.finish();
+    if (!header_printed) {
+      std::printf("| prompt | seed | views | colour | shape | colour+shape | seconds | read |\n|---|---|---|---|---|---|---|---|\n");
+      header_printed = true;
+    }
+    std::string read;
+    for (const auto& v : row.views) read += (read.empty() ? "" : ", ") + (v.shape.empty() ? "nothing" : v.color + " " + v.shape);
+    std::printf("| %s | %lld | %zu | %.3f | %.3f | %.3f | %.0f | %s |\n", row.prompt.c_str(), static_cast<long long>(row.seed),
+                row.views.size(), row.color(), row.shape(), row.color_and_shape(), row.seconds, read.c_str());
+    std::fflush(stdout);
+  };
+  const auto report = solids::evaluate_sds(registry, d, on_row, bar.callback());
+  bar.finish();
+  if (!a.output.empty()) write_file_atomic(a.output, report.to_json().dump(2) + "\n");
+  return kExitOk;
+}
+
 }  // namespace
 
 SubcommandRunner add_3d_eval_command(CLI::App& eval, CommonFlags& flags) {
@@ -102,9 +139,23 @@ SubcommandRunner add_3d_eval_command(CLI::App& eval, CommonFlags& flags) {
   cmd->add_option("--judge-steps", a->training.steps, "Optimiser steps of the classifier")->check(CLI::Range(1, 1000000))->needs(train);
   cmd->add_option("--judge-validation", a->training.validation, "Fresh real clouds per split the judges are checked on")
       ->check(CLI::Range(2, 100000))->needs(train);
+  auto* sds = cmd->add_flag("--sds", a->sds,
+                             "Judge score distillation instead: distil each -p, render --views orbit views, read them "
+                             "with the shapes world's image analyser");
+  cmd->add_option("-p,--prompt", a->prompts, "--sds: prompts naming a shapes-world colour and shape (default: \"a red "
+                                             "circle on a blue background\")")->needs(sds);
+  cmd->add_option("--seeds", a->distil.seeds, "--sds: runs per prompt (seeds -s, -s + 1, ...)")->check(CLI::Range(1, 1000))->needs(sds);
+  cmd->add_option("--views", a->distil.views, "--sds: orbit views read per run")->check(CLI::Range(1, 360))->needs(sds);
+  cmd->add_option("--sds-steps", a->distil.base.shape3d.sds_steps, "--sds: iterations per run (default: the plugin's)")
+      ->check(CLI::Range(1, 100000))->needs(sds);
+  cmd->add_option("--points", a->distil.base.shape3d.points, "--sds: splats per run")->check(CLI::Range(16, 100000))->needs(sds);
+  cmd->add_option("--prior", a->distil.base.shape3d.prior, "--sds: the image model distilled (PLUGIN[:MODEL])")->needs(sds);
+  cmd->add_option("-O,--option", a->options, "--sds: plugin option key=value (-O sds_lr=0.02, ...)")->needs(sds);
+  cmd->add_option("--save-views", a->distil.save_views, "--sds: write each run's views as a PNG strip into this folder")->needs(sds);
   add_common_flags(*cmd, flags);
   return {cmd, [a, &flags]() -> int {
             apply_common_flags(flags, true);
+            if (a->sds) return run_sds_evaluation(*a, flags);
             return a->train_judges.empty() ? run_evaluation(*a, flags) : run_training(*a, flags);
           }};
 }

@@ -67,18 +67,9 @@ void add_modality_options(CLI::App& cmd, Modality modality, GenerateArgs& a) {
   }
 }
 
-void parse_plugin_options(GenerateArgs& a) {
-  for (const auto& kv : a.options) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw UsageError("--option expects key=value, got '" + kv + "'");
-    a.request.options[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-}
-
 int run_generate(GenerateArgs& a, const CommonFlags& flags) {
   apply_common_flags(flags, true);
-  parse_plugin_options(a);
+  parse_option_pairs(a.options, a.request.options);
   a.request.threads = flags.threads;
   auto registry = discover_plugins();
   OutputFormats formats;

@@ -49,11 +49,7 @@ std::string stages_help(const std::string& plugin_name) {
 int run_train(TrainArgs& a, const CommonFlags& flags) {
   apply_common_flags(flags, true);
   keep_freed_memory();
-  for (const auto& kv : a.options) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--option expects key=value, got '" + kv + "'");
-    a.request.options[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  parse_option_pairs(a.options, a.request.options);
   a.request.threads = flags.threads;
   a.request.seed = resolve_seed(a.request.seed);
   auto registry = discover_plugins();

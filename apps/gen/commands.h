@@ -2,7 +2,9 @@
 // runs it after parsing. The CLI only parses, dispatches and reports.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +24,8 @@ using Runner = std::function<int()>;
 void add_common_flags(CLI::App& cmd, CommonFlags& flags);
 // Applies -v/-q to spdlog and --threads to LibTorch; warns when BLAS is slow.
 void apply_common_flags(const CommonFlags& flags, bool heavy_work);
+// -O key=value pairs into `options`; UsageError for a pair without a key.
+void parse_option_pairs(const std::vector<std::string>& pairs, std::map<std::string, std::string>& options);
 
 Runner add_generate_command(CLI::App& app, Modality modality, const std::string& description,
                             CommonFlags& flags);

@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include <gen/error.h>
 #include <gen/runtime.h>
 
 #include "commands.h"
@@ -14,6 +15,14 @@ void add_common_flags(CLI::App& cmd, CommonFlags& flags) {
   cmd.add_flag("-q,--quiet", flags.quiet, "Print nothing but errors (no progress)");
   cmd.add_option("--threads", flags.threads, "CPU threads (0 = all cores)")
       ->check(CLI::Range(0, 1024));
+}
+
+void parse_option_pairs(const std::vector<std::string>& pairs, std::map<std::string, std::string>& options) {
+  for (const auto& kv : pairs) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--option expects key=value, got '" + kv + "'");
+    options[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
 }
 
 void apply_common_flags(const CommonFlags& flags, bool heavy_work) {

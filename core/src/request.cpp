@@ -107,6 +107,9 @@ std::vector<RequestField> shape3d_fields() {
                  GEN_MEMBER(shape3d.sds)),
       text_field("prior", "", "The image model --sds distils, as PLUGIN[:MODEL] (default: image_ldm's default)",
                  GEN_MEMBER(shape3d.prior)),
+      int_field("sds-steps", "", "Score-distillation iterations of --sds (0 = 400)", 0, 100000, GEN_MEMBER(shape3d.sds_steps)),
+      int_field("preview-every", "", "Write <output>.preview<ext> with the cloud so far every k steps", 0, 100000,
+                GEN_MEMBER(shape3d.preview_every)),
   };
 }
 

@@ -47,7 +47,10 @@ gen::Sample PointGenerator::distil(const gen::Request& r, const gen::ProgressCal
   j["cfg_scale"] = settings.cfg_scale;
   j["sds"] = {{"lr", settings.lr}, {"t_min", settings.t_min}, {"t_max", settings.t_max}, {"weighting", settings.weighting},
               {"splat_radius", settings.splat_radius}, {"resolution", result.resolution},
-              {"final_gradient_norm", result.final_loss}};
+              {"background", settings.background}, {"final_gradient_norm", result.final_loss}};
+  // The colour the splats were seen against at the end: renders that match what the
+  // critic saw (gen eval 3d --sds) put it behind them.
+  if (settings.background != "random") j["sds"]["background_rgb"] = result.background;
   sample.text["parameters"] = r.prompt + "\nSDS steps: " + std::to_string(settings.iterations) + ", Prior: " +
                               image_prior.name + ", CFG scale: " + std::to_string(settings.cfg_scale) +
                               ", Seed: " + std::to_string(r.seed) + ", Points: " + std::to_string(settings.points);
@@ -84,8 +87,18 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   so.progress = progress;
   if (r.batch_count > 1)
     so.stage = "sampling (shape " + std::to_string(r.batch_index + 1) + " of " + std::to_string(r.batch_count) + ")";
-  gen::GeneratorNoise noise(static_cast<uint64_t>(r.seed));
   const auto& config = m.network->config();
+  if (r.shape3d.preview_every > 0 && progress) {
+    so.preview_every = r.shape3d.preview_every;
+    so.on_preview = [progress, config](int64_t, const torch::Tensor& x0) {
+      const auto cloud = decode_points(x0[0], config);
+      gen::Progress report;
+      report.stage = "preview";
+      report.preview = &cloud;
+      if (progress(report) == gen::ProgressAction::stop) throw gen::Cancelled();
+    };
+  }
+  gen::GeneratorNoise noise(static_cast<uint64_t>(r.seed));
   auto initial = noise.next(torch::empty({1, config.channels, points}));
   auto latent = gen::sample(denoiser, cond, *sampler, initial, noise, so);
   if (!torch::isfinite(latent).all().item<bool>())

@@ -53,7 +53,11 @@ gen::SchedulerConfig point_schedule(gen::PredictionType prediction) {
   c.num_train_timesteps = 1000;
   c.beta_schedule = "squaredcos_cap_v2";
   c.prediction_type = prediction;
-  c.timestep_spacing = "trailing";  // the first step starts from pure noise
+  // v and x0 models start from pure noise (t = 999). An epsilon model cannot: where the
+  // cosine schedule's alpha_bar is ~1e-5 its x0 estimate divides its error by
+  // sqrt(alpha_bar), and the samplers throw points thousands of units away
+  // (docs/model-zoo.md, 3D attempt 2) — so it starts a step in, as diffusers' DDIM does.
+  c.timestep_spacing = prediction == gen::PredictionType::epsilon ? "leading" : "trailing";
   return c;
 }
 

@@ -27,21 +27,29 @@ std::vector<gen::OptionSpec> option_specs() {
       OptionSpec::number("sds_t_min", 0.02, 0, 1, "--sds: the lowest noise level drawn, as a fraction of the schedule"),
       OptionSpec::number("sds_t_max", 0.98, 0, 1, "--sds: the highest noise level drawn"),
       OptionSpec::choice("sds_weighting", {"sds", "uniform", "snr"}, "sds", "--sds: w(t); sds = 1 - alpha_bar (DreamFusion)"),
-      OptionSpec::number("sds_radius", 0.02, 1e-4, 1, "--sds: each splat's standard deviation in world units"),
+      OptionSpec::number("sds_radius", 0.035, 1e-4, 1, "--sds: each splat's standard deviation in world units"),
       OptionSpec::integer("sds_resolution", 0, 0, 1024, "--sds: render size in pixels (0 = the image model's native size)"),
+      OptionSpec::choice("sds_background", {"learned", "white", "black", "random"}, "learned",
+                         "--sds: behind the splats; learned = one colour optimised with the cloud, random = a new one per view"),
   };
 }
 
 std::vector<std::string> request_inputs() {
   return {"negative-prompt", "cfg-scale", "steps", "sampler", "scheduler", "points", "mesh", "render", "views",
-          "sds", "prior"};
+          "sds", "prior", "sds-steps", "preview-every"};
 }
 
 SdsSettings sds_settings(const gen::Request& r) {
   const gen::OptionValues v(r.options, option_specs());
   SdsSettings s;
   if (r.shape3d.points > 0) s.points = r.shape3d.points;
-  if (r.steps > 0) s.iterations = r.steps;
+  // --sds-steps counts the iterations; --steps means the same with --sds.
+  if (r.shape3d.sds_steps > 0 && r.steps > 0 && r.shape3d.sds_steps != r.steps)
+    throw gen::UsageError("--steps " + std::to_string(r.steps) + " and --sds-steps " + std::to_string(r.shape3d.sds_steps) +
+                          " disagree; give one");
+  if (r.shape3d.sds_steps > 0) s.iterations = r.shape3d.sds_steps;
+  else if (r.steps > 0) s.iterations = r.steps;
+  s.preview_every = r.shape3d.preview_every;
   if (r.cfg_scale >= 0) s.cfg_scale = r.cfg_scale;
   s.lr = v.number("sds_lr");
   s.t_min = v.number("sds_t_min");
@@ -49,6 +57,7 @@ SdsSettings sds_settings(const gen::Request& r) {
   s.weighting = v.text("sds_weighting");
   s.splat_radius = v.number("sds_radius");
   s.resolution = static_cast<int>(v.integer("sds_resolution"));
+  s.background = v.text("sds_background");
   s.seed = static_cast<uint64_t>(r.seed);
   if (s.t_min >= s.t_max) throw gen::UsageError("-O sds_t_min must be below sds_t_max");
   return s;
@@ -69,6 +78,7 @@ void check_request(const gen::Request& r) {
   }
   if (s.views > 0 && s.render.empty()) throw gen::UsageError("--views sets the turntable of --render; give --render FILE");
   if (!s.prior.empty() && !s.sds) throw gen::UsageError("--prior names the image model --sds distils; give --sds");
+  if (s.sds_steps > 0 && !s.sds) throw gen::UsageError("--sds-steps counts score-distillation iterations; give --sds");
   if (s.sds && !r.sampler.empty()) throw gen::UsageError("--sds optimises rather than samples: it takes no --sampler");
   if (s.sds && !r.scheduler.empty()) throw gen::UsageError("--sds optimises rather than samples: it takes no --scheduler");
 }

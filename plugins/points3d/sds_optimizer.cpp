@@ -25,6 +25,19 @@ void check(const gen::DiffusionPrior& prior, const SdsSettings& s) {
   if (s.points < 16 || s.points > 100000) throw gen::UsageError("--sds takes 16 to 100000 points");
   if (s.iterations < 1) throw gen::UsageError("--sds needs at least one step");
   if (!(s.t_min >= 0 && s.t_min < s.t_max && s.t_max <= 1)) throw gen::UsageError("-O sds_t_min < sds_t_max in [0, 1]");
+  if (s.background != "learned" && s.background != "white" && s.background != "black" && s.background != "random")
+    throw gen::UsageError("-O sds_background is learned, white, black or random, not '" + s.background + "'");
+}
+
+// The colour behind the splats in one view: the learned one, a fresh random one, or fixed.
+torch::Tensor view_background(const SdsSettings& s, const torch::Tensor& learned_logits, at::Generator& generator) {
+  if (s.background == "learned") return torch::sigmoid(learned_logits);
+  if (s.background == "random") return torch::rand({3}, generator);
+  return torch::full({3}, s.background == "white" ? 1.0f : 0.0f);
+}
+
+torch::Tensor cloud_of(const torch::Tensor& xyz, const torch::Tensor& colour_logits) {
+  return torch::cat({xyz.detach(), torch::sigmoid(colour_logits.detach())}, 1).contiguous();
 }
 
 }  // namespace
@@ -48,8 +61,9 @@ SdsResult distil_cloud(gen::DiffusionPrior& prior, const std::string& prompt, co
   direction = direction / direction.norm(2, 1, true).clamp_min(1e-6);
   auto xyz = (direction * 0.35 * torch::rand({s.points, 1}, generator).pow(1.0 / 3)).requires_grad_(true);
   auto colour_logits = torch::zeros({s.points, 3}).requires_grad_(true);
+  auto background_logits = torch::zeros({3}).requires_grad_(true);  // grey to start
   torch::optim::Adam optimizer({torch::optim::OptimizerParamGroup({xyz}, std::make_unique<torch::optim::AdamOptions>(s.lr)),
-                                torch::optim::OptimizerParamGroup({colour_logits},
+                                torch::optim::OptimizerParamGroup({colour_logits, background_logits},
                                                                   std::make_unique<torch::optim::AdamOptions>(5 * s.lr))});
   gen::shape3d::SplatOptions splat;
   splat.width = splat.height = s.resolution > 0 ? s.resolution : static_cast<int>(prior.native_data_shape[2]);
@@ -65,7 +79,9 @@ SdsResult distil_cloud(gen::DiffusionPrior& prior, const std::string& prompt, co
     camera.elevation_deg = -10 + 50 * torch::rand({1}, generator).item<double>();
     camera.distance = 2.0;
     optimizer.zero_grad();
-    auto image = gen::shape3d::splat_render(xyz, torch::sigmoid(colour_logits), camera, splat);
+    const auto rgba = gen::shape3d::splat_render_rgba(xyz, torch::sigmoid(colour_logits), camera, splat);
+    const auto background = view_background(s, background_logits, generator).reshape({3, 1, 1});
+    auto image = rgba.narrow(0, 0, 3) + (1 - rgba.narrow(0, 3, 1)) * background;
     auto latent = prior.codec->encode((image * 2 - 1).unsqueeze(0));
     auto step = gen::score_distillation(critic, latent, words.cond, alphas, sds, generator);
     auto outside = (xyz.norm(2, 1) - kBound).clamp_min(0).square().mean();
@@ -79,11 +95,21 @@ SdsResult distil_cloud(gen::DiffusionPrior& prior, const std::string& prompt, co
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (progress({"score distillation", i + 1, s.iterations, elapsed, ""}) == gen::ProgressAction::stop)
         throw gen::Cancelled();
+      if (s.preview_every > 0 && (i + 1) % s.preview_every == 0 && i + 1 < s.iterations) {
+        const auto cloud = cloud_of(xyz, colour_logits);
+        gen::Progress preview{"preview", i + 1, s.iterations, elapsed, ""};
+        preview.preview = &cloud;
+        if (progress(preview) == gen::ProgressAction::stop) throw gen::Cancelled();
+      }
     }
   }
   out.final_loss = late_count ? late_loss / late_count : 0;
   torch::NoGradGuard no_grad;
-  out.points = torch::cat({xyz.detach(), torch::sigmoid(colour_logits.detach())}, 1).contiguous();
+  out.points = cloud_of(xyz, colour_logits);
+  if (s.background != "random") {
+    const auto b = view_background(s, background_logits, generator);
+    for (int k = 0; k < 3; ++k) out.background[static_cast<size_t>(k)] = b[k].item<double>();
+  }
   if (!torch::isfinite(out.points).all().item<bool>())
     throw gen::NumericError("score distillation diverged (NaN); try a lower --cfg-scale or -O sds_lr");
   return out;

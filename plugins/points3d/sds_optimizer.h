@@ -3,6 +3,7 @@
 // image denoiser's CFG'd noise error w(t) (eps_pred - eps) is pushed back through the
 // codec and the differentiable renderer into every point's position and colour.
 #pragma once
+#include <array>
 #include <string>
 
 #include <gen/parts.h>
@@ -17,8 +18,13 @@ struct SdsSettings {
   double lr = 0.01;           // Adam, positions; colours (as logits) learn 5x faster
   double t_min = 0.02, t_max = 0.98;
   std::string weighting = "sds";  // w(t) = 1 - alpha_bar
-  double splat_radius = 0.02;
+  double splat_radius = 0.035;  // 0.02 left gaps the image analyser misread (docs/3d.md)
   int resolution = 0;         // render side; 0 = the prior's native size
+  // Behind the splats. "learned": one colour optimised with the cloud (so a prompt's
+  // backdrop — "on a blue background" — need not be painted with points); "random": a
+  // new colour per view (DreamFusion's cue that the object is what stays the same).
+  std::string background = "learned";
+  int preview_every = 0;      // hand the cloud so far to progress every k iterations
   uint64_t seed = 0;
 };
 
@@ -26,6 +32,7 @@ struct SdsResult {
   torch::Tensor points;       // [N, 6]: xyz, rgb in [0, 1]
   double final_loss = 0;      // mean SDS gradient norm over the last 10% of iterations
   int resolution = 0;
+  std::array<double, 3> background{1, 1, 1};  // the colour behind the splats at the end (RGB in [0, 1])
 };
 
 // gen::UsageError for settings out of range; gen::ModelError for a prior without an

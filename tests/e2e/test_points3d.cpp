@@ -87,6 +87,10 @@ TEST(Points3d, WritesAColouredCloudWithItsSidecar) {
 
   run_ok(with(shape_args(dir / "b.xyz"), {"--points", "300"}));
   EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "b.xyz").size(), 300);
+  // Previews of the x0 estimate go beside the output, in its format.
+  run_ok(with(shape_args(dir / "p.ply"), {"--preview-every", "1"}));
+  EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "p.preview.ply").size(), 64);
+  EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "p.ply")) << "previews change nothing";
 }
 
 TEST(Points3d, SameSeedSameBytesOtherSeedOtherCloud) {
@@ -155,7 +159,7 @@ TEST(Points3d, ScoreDistillationThroughAnImagePrior) {
   TempDir dir;
   gen::test::write_folder(dir / "sd", 4);
   auto sds = [&](const fs::path& out, const std::string& steps) {
-    return Args{"3d", "--sds", "--prior", "image_ldm:" + (dir / "sd").string(), "-p", "a red ball", "--steps", steps,
+    return Args{"3d", "--sds", "--prior", "image_ldm:" + (dir / "sd").string(), "-p", "a red ball", "--sds-steps", steps,
                 "--points", "64", "-O", "sds_resolution=16", "--cfg-scale", "7.5", "-s", "3", "-o", out.string(),
                 "--threads", "1", "-q"};
   };
@@ -169,13 +173,52 @@ TEST(Points3d, ScoreDistillationThroughAnImagePrior) {
   EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "c.ply")) << "more steps move the points further";
   const auto side = json::parse(gen::test::read_text(dir / "a.ply.json"));
   EXPECT_EQ(side["method"], "score distillation");
+  EXPECT_EQ(side["steps"], 4);
   EXPECT_NE(side["prior"].get<std::string>().find("image_ldm"), std::string::npos);
   EXPECT_EQ(side["sds"]["resolution"], 16);
+  EXPECT_EQ(side["sds"]["background"], "learned");
+  ASSERT_EQ(side["sds"]["background_rgb"].size(), 3u);
+  // --steps means the same with --sds; the two must not disagree.
+  run_ok(with(sds(dir / "e.ply", "4"), {"--steps", "4"}));
+  EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "e.ply"));
+  gen::test::expect_one_error_line(run_gen(with(sds(dir / "d.ply", "2"), {"--steps", "3"})), 2, "disagree");
+  // Other backgrounds, and previews of the cloud so far.
+  run_ok(with(sds(dir / "w.ply", "4"), {"-O", "sds_background=random", "--preview-every", "2"}));
+  EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "w.ply"));
+  EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "w.preview.ply").size(), 64);
+  EXPECT_EQ(json::parse(gen::test::read_text(dir / "w.ply.json"))["sds"].count("background_rgb"), 0u);
+  gen::test::expect_one_error_line(run_gen(with(sds(dir / "d.ply", "2"), {"-O", "sds_background=plaid"})), 2, "plaid");
   gen::test::expect_one_error_line(run_gen(with(sds(dir / "d.ply", "2"), {"--sampler", "ddim"})), 2, "--sampler");
   Args no_plugin = sds(dir / "d.ply", "2");
   no_plugin[3] = "nosuchplugin:x";
   gen::test::expect_one_error_line(run_gen(no_plugin), 4, "nosuchplugin");
   gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "d.ply"), {"--prior", "image_ldm"})), 2, "--sds");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "d.ply"), {"--sds-steps", "3"})), 2, "--sds");
+}
+
+// gen eval 3d --sds on the tiny random prior: the report's structure (a random critic
+// distils nothing recognisable, so the fractions are only bounded) and its errors.
+TEST(Points3d, EvalJudgesScoreDistillationFromItsViews) {
+  TempDir dir;
+  gen::test::write_folder(dir / "sd", 4);
+  const auto report = dir / "sds.json";
+  const Args base{"eval", "3d", "--sds", "--prior", "image_ldm:" + (dir / "sd").string(), "--sds-steps", "2", "--points",
+                  "64", "-O", "sds_resolution=32", "--views", "4", "--threads", "1", "-q"};
+  auto r = run_gen(with(base, {"-p", "a red circle", "-p", "a small blue star on a white background", "--save-views",
+                               (dir / "views").string(), "-o", report.string()}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = json::parse(gen::test::read_text(report));
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_EQ(j["runs"][1]["wanted"]["shape"], "star");
+  EXPECT_EQ(j["runs"][1]["wanted"]["color"], "blue");
+  EXPECT_EQ(j["runs"][0]["views"].size(), 4u);
+  EXPECT_GE(j["color_and_shape"].get<double>(), 0.0);
+  EXPECT_LE(j["color_and_shape"].get<double>(), 1.0);
+  const auto strip = gen::image::read_image(dir / "views" / "sds_0_seed0.png");
+  EXPECT_EQ(strip.width(), 4 * strip.height());
+  EXPECT_EQ(strip.height(), 32);
+  gen::test::expect_one_error_line(run_gen(with(base, {"-p", "a wooden chair"})), 2, "names no colour and shape");
+  gen::test::expect_one_error_line(run_gen(with(base, {"-d", dir.path().string()})), 2, "-d");
 }
 
 TEST(Points3d, ErrorsAreOneLineWithTheRightExitCode) {

@@ -50,6 +50,20 @@ TEST(SplatRenderer, NearSplatsHideFarOnes) {
   EXPECT_GT(image[2][16][16].item<float>(), 0.9);
 }
 
+TEST(SplatRenderer, CoverageLetsAnyBackgroundShowThrough) {
+  auto xyz = torch::tensor({{0.f, 0.f, 0.f}, {0.2f, 0.1f, 0.f}});
+  auto rgb = torch::tensor({{1.f, 0.f, 0.f}, {0.f, 1.f, 0.f}});
+  const auto rgba = gen::shape3d::splat_render_rgba(xyz, rgb, OrbitCamera{}, small());
+  ASSERT_EQ(rgba.sizes(), torch::IntArrayRef({4, 32, 32}));
+  EXPECT_GT(rgba[3][16][16].item<float>(), 0.9);  // covered in the middle
+  EXPECT_LT(rgba[3][0][0].item<float>(), 1e-4);    // bare at the corner
+  auto options = small();
+  options.background[0] = 0.2, options.background[1] = 0.4, options.background[2] = 0.9;
+  const auto image = splat_render(xyz, rgb, OrbitCamera{}, options);
+  const auto background = torch::tensor({0.2f, 0.4f, 0.9f}).reshape({3, 1, 1});
+  EXPECT_TRUE(torch::allclose(image, rgba.narrow(0, 0, 3) + (1 - rgba.narrow(0, 3, 1)) * background, 1e-5, 1e-6));
+}
+
 TEST(SplatRenderer, GradientsAreTheDerivatives) {
   torch::manual_seed(2);
   auto xyz = (torch::rand({6, 3}, torch::kFloat64) - 0.5) * 0.6;

@@ -31,7 +31,8 @@ namespace gen {
 // 3: AudioParams gained mask_range, extend and spectrogram.
 // 4: Shape3dParams gained render, sds and prior; Sample::extras may name a file as well
 //    as an extension; the PartSource a generator is made with stays valid as long as it.
-constexpr uint32_t kPluginAbiVersion = 4;
+// 5: Shape3dParams gained sds_steps and preview_every.
+constexpr uint32_t kPluginAbiVersion = 5;
 
 struct ModelSpec {
   std::string name;           // what -m accepts (a name; plugins may also accept paths)

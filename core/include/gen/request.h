@@ -55,6 +55,8 @@ struct Shape3dParams {
   int views = 0;           // views in that turntable
   bool sds = false;        // score distillation through an image model instead of point diffusion
   std::string prior;       // the image model SDS asks the registry for ("image_ldm:PATH"; "" = default)
+  int sds_steps = 0;       // score-distillation iterations (0 = the plugin's default)
+  int preview_every = 0;   // hand the cloud so far to the progress callback every k steps
 };
 
 struct MotionParams {

@@ -12,6 +12,7 @@
 
 #include "glb_container.h"
 #include "open3d_convert.h"
+#include "pcd_reader.h"
 #include "ply_body.h"
 #include "ply_header.h"
 #include "stderr_capture.h"
@@ -49,13 +50,18 @@ void check_file(const fs::path& path, const ShapeReadLimits& limits) {
                      std::to_string(limits.max_bytes));
 }
 
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  if (!in && !in.eof()) throw InputError(path.string() + ": cannot be read");
+  return bytes;
+}
+
 // PLY files are read by gen (ply_body.h): the header's counts are checked against the
 // file's size before anything is allocated, and every face index against the vertices.
 detail::PlyContents read_ply(const fs::path& path, const ShapeReadLimits& limits, bool mesh) {
   check_file(path, limits);
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  if (!in && !in.eof()) throw InputError(path.string() + ": cannot be read");
+  const auto bytes = read_bytes(path);
   try {
     const auto header = detail::parse_ply_header(std::string_view(bytes).substr(0, 1 << 16),
                                                  static_cast<int64_t>(bytes.size()));
@@ -76,12 +82,19 @@ detail::PlyContents read_ply(const fs::path& path, const ShapeReadLimits& limits
   }
 }
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  if (!in && !in.eof()) throw InputError(path.string() + ": cannot be read");
-  return bytes;
+// PCD files too (pcd_reader.h): Open3D's reader trusts counts a header may not give.
+PointCloud read_pcd(const fs::path& path, const ShapeReadLimits& limits) {
+  check_file(path, limits);
+  const auto bytes = read_bytes(path);
+  try {
+    auto cloud = detail::read_pcd(bytes, limits.max_points);
+    check_point_cloud(cloud, path.string());
+    return cloud;
+  } catch (const std::invalid_argument& e) {
+    throw InputError(path.string() + ": not a valid PCD file: " + e.what());
+  }
 }
+
 
 // Open3D's mesh readers by extension, with glTF's external references checked first and
 // GLB unpacked into text glTF (glb_container.h): Debian's Assimp reads only the latter.
@@ -163,6 +176,7 @@ PointCloud read_point_cloud(const fs::path& path, const ShapeReadLimits& limits)
     check_point_cloud(cloud, path.string());
     return cloud;
   }
+  if (ext == ".pcd") return read_pcd(path, limits);
   check_file(path, limits);
   detail::quiet_open3d();
   open3d::geometry::PointCloud o;

@@ -23,7 +23,8 @@ void check(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera
 
 }  // namespace
 
-torch::Tensor splat_render(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& c, const SplatOptions& o) {
+torch::Tensor splat_render_rgba(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& c,
+                                const SplatOptions& o) {
   check(xyz, rgb, c, o);
   const auto b = detail::orbit_basis(c.target, c.distance, c.azimuth_deg * M_PI / 180.0, c.elevation_deg * M_PI / 180.0);
   const auto opts = xyz.options();
@@ -49,9 +50,14 @@ torch::Tensor splat_render(const torch::Tensor& xyz, const torch::Tensor& rgb, c
   const auto through = torch::cumprod(1 - alpha, 1);
   const auto transmittance = torch::cat({torch::ones({alpha.size(0), 1}, opts), through.narrow(1, 0, alpha.size(1) - 1)}, 1);
   const auto colour = torch::matmul(transmittance * alpha, rgb.index_select(0, order));  // [P, 3]
-  const auto background = torch::tensor({o.background[0], o.background[1], o.background[2]}, opts);
-  const auto image = colour + through.select(1, alpha.size(1) - 1).unsqueeze(1) * background;
-  return image.t().reshape({3, o.height, o.width});
+  const auto coverage = 1 - through.select(1, alpha.size(1) - 1).unsqueeze(1);             // [P, 1]
+  return torch::cat({colour, coverage}, 1).t().reshape({4, o.height, o.width});
+}
+
+torch::Tensor splat_render(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& c, const SplatOptions& o) {
+  const auto rgba = splat_render_rgba(xyz, rgb, c, o);
+  const auto background = torch::tensor({o.background[0], o.background[1], o.background[2]}, xyz.options()).reshape({3, 1, 1});
+  return rgba.narrow(0, 0, 3) + (1 - rgba.narrow(0, 3, 1)) * background;
 }
 
 }  // namespace gen::shape3d

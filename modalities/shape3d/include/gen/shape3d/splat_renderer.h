@@ -31,4 +31,10 @@ struct SplatOptions {
 GEN_API torch::Tensor splat_render(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& camera,
                                    const SplatOptions& options = {});
 
+// The same before the background: [4, H, W], the splats' colour over black and their
+// coverage (1 - what shows through), so a caller can put any background — a learned
+// one, differentiably — behind them: image = rgb + (1 - coverage) * background.
+GEN_API torch::Tensor splat_render_rgba(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& camera,
+                                        const SplatOptions& options = {});
+
 }  // namespace gen::shape3d
