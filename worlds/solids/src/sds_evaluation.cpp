@@ -75,20 +75,20 @@ image::Image to_image(const torch::Tensor& rgb01) { return image::from_signed_fl
 
 }  // namespace
 
-double SdsEvaluationRow::color() const {
-  return views.empty() ? 0 : std::count_if(views.begin(), views.end(), [](const SdsView& v) { return v.color_ok; }) /
-                                 static_cast<double>(views.size());
+namespace {
+
+// The share of the views `counts` accepts.
+template <class Counts>
+double share(const std::vector<SdsView>& views, Counts counts) {
+  return views.empty() ? 0 : std::count_if(views.begin(), views.end(), counts) / static_cast<double>(views.size());
 }
 
-double SdsEvaluationRow::shape() const {
-  return views.empty() ? 0 : std::count_if(views.begin(), views.end(), [](const SdsView& v) { return v.shape_ok; }) /
-                                 static_cast<double>(views.size());
-}
+}  // namespace
 
+double SdsEvaluationRow::color() const { return share(views, [](const SdsView& v) { return v.color_ok; }); }
+double SdsEvaluationRow::shape() const { return share(views, [](const SdsView& v) { return v.shape_ok; }); }
 double SdsEvaluationRow::color_and_shape() const {
-  return views.empty() ? 0
-                       : std::count_if(views.begin(), views.end(), [](const SdsView& v) { return v.color_ok && v.shape_ok; }) /
-                             static_cast<double>(views.size());
+  return share(views, [](const SdsView& v) { return v.color_ok && v.shape_ok; });
 }
 
 nlohmann::json SdsEvaluationRow::to_json() const {
