@@ -110,7 +110,7 @@ fuzz audio "$out/audio_fuzz" "$out/audio_corpus" $((seconds / 6)) 16384 -malloc_
 # PLY: gen's header check and Open3D's reader behind it (Debian's, uninstrumented: a
 # crash or an allocation over the limit inside it is still caught). Seeds are clouds
 # and a mesh the project's writer makes (fuzz/make_ply_seeds.cpp, built without).
-ply_sources=("$shape3d"/src/{shape_io,ply_header,ply_body,pcd_reader,open3d_convert,point_cloud,mesh,glb_container,stderr_capture}.cpp core/src/atomic_file.cpp)
+ply_sources=("$shape3d"/src/{shape_io,ply_header,ply_body,pcd_reader,off_reader,stl_reader,text_words,open3d_convert,point_cloud,mesh,glb_container,stderr_capture}.cpp core/src/atomic_file.cpp)
 ply_flags="-I$shape3d/include -I$shape3d/src -I/usr/include/eigen3"
 build "$out/ply_fuzz" "$sanitize $ply_flags" fuzz/ply_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
 build "$out/make_ply_seeds" "$ply_flags" fuzz/make_ply_seeds.cpp "${ply_sources[@]}" -- -lOpen3D -llzf

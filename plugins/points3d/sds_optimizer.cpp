@@ -81,7 +81,7 @@ SdsResult distil_cloud(gen::DiffusionPrior& prior, const std::string& prompt, co
     optimizer.zero_grad();
     const auto rgba = gen::shape3d::splat_render_rgba(xyz, torch::sigmoid(colour_logits), camera, splat);
     const auto background = view_background(s, background_logits, generator).reshape({3, 1, 1});
-    auto image = rgba.narrow(0, 0, 3) + (1 - rgba.narrow(0, 3, 1)) * background;
+    auto image = gen::shape3d::composite(rgba, background);
     auto latent = prior.codec->encode((image * 2 - 1).unsqueeze(0));
     auto step = gen::score_distillation(critic, latent, words.cond, alphas, sds, generator);
     auto outside = (xyz.norm(2, 1) - kBound).clamp_min(0).square().mean();

@@ -1,7 +1,6 @@
 #include "pcd_reader.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -11,6 +10,8 @@
 
 #include <liblzf/lzf.h>
 #include <torch/torch.h>
+
+#include "text_words.h"
 
 namespace gen::shape3d::detail {
 
@@ -39,27 +40,6 @@ struct PcdHeader {
     return -1;
   }
 };
-
-std::vector<std::string_view> words(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t at = 0;
-  while (at < line.size()) {
-    while (at < line.size() && (line[at] == ' ' || line[at] == '\t' || line[at] == '\r')) ++at;
-    const size_t begin = at;
-    while (at < line.size() && line[at] != ' ' && line[at] != '\t' && line[at] != '\r') ++at;
-    if (at > begin) out.push_back(line.substr(begin, at - begin));
-  }
-  return out;
-}
-
-int64_t whole_number(std::string_view word, const std::string& what, int64_t lo, int64_t hi) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
-  if (ec != std::errc() || end != word.data() + word.size() || v < lo || v > hi)
-    throw invalid_argument(what + " \"" + std::string(word) + "\" is not a whole number in [" + std::to_string(lo) +
-                           ", " + std::to_string(hi) + "]");
-  return v;
-}
 
 // One value per field, on a line that must name exactly as many as FIELDS did.
 void per_field(const PcdHeader& h, const std::vector<std::string_view>& w, const std::string& key) {
@@ -206,15 +186,6 @@ uint32_t text_color_bits(std::string_view word, const PcdField& f) {
   return bits;
 }
 
-double text_value(std::string_view word) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
-  // PCL writes holes as "nan"; from_chars reads it.
-  if (ec != std::errc() || end != word.data() + word.size())
-    throw invalid_argument("a value \"" + std::string(word.substr(0, 32)) + "\" is not a number");
-  return v;
-}
-
 // Collects points: the three reads give a point's coordinates, normal and colour.
 class PointSink {
  public:
@@ -285,9 +256,9 @@ void read_ascii(std::string_view body, const PcdHeader& h, PointSink& sink) {
       for (int j = 0; j < i; ++j) k += h.fields[static_cast<size_t>(j)].count;
       return w[static_cast<size_t>(k)];
     };
-    const double xyz[3] = {text_value(first(sink.x())), text_value(first(sink.y())), text_value(first(sink.z()))};
+    const double xyz[3] = {real_number(first(sink.x())), real_number(first(sink.y())), real_number(first(sink.z()))};
     double normal[3] = {0, 0, 0};
-    if (sink.has_normals()) normal[0] = text_value(first(sink.nx())), normal[1] = text_value(first(sink.ny())), normal[2] = text_value(first(sink.nz()));
+    if (sink.has_normals()) normal[0] = real_number(first(sink.nx())), normal[1] = real_number(first(sink.ny())), normal[2] = real_number(first(sink.nz()));
     const uint32_t bits = sink.has_color() ? text_color_bits(first(sink.color()), h.fields[static_cast<size_t>(sink.color())]) : 0;
     sink.add(xyz, normal, bits);
     ++read;

@@ -11,10 +11,12 @@
 #include <stdexcept>
 
 #include "glb_container.h"
+#include "off_reader.h"
 #include "open3d_convert.h"
 #include "pcd_reader.h"
 #include "ply_body.h"
 #include "ply_header.h"
+#include "stl_reader.h"
 #include "stderr_capture.h"
 
 namespace gen::shape3d {
@@ -95,6 +97,20 @@ PointCloud read_pcd(const fs::path& path, const ShapeReadLimits& limits) {
   }
 }
 
+// OFF and STL files too (off_reader.h, stl_reader.h): Open3D's text mesh readers kill the
+// process on some garbage lines. An OFF file without faces gives a mesh of no rows.
+bool read_by_gen(const std::string& ext) { return ext == ".off" || ext == ".stl"; }
+
+Mesh read_off_or_stl(const fs::path& path, const std::string& ext, const ShapeReadLimits& limits) {
+  check_file(path, limits);
+  const auto bytes = read_bytes(path);
+  try {
+    return ext == ".off" ? detail::read_off(bytes, limits.max_points, limits.max_faces)
+                         : detail::read_stl(bytes, limits.max_points, limits.max_faces);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(path.string() + ": not a valid " + (ext == ".off" ? "OFF" : "STL") + " file: " + e.what());
+  }
+}
 
 // Open3D's mesh readers by extension, with glTF's external references checked first and
 // GLB unpacked into text glTF (glb_container.h): Debian's Assimp reads only the latter.
@@ -164,7 +180,8 @@ bool is_mesh_extension(const fs::path& path) {
 PointCloud read_point_cloud(const fs::path& path, const ShapeReadLimits& limits) {
   const auto ext = lower_extension(path);
   if (is_mesh_extension(path)) {  // a mesh file: its vertices are the cloud
-    const auto mesh = read_mesh(path, limits);
+    const auto mesh = read_by_gen(ext) ? read_off_or_stl(path, ext, limits) : read_mesh(path, limits);
+    if (read_by_gen(ext)) check_point_cloud({mesh.vertices, mesh.rgb, mesh.normals}, path.string());
     return {mesh.vertices, mesh.rgb, mesh.normals};
   }
   if (!listed(point_cloud_extensions(), ext))
@@ -200,6 +217,12 @@ Mesh read_mesh(const fs::path& path, const ShapeReadLimits& limits) {
   if (ext == ".ply") {
     const auto ply = read_ply(path, limits, true);
     Mesh mesh{ply.xyz, ply.faces, ply.rgb, ply.normals};
+    check_mesh(mesh, path.string());
+    return mesh;
+  }
+  if (read_by_gen(ext)) {
+    auto mesh = read_off_or_stl(path, ext, limits);
+    if (mesh.face_count() == 0) throw InputError(path.string() + ": it has no faces (a point cloud, not a mesh)");
     check_mesh(mesh, path.string());
     return mesh;
   }
@@ -239,7 +262,9 @@ void write_mesh(const fs::path& path, const Mesh& mesh, const ShapeWriteOptions&
   AtomicFile file(path);
   auto o = detail::to_open3d(mesh);
   if (ext == ".stl") o.ComputeTriangleNormals();  // STL stores one normal per face
-  if (!open3d::io::WriteTriangleMesh(file.temp_path().string(), o, options.ascii))
+  // Open3D writes STL in binary only (it throws when asked for ASCII); OFF is always text.
+  const bool ascii = options.ascii && ext != ".stl";
+  if (!open3d::io::WriteTriangleMesh(file.temp_path().string(), o, ascii))
     throw Error(path.string() + ": cannot be written");
   file.commit();
 }

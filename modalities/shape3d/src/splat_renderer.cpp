@@ -56,7 +56,10 @@ torch::Tensor splat_render_rgba(const torch::Tensor& xyz, const torch::Tensor& r
 
 torch::Tensor splat_render(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& c, const SplatOptions& o) {
   const auto rgba = splat_render_rgba(xyz, rgb, c, o);
-  const auto background = torch::tensor({o.background[0], o.background[1], o.background[2]}, xyz.options()).reshape({3, 1, 1});
+  return composite(rgba, torch::tensor({o.background[0], o.background[1], o.background[2]}, xyz.options()).reshape({3, 1, 1}));
+}
+
+torch::Tensor composite(const torch::Tensor& rgba, const torch::Tensor& background) {
   return rgba.narrow(0, 0, 3) + (1 - rgba.narrow(0, 3, 1)) * background;
 }
 

@@ -23,7 +23,7 @@ struct ShapeReadLimits {
 };
 
 struct ShapeWriteOptions {
-  bool ascii = false;  // PLY and PCD: text rather than binary
+  bool ascii = false;  // PLY and PCD: text rather than binary (STL is always binary; OFF, OBJ always text)
 };
 
 GEN_API const std::vector<std::string>& point_cloud_extensions();

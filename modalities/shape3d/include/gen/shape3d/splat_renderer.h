@@ -37,4 +37,8 @@ GEN_API torch::Tensor splat_render(const torch::Tensor& xyz, const torch::Tensor
 GEN_API torch::Tensor splat_render_rgba(const torch::Tensor& xyz, const torch::Tensor& rgb, const OrbitCamera& camera,
                                         const SplatOptions& options = {});
 
+// rgba [4, H, W] from splat_render_rgba over `background` [3, 1, 1] or [3, H, W]:
+// rgb + (1 - coverage) * background, differentiable in both.
+GEN_API torch::Tensor composite(const torch::Tensor& rgba, const torch::Tensor& background);
+
 }  // namespace gen::shape3d
