@@ -1,8 +1,9 @@
 // libFuzzer target for the 3D readers other than PLY (gen/shape3d/shape_io.h): OBJ,
 // glTF/GLB (gen's container check first) and XYZ through Open3D; OFF, STL and PCD, which
-// gen reads itself. The first byte picks the extension, the rest is the file. Any bytes must either become a valid cloud or mesh
-// within the limits or be refused with one gen::InputError; a crash, a sanitizer
-// report, a hang, an allocation over the limit or any other exception is a bug.
+// gen reads itself. The first byte picks the extension, the rest is the file. Any
+// bytes must either become a valid cloud or mesh within the limits or be refused with
+// one gen::InputError; a crash, a sanitizer report, a hang, an allocation over the
+// limit or any other exception is a bug.
 #include <unistd.h>
 
 #include <cstdint>

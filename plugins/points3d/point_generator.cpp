@@ -62,6 +62,10 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   const int64_t points = r.shape3d.points > 0 ? r.shape3d.points : m.defaults.points;
   if (points < 16) throw gen::UsageError("--points must be at least 16 (Poisson and the judges need a surface), got " +
                                          std::to_string(points));
+  const int64_t slots = m.network->config().slots;
+  if (slots > 0 && points != slots)
+    throw gen::UsageError("this model makes exactly " + std::to_string(slots) + " points (its points are ordered slots); got --points " +
+                          std::to_string(points));
   const int steps = r.steps > 0 ? r.steps : m.defaults.steps;
   const double cfg_scale = r.cfg_scale >= 0 ? r.cfg_scale : m.defaults.cfg_scale;
   auto schedule = m.schedule;

@@ -9,7 +9,7 @@ namespace points3d {
 
 nlohmann::json PointTransformerConfig::to_json() const {
   return {{"_class_name", "PointTransformer"}, {"channels", channels}, {"width", width}, {"layers", layers},
-          {"heads", heads}, {"text_dim", text_dim}, {"xyz_scale", xyz_scale}};
+          {"heads", heads}, {"text_dim", text_dim}, {"xyz_scale", xyz_scale}, {"slots", slots}};
 }
 
 PointTransformerConfig PointTransformerConfig::from_json(const nlohmann::json& j) {
@@ -21,6 +21,7 @@ PointTransformerConfig PointTransformerConfig::from_json(const nlohmann::json& j
     c.heads = j.value("heads", c.heads);
     c.text_dim = j.value("text_dim", c.text_dim);
     c.xyz_scale = j.value("xyz_scale", c.xyz_scale);
+    c.slots = j.value("slots", c.slots);
   } catch (const nlohmann::json::exception& e) {
     throw gen::ModelError(std::string("point transformer config: ") + e.what());
   }
@@ -37,6 +38,8 @@ void PointTransformerConfig::validate() const {
   if (layers < 1 || layers > 256) throw gen::ModelError("point transformer config: layers must be 1..256");
   if (text_dim < 1 || text_dim > 16384) throw gen::ModelError("point transformer config: text_dim must be 1..16384");
   if (!(xyz_scale > 0 && xyz_scale < 1e6)) throw gen::ModelError("point transformer config: xyz_scale must be positive");
+  if (slots != 0 && (slots < 16 || slots > 100000))
+    throw gen::ModelError("point transformer config: slots must be 0 (unordered points) or 16..100000, got " + std::to_string(slots));
 }
 
 PointTransformerImpl::PointTransformerImpl(const PointTransformerConfig& c) : config_(c) {
@@ -56,6 +59,7 @@ PointTransformerImpl::PointTransformerImpl(const PointTransformerConfig& c) : co
   backbone = register_module("backbone", gen::nn::TransformerEncoder(o));
   ln_post = register_module("ln_post", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.width})));
   output_proj = register_module("output_proj", torch::nn::Linear(c.width, c.channels));
+  if (c.slots > 0) slot_embed = register_parameter("slot_embed", torch::randn({c.slots, c.width}) * 0.02);
   // Point-E starts the output at zero: the untrained network predicts nothing.
   torch::NoGradGuard no_grad;
   output_proj->weight.zero_();
@@ -70,10 +74,15 @@ torch::Tensor PointTransformerImpl::forward(const torch::Tensor& x, const torch:
     throw gen::ModelError("the point transformer takes text states [B, L, " + std::to_string(c.text_dim) + "], got " +
                           c10::str(text.sizes()));
   const int64_t batch = x.size(0), points = x.size(2);
+  if (c.slots > 0 && points != c.slots)
+    throw gen::ModelError("this point transformer makes exactly " + std::to_string(c.slots) + " ordered points, got " +
+                          std::to_string(points));
   auto time = time_embed(gen::nn::timestep_sinusoidal(gen::nn::broadcast_timesteps(t, batch), c.width, true, 0))
                   .to(x.scalar_type());
   auto words = text_proj(text.size(0) == batch ? text : text.expand({batch, -1, -1}));
-  auto tokens = torch::cat({time.unsqueeze(1), words, input_proj(x.transpose(1, 2))}, 1);
+  auto point_tokens = input_proj(x.transpose(1, 2));
+  if (c.slots > 0) point_tokens = point_tokens + slot_embed.to(point_tokens.scalar_type()).unsqueeze(0);
+  auto tokens = torch::cat({time.unsqueeze(1), words, point_tokens}, 1);
   auto h = ln_post(backbone(ln_pre(tokens)));
   return output_proj(h.narrow(1, h.size(1) - points, points)).transpose(1, 2);
 }

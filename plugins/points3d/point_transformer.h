@@ -1,8 +1,11 @@
 // The denoiser of points3d, shaped like Point-E's text-conditioned transformer: every
 // point is a token (its xyz + rgb projected to the width), with one timestep token and
 // the caption's per-token states in front; a pre-LN transformer attends over all of them
-// and the point tokens are projected back to the point channels. No position encoding:
-// the network is permutation-equivariant over the points, so it denoises any count.
+// and the point tokens are projected back to the point channels. By default there is no
+// position encoding: the network is permutation-equivariant over the points, so it
+// denoises any count. With `slots` the points are ordered (slot_order.h) and each slot
+// has a learned embedding: the network then makes exactly that many points, and each
+// point knows which part of the surface it stands for.
 #pragma once
 #include <cstdint>
 
@@ -24,6 +27,7 @@ struct PointTransformerConfig {
   int64_t heads = 4;
   int64_t text_dim = 128;     // width of the text encoder's token states
   double xyz_scale = 0.5;     // the codec: coordinates / xyz_scale, colours 2 rgb - 1
+  int64_t slots = 0;          // > 0: ordered points, each slot with a learned embedding
 
   nlohmann::json to_json() const;
   static PointTransformerConfig from_json(const nlohmann::json& j);  // gen::ModelError on a bad config
@@ -41,6 +45,7 @@ class PointTransformerImpl : public torch::nn::Module {
   gen::nn::TimestepEmbedding time_embed{nullptr};
   torch::nn::LayerNorm ln_pre{nullptr}, ln_post{nullptr};
   gen::nn::TransformerEncoder backbone{nullptr};
+  torch::Tensor slot_embed;  // [slots, width] when config.slots > 0
 
  private:
   PointTransformerConfig config_;

@@ -221,6 +221,29 @@ TEST(Points3d, EvalJudgesScoreDistillationFromItsViews) {
   gen::test::expect_one_error_line(run_gen(with(base, {"-d", dir.path().string()})), 2, "-d");
 }
 
+// A slotted model (-O slots=N): every training cloud ordered into N slots, each with an
+// embedding; it makes exactly N points and says so when asked for another count.
+TEST(Points3d, SlottedModelsMakeTheirSlotCount) {
+  TempDir dir;
+  const auto run = dir / "run";
+  run_ok({"train", "points3d", "-m", "points", "-o", run.string(), "-O", "data=" + tiny().data.string(), "-O", "steps=3",
+          "-O", "width=16", "-O", "layers=1", "-O", "heads=2", "-O", "slots=48", "-O", "text_width=16", "-O",
+          "text_layers=1", "-O", "batch=2", "-s", "1", "--threads", "1", "-q"});
+  const auto model = run / "model";
+  EXPECT_EQ(json::parse(gen::test::read_text(model / "transformer" / "config.json"))["slots"], 48);
+  EXPECT_EQ(json::parse(gen::test::read_text(model / "generation_defaults.json"))["points"], 48);
+  const Args args = {"3d", "-m", model.string(), "-p", "a red cube", "--steps", "3", "-s", "7", "--threads", "1", "-q"};
+  run_ok(with(args, {"-o", (dir / "a.ply").string()}));
+  EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "a.ply").size(), 48);
+  run_ok(with(args, {"-o", (dir / "b.ply").string()}));
+  EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply"));
+  gen::test::expect_one_error_line(run_gen(with(args, {"--points", "64", "-o", (dir / "c.ply").string()})), 2, "48");
+  EXPECT_FALSE(fs::exists(dir / "c.ply"));
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-o", (dir / "t").string(), "-O",
+                                            "data=" + tiny().data.string(), "-O", "slots=4", "-O", "steps=1", "-q"}),
+                                   2, "slots");
+}
+
 TEST(Points3d, ErrorsAreOneLineWithTheRightExitCode) {
   TempDir dir;
   gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "a.ply"), {"--mesh", (dir / "m.ply").string()})), 2, "--mesh");

@@ -1,7 +1,8 @@
 // The training task of points3d: batches of the dataset's clouds (a random subset of
 // each cloud's points every time, so the network sees the surface rather than a fixed
-// sample of it), captions through the jointly trained text tower, the empty caption as
-// the unconditional one.
+// sample of it; or, for a slotted network, every cloud ordered into its slots once),
+// captions through the jointly trained text tower, the empty caption as the
+// unconditional one.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,7 +21,8 @@ struct TrainingClouds {
   std::vector<std::string> captions;  // one per cloud
 };
 
-// The "train" split of a `gen data 3d` folder (at most max_clouds; 0 = all), encoded.
+// The "train" split of a `gen data 3d` folder (at most max_clouds; 0 = all), encoded
+// (and ordered into config.slots points when that is set: slot_order.h).
 // gen::InputError for a missing or malformed dataset or clouds of unequal sizes.
 TrainingClouds load_training_clouds(const std::filesystem::path& dir, const PointTransformerConfig& config,
                                     int64_t max_clouds, const gen::ProgressCallback& progress);

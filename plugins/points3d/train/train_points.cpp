@@ -27,7 +27,10 @@ std::vector<OptionSpec> stage_options() {
       OptionSpec::integer("width", 128, 8, 8192, "Transformer width (Point-E base: 512)"),
       OptionSpec::integer("layers", 6, 1, 256, "Transformer layers (Point-E base: 12)"),
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads (width must be a multiple)"),
-      OptionSpec::integer("points", 512, 16, 100000, "Points per training cloud, a fresh subset each step"),
+      OptionSpec::integer("points", 512, 16, 100000, "Points per training cloud, a fresh subset each step (unordered models)"),
+      OptionSpec::integer("slots", 0, 0, 100000,
+                          "Ordered points: every cloud ordered into this many slots, each with a learned embedding; "
+                          "the model then makes exactly this many points (0: unordered, Point-E's way)"),
       OptionSpec::number("xyz_scale", 0.5, 1e-3, 1e3, "Coordinates are divided by this in diffusion space"),
       OptionSpec::integer("text_width", 128, 8, 4096, "Width of the text tower trained alongside"),
       OptionSpec::integer("text_layers", 2, 1, 48, "Layers of the text tower"),
@@ -75,6 +78,8 @@ void train(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   net.heads = v.integer("heads");
   net.text_dim = v.integer("text_width");
   net.xyz_scale = v.number("xyz_scale");
+  net.slots = v.integer("slots");
+  if (net.slots != 0 && net.slots < 16) throw gen::UsageError("option slots=" + std::to_string(net.slots) + " must be 0 or at least 16");
   if (net.width % net.heads != 0)
     throw gen::UsageError("option width=" + std::to_string(net.width) + " must be a multiple of heads=" + std::to_string(net.heads));
   net.validate();
@@ -88,18 +93,19 @@ void train(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   network->train();
   text->train();
   const auto count = [](const torch::nn::Module& m) { int64_t n = 0; for (const auto& p : m.parameters()) n += p.numel(); return n; };
-  spdlog::info("points3d: {} clouds of {} points ({} per step), {} tokens, {} + {} (text) parameters",
-               clouds.latents.size(0), clouds.latents.size(2), v.integer("points"), vocab,
+  const int64_t points = net.slots > 0 ? net.slots : v.integer("points");
+  spdlog::info("points3d: {} clouds of {} points ({} per step{}), {} tokens, {} + {} (text) parameters",
+               clouds.latents.size(0), clouds.latents.size(2), points, net.slots > 0 ? ", ordered slots" : "", vocab,
                count(*network), count(*text));
   const auto schedule = point_schedule(config.prediction_type);
   PointTask task(network, text, gen::nn::ClipTokenizer::from_folder(out / "tokenizer"), std::move(clouds),
-                 v.integer("batch"), v.integer("points"));
+                 v.integer("batch"), points);
   gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(schedule)));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   network->eval();
   text->eval();
-  const nlohmann::json defaults{{"steps", 50}, {"cfg_scale", 3.0}, {"sampler", "ddim"}, {"points", v.integer("points")}};
+  const nlohmann::json defaults{{"steps", 50}, {"cfg_scale", 3.0}, {"sampler", "ddim"}, {"points", points}};
   save_point_model(out / "model", network, text, out / "tokenizer", schedule, defaults);
   spdlog::info("3D model written to {}", (out / "model").string());
 }
