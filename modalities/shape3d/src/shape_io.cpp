@@ -179,9 +179,14 @@ bool is_mesh_extension(const fs::path& path) {
 
 PointCloud read_point_cloud(const fs::path& path, const ShapeReadLimits& limits) {
   const auto ext = lower_extension(path);
+  if (read_by_gen(ext)) {  // an OFF file may be faceless: read it without asking for faces
+    const auto mesh = read_off_or_stl(path, ext, limits);
+    PointCloud cloud{mesh.vertices, mesh.rgb, mesh.normals};
+    check_point_cloud(cloud, path.string());
+    return cloud;
+  }
   if (is_mesh_extension(path)) {  // a mesh file: its vertices are the cloud
-    const auto mesh = read_by_gen(ext) ? read_off_or_stl(path, ext, limits) : read_mesh(path, limits);
-    if (read_by_gen(ext)) check_point_cloud({mesh.vertices, mesh.rgb, mesh.normals}, path.string());
+    const auto mesh = read_mesh(path, limits);
     return {mesh.vertices, mesh.rgb, mesh.normals};
   }
   if (!listed(point_cloud_extensions(), ext))
