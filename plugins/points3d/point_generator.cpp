@@ -62,7 +62,7 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   const int64_t points = r.shape3d.points > 0 ? r.shape3d.points : m.defaults.points;
   if (points < 16) throw gen::UsageError("--points must be at least 16 (Poisson and the judges need a surface), got " +
                                          std::to_string(points));
-  const int64_t slots = m.network->config().slots;
+  const int64_t slots = m.network ? m.network->config().slots : 0;
   if (slots > 0 && points != slots)
     throw gen::UsageError("this model makes exactly " + std::to_string(slots) + " points (its points are ordered slots); got --points " +
                           std::to_string(points));
@@ -78,7 +78,7 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   gen::Conditioning cond, uncond;
   cond.context = text_states(m.text_encoder, caption_ids(*m.tokenizer, m.text_encoder, {r.prompt}));
   uncond.context = text_states(m.text_encoder, caption_ids(*m.tokenizer, m.text_encoder, {r.negative_prompt}));
-  PointDenoiser network(m.network, schedule.prediction_type);
+  PointDenoiser network(m, schedule.prediction_type);
   std::optional<gen::ClassifierFreeGuidance> cfg;
   if (cfg_scale != 1.0) {
     gen::CfgOptions options;
@@ -91,11 +91,17 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   so.progress = progress;
   if (r.batch_count > 1)
     so.stage = "sampling (shape " + std::to_string(r.batch_index + 1) + " of " + std::to_string(r.batch_count) + ")";
-  const auto& config = m.network->config();
+  // A height field's surface points are drawn with a generator of their own, seeded
+  // afresh for every decode: previews do not change the result.
+  const auto decode = [&m, points, seed = static_cast<uint64_t>(r.seed)](const torch::Tensor& latent) {
+    if (!m.height_field) return decode_points(latent, m.network->config());
+    auto generator = at::detail::createCPUGenerator(seed);
+    return decode_height_field(latent, *m.height_field, points, generator);
+  };
   if (r.shape3d.preview_every > 0 && progress) {
     so.preview_every = r.shape3d.preview_every;
-    so.on_preview = [progress, config](int64_t, const torch::Tensor& x0) {
-      const auto cloud = decode_points(x0[0], config);
+    so.on_preview = [progress, &decode](int64_t, const torch::Tensor& x0) {
+      const auto cloud = decode(x0[0]);
       gen::Progress report;
       report.stage = "preview";
       report.preview = &cloud;
@@ -103,13 +109,15 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
     };
   }
   gen::GeneratorNoise noise(static_cast<uint64_t>(r.seed));
-  auto initial = noise.next(torch::empty({1, config.channels, points}));
+  const auto shape = m.height_field ? std::vector<int64_t>{1, HeightFieldConfig::kChannels, m.height_field->grid, m.height_field->grid}
+                                    : std::vector<int64_t>{1, m.network->config().channels, points};
+  auto initial = noise.next(torch::empty(shape));
   auto latent = gen::sample(denoiser, cond, *sampler, initial, noise, so);
   if (!torch::isfinite(latent).all().item<bool>())
     throw gen::NumericError("the cloud came out NaN or Inf (try another seed or sampler, or more steps)");
 
   gen::Sample sample;
-  sample.data = decode_points(latent[0], config);
+  sample.data = decode(latent[0]);
   auto& j = sample.metadata;
   j["model"] = m.name;
   j["points"] = points;
@@ -117,7 +125,7 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   j["sampler"] = sampler->name();
   j["scheduler"] = r.scheduler;
   j["cfg_scale"] = cfg_scale;
-  j["method"] = "point diffusion";
+  j["method"] = m.height_field ? "height-field diffusion" : "point diffusion";
   j["prediction_type"] = gen::prediction_type_name(schedule.prediction_type);
   sample.text["parameters"] = r.prompt + "\nSteps: " + std::to_string(steps) + ", Sampler: " + sampler->name() +
                               ", CFG scale: " + std::to_string(cfg_scale) + ", Seed: " + std::to_string(r.seed) +

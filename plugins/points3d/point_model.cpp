@@ -14,22 +14,42 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_model_folder(const fs::path& dir) {
+bool has_class(const fs::path& config, const std::string& name) {
   std::error_code ec;
-  if (!fs::is_regular_file(dir / "transformer" / "config.json", ec)) return false;
+  if (!fs::is_regular_file(config, ec)) return false;
   try {
-    return gen::read_json_file(dir / "transformer" / "config.json", "config").value("_class_name", "") == "PointTransformer";
+    return gen::read_json_file(config, "config").value("_class_name", "") == name;
   } catch (const gen::Error&) {
     return false;
   }
 }
 
+bool is_height_field_folder(const fs::path& dir) {
+  return has_class(dir / "height_field" / "config.json", "HeightField") && has_class(dir / "unet" / "config.json", "UNet2DConditionModel");
+}
+
+bool is_model_folder(const fs::path& dir) {
+  return has_class(dir / "transformer" / "config.json", "PointTransformer") || is_height_field_folder(dir);
+}
+
 PointModel load_folder(const fs::path& dir) {
   PointModel m;
   m.name = dir.filename().empty() ? dir.parent_path().filename().string() : dir.filename().string();
-  const auto config = PointTransformerConfig::from_json(gen::read_json_file(dir / "transformer" / "config.json", "config"));
-  m.network = PointTransformer(config);
-  gen::nn::load_f16_weights(dir / "transformer" / "model.safetensors", *m.network);
+  int64_t text_dim = 0;
+  if (is_height_field_folder(dir)) {
+    m.height_field = HeightFieldConfig::from_json(gen::read_json_file(dir / "height_field" / "config.json", "config"));
+    m.unet = gen::nn::load_diffusers_unet(dir / "unet");
+    const auto& u = m.unet->config();
+    if (u.in_channels != HeightFieldConfig::kChannels || u.out_channels != HeightFieldConfig::kChannels)
+      throw gen::ModelError(dir.string() + ": a height-field UNet takes and gives " + std::to_string(HeightFieldConfig::kChannels) +
+                            " channels, this one " + std::to_string(u.in_channels) + " -> " + std::to_string(u.out_channels));
+    text_dim = u.cross_attention_dim;
+  } else {
+    const auto config = PointTransformerConfig::from_json(gen::read_json_file(dir / "transformer" / "config.json", "config"));
+    m.network = PointTransformer(config);
+    gen::nn::load_f16_weights(dir / "transformer" / "model.safetensors", *m.network);
+    text_dim = config.text_dim;
+  }
   m.text_encoder = gen::nn::load_diffusers_text_encoder(dir / "text_encoder");
   std::error_code ec;
   if (!fs::is_regular_file(dir / "tokenizer" / "vocab.json", ec))
@@ -40,9 +60,9 @@ PointModel load_folder(const fs::path& dir) {
                    ? gen::SchedulerConfig::from_json(gen::read_json_file(scheduler, "scheduler config"))
                    : point_schedule(gen::PredictionType::epsilon);
   m.defaults = read_generation_defaults(dir / "generation_defaults.json");
-  if (m.text_encoder->config().hidden_size != config.text_dim)
+  if (m.text_encoder->config().hidden_size != text_dim)
     throw gen::ModelError("the text encoder gives " + std::to_string(m.text_encoder->config().hidden_size) +
-                          "-wide states but the point transformer takes text_dim " + std::to_string(config.text_dim));
+                          "-wide states but the network takes " + std::to_string(text_dim));
   return m;
 }
 
@@ -86,7 +106,7 @@ bool looks_like_point_model(const std::string& model) {
 PointModel load_point_model(const std::string& model) {
   PointModel m;
   if (model.empty() || model == kDefaultModelName) {
-    const auto dir = gen::find_asset("default-3d", "transformer/config.json");
+    auto dir = gen::find_asset("default-3d", "generation_defaults.json");
     if (dir.empty())
       throw gen::ModelError("the embedded default 3D model is not installed (looked in " + gen::asset_places("default-3d") +
                             "); pass -m with a points3d model folder");
@@ -97,19 +117,19 @@ PointModel load_point_model(const std::string& model) {
     if (!fs::exists(model, ec)) throw gen::ModelError("model not found: " + model);
     if (!is_model_folder(model))
       throw gen::ModelError(model + " is not a points3d model: expected a folder with transformer/config.json "
-                            "(\"_class_name\": \"PointTransformer\")");
+                            "(\"_class_name\": \"PointTransformer\") or unet/ and height_field/config.json");
     m = load_folder(model);
   }
-  m.network->eval();
+  if (m.network) m.network->eval();
+  if (m.unet) m.unet->eval();
   m.text_encoder->eval();
   return m;
 }
 
-void save_point_model(const fs::path& dir, const PointTransformer& network, const gen::nn::ClipTextModel& text,
-                      const fs::path& tokenizer, const gen::SchedulerConfig& schedule, const nlohmann::json& defaults) {
-  fs::create_directories(dir / "transformer");
-  gen::write_file_atomic(dir / "transformer" / "config.json", network->config().to_json().dump(2) + "\n");
-  gen::nn::save_f16_weights(dir / "transformer" / "model.safetensors", *network);
+namespace {
+
+void save_common(const fs::path& dir, const gen::nn::ClipTextModel& text, const fs::path& tokenizer,
+                 const gen::SchedulerConfig& schedule, const nlohmann::json& defaults) {
   gen::nn::save_diffusers_part(dir / "text_encoder", text->config().to_json(), *text, "model.safetensors");
   fs::create_directories(dir / "tokenizer");
   for (const char* name : {"vocab.json", "merges.txt"})
@@ -119,6 +139,25 @@ void save_point_model(const fs::path& dir, const PointTransformer& network, cons
   scheduler["_class_name"] = "DDPMScheduler";
   gen::write_file_atomic(dir / "scheduler" / "scheduler_config.json", scheduler.dump(2) + "\n");
   gen::write_file_atomic(dir / "generation_defaults.json", defaults.dump(2) + "\n");
+}
+
+}  // namespace
+
+void save_point_model(const fs::path& dir, const PointTransformer& network, const gen::nn::ClipTextModel& text,
+                      const fs::path& tokenizer, const gen::SchedulerConfig& schedule, const nlohmann::json& defaults) {
+  fs::create_directories(dir / "transformer");
+  gen::write_file_atomic(dir / "transformer" / "config.json", network->config().to_json().dump(2) + "\n");
+  gen::nn::save_f16_weights(dir / "transformer" / "model.safetensors", *network);
+  save_common(dir, text, tokenizer, schedule, defaults);
+}
+
+void save_height_field_model(const fs::path& dir, const gen::nn::UNet2DConditionModel& unet, const HeightFieldConfig& field,
+                             const gen::nn::ClipTextModel& text, const fs::path& tokenizer,
+                             const gen::SchedulerConfig& schedule, const nlohmann::json& defaults) {
+  gen::nn::save_diffusers_part(dir / "unet", unet->config().to_json(), *unet, "diffusion_pytorch_model.safetensors");
+  fs::create_directories(dir / "height_field");
+  gen::write_file_atomic(dir / "height_field" / "config.json", field.to_json().dump(2) + "\n");
+  save_common(dir, text, tokenizer, schedule, defaults);
 }
 
 }  // namespace points3d

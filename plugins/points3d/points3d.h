@@ -12,10 +12,12 @@
 #include <gen/denoiser.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_tokenizer.h>
+#include <gen/nn/unet2d_condition.h>
 #include <gen/options.h>
 #include <gen/request.h>
 #include <gen/schedule.h>
 
+#include "height_field.h"
 #include "point_transformer.h"
 #include "sds_optimizer.h"
 
@@ -33,7 +35,9 @@ void check_request(const gen::Request& request);
 SdsSettings sds_settings(const gen::Request& request);
 
 // ---- point_model.cpp: what -m names, and the loaded parts.
-// A model folder: transformer/ (config.json + model.safetensors), text_encoder/ (a
+// A model folder: the network — transformer/ (config.json + model.safetensors) for a
+// point transformer, or unet/ (a diffusers UNet2DConditionModel) with height_field/
+// config.json for a height-field model (height_field.h) — and text_encoder/ (a
 // transformers CLIPTextModel folder), tokenizer/ (vocab.json + merges.txt),
 // scheduler/scheduler_config.json, generation_defaults.json.
 struct ModelDefaults {
@@ -44,7 +48,9 @@ struct ModelDefaults {
 };
 struct PointModel {
   std::string name;
-  PointTransformer network{nullptr};
+  PointTransformer network{nullptr};          // a point transformer, or
+  gen::nn::UNet2DConditionModel unet{nullptr};  // a height-field UNet with
+  std::optional<HeightFieldConfig> height_field;
   gen::nn::ClipTextModel text_encoder{nullptr};
   std::optional<gen::nn::ClipTokenizer> tokenizer;
   gen::SchedulerConfig schedule;
@@ -54,12 +60,18 @@ bool looks_like_point_model(const std::string& model);
 // gen::ModelError for a missing or mismatched part.
 PointModel load_point_model(const std::string& model);
 ModelDefaults read_generation_defaults(const std::filesystem::path& file);
+// The network's prediction for x_t [B, ...] at t given the caption's token states.
+torch::Tensor predict(PointModel& model, const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& text);
 // Point-E's cosine schedule (squaredcos_cap_v2), here over 1000 training steps.
 gen::SchedulerConfig point_schedule(gen::PredictionType prediction);
 // The folder layout above, F16 weights (what training writes).
 void save_point_model(const std::filesystem::path& dir, const PointTransformer& network,
                       const gen::nn::ClipTextModel& text, const std::filesystem::path& tokenizer,
                       const gen::SchedulerConfig& schedule, const nlohmann::json& defaults);
+void save_height_field_model(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
+                             const HeightFieldConfig& field, const gen::nn::ClipTextModel& text,
+                             const std::filesystem::path& tokenizer, const gen::SchedulerConfig& schedule,
+                             const nlohmann::json& defaults);
 
 // ---- text_states.cpp: captions -> the per-token states the network attends to.
 torch::Tensor caption_ids(const gen::nn::ClipTokenizer& tokenizer, const gen::nn::ClipTextModel& text,
@@ -72,17 +84,17 @@ torch::Tensor encode_points(const torch::Tensor& points, const PointTransformerC
 // The inverse, colours clamped to [0, 1]: [channels, N] -> [N, channels].
 torch::Tensor decode_points(const torch::Tensor& latent, const PointTransformerConfig& config);
 
-// ---- point_denoiser.cpp: the network through the core's Denoiser interface.
-// x_t [B, channels, N]; cond.context [B, L, text_dim] (the caption's token states).
+// ---- point_denoiser.cpp: the model's network through the core's Denoiser interface.
+// x_t [B, channels, N] (points) or [B, 6, G, G] (a height field); cond.context
+// [B, L, text_dim] (the caption's token states).
 class PointDenoiser : public gen::Denoiser {
  public:
-  PointDenoiser(PointTransformer network, gen::PredictionType prediction)
-      : network_(std::move(network)), prediction_(prediction) {}
+  PointDenoiser(PointModel& model, gen::PredictionType prediction) : model_(model), prediction_(prediction) {}
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
   gen::PredictionType prediction_type() const override { return prediction_; }
 
  private:
-  PointTransformer network_;
+  PointModel& model_;
   gen::PredictionType prediction_;
 };
 

@@ -239,9 +239,36 @@ TEST(Points3d, SlottedModelsMakeTheirSlotCount) {
   EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply"));
   gen::test::expect_one_error_line(run_gen(with(args, {"--points", "64", "-o", (dir / "c.ply").string()})), 2, "48");
   EXPECT_FALSE(fs::exists(dir / "c.ply"));
-  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-o", (dir / "t").string(), "-O",
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-m", "points", "-o", (dir / "t").string(), "-O",
                                             "data=" + tiny().data.string(), "-O", "slots=4", "-O", "steps=1", "-q"}),
                                    2, "slots");
+}
+
+TEST(Points3d, HeightFieldModelsTrainAndGenerate) {
+  TempDir dir;
+  const auto run = dir / "run";
+  run_ok({"train", "points3d", "-m", "heightfield", "-o", run.string(), "-O", "data=" + tiny().data.string(), "-O",
+          "steps=2", "-O", "grid=8", "-O", "unet_width=16", "-O", "text_width=16", "-O", "text_layers=1", "-O", "points=100",
+          "-O", "batch=2", "-s", "1", "--threads", "1", "-q"});
+  const auto model = run / "model";
+  EXPECT_EQ(json::parse(gen::test::read_text(model / "height_field" / "config.json"))["grid"], 8);
+  EXPECT_EQ(json::parse(gen::test::read_text(model / "unet" / "config.json"))["in_channels"], 6);
+  EXPECT_FALSE(fs::exists(model / "transformer"));
+  const Args args = {"3d", "-m", model.string(), "-p", "a red cube", "--steps", "3", "-s", "7", "--threads", "1", "-q"};
+  run_ok(with(args, {"-o", (dir / "a.ply").string()}));
+  const auto cloud = gen::shape3d::read_point_cloud(dir / "a.ply");
+  EXPECT_EQ(cloud.size(), 100);
+  ASSERT_TRUE(cloud.has_colors());
+  // x and z stay on the field's square (heights are the network's to choose).
+  EXPECT_LE(cloud.xyz.index_select(1, torch::tensor({0, 2})).abs().max().item<float>(), 0.8f + 1e-4f);
+  EXPECT_EQ(json::parse(gen::test::read_text(dir / "a.ply.json"))["method"], "height-field diffusion");
+  run_ok(with(args, {"-o", (dir / "b.ply").string(), "--preview-every", "1"}));
+  EXPECT_EQ(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply")) << "same seed, previews or not";
+  run_ok(with(args, {"-o", (dir / "c.xyz").string(), "--points", "250", "--sampler", "dpm++2m"}));
+  EXPECT_EQ(gen::shape3d::read_point_cloud(dir / "c.xyz").size(), 250);
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-m", "heightfield", "-o", (dir / "t").string(), "-O",
+                                            "data=" + tiny().data.string(), "-O", "grid=10", "-O", "steps=1", "-q"}),
+                                   2, "grid");
 }
 
 TEST(Points3d, ErrorsAreOneLineWithTheRightExitCode) {
@@ -268,8 +295,8 @@ TEST(Points3d, ErrorsAreOneLineWithTheRightExitCode) {
   EXPECT_EQ(gen::test::nonempty_lines(r.err).size(), 1u) << r.err;
   EXPECT_FALSE(fs::exists(dir / "a.ply"));
   // Training without data, and with more points than the clouds have.
-  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-o", (dir / "t").string(), "-O", "steps=1"}), 2, "data");
-  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-o", (dir / "t2").string(), "-O",
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-m", "points", "-o", (dir / "t").string(), "-O", "steps=1"}), 2, "data");
+  gen::test::expect_one_error_line(run_gen({"train", "points3d", "-m", "points", "-o", (dir / "t2").string(), "-O",
                                             "data=" + tiny().data.string(), "-O", "points=5000", "-O", "steps=1", "-q"}),
                                    2, "points");
 }

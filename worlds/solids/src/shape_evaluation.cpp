@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <gen/error.h>
 #include <gen/generation.h>
@@ -121,7 +122,11 @@ ShapeEvaluationReport evaluate_shape_model(const PluginRegistry& registry, const
         ShapeEvaluationRow row{split, sampler.empty() ? std::string("default") : sampler, steps};
         row.seconds_per_shape =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / made.size();
-        row.scores = score_readings(cases.specs, judges.read(made));
+        const auto readings = judges.read(made);
+        for (size_t i = 0; i < readings.size(); ++i)  // -v: what the judges read, caption by caption
+          spdlog::debug("{} {}: \"{}\" read as {} {} {} {}", split, i, cases.captions[i], readings[i].size,
+                        readings[i].aspect, readings[i].color, readings[i].shape);
+        row.scores = score_readings(cases.specs, readings);
         const int64_t n = std::min(fewest_points(made), fewest_points(cases.clouds));
         row.metrics = shape3d::set_metrics(first_points(made, n), first_points(cases.clouds, n));
         emit(std::move(row));

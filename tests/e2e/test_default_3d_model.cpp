@@ -1,0 +1,59 @@
+// The shipped default 3D model (assets/default-3d, a height-field model: docs/3d.md)
+// makes the solids its prompts ask for. Captions from a dataset seed neither the model
+// (1) nor the judges saw (7), the model's own sampler, steps, CFG and point count, one
+// thread (bit-reproducible); the shipped judges (assets/judge-3d, trained on real clouds
+// only and checked on fresh real ones in test_solids_judges.cpp) read the shape, colour
+// and size back, and 1-NNA compares the clouds with the same captions' real ones.
+// Version 1 measured here on 2026-12-04 (this test's captions): shape 0.84 (27 of 32)
+// train and 0.88 (28 of 32) held out, colour and size 1.00, 1-NNA 0.34 / 0.31 (real
+// halves: 0.56 / 0.50). The shape bounds sit a few clouds under it; the targets
+// (0.90 train / 0.70 held out) are docs/model-zoo.md's business until a version earns them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-3d";
+
+// Rows: the split's real clouds (the judges' ceiling), then the model.
+nlohmann::json evaluate(const std::string& split) {
+  return gen::test::eval_world("3d", {"--train", "32", "--heldout", "32", "-s", "7"},
+                               {"--splits", split, "--count", "32", "--threads", "1"});
+}
+
+TEST(Default3dModel, IsShipped) {
+  EXPECT_TRUE(fs::exists(kModel / "unet" / "config.json")) << kModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kModel / "height_field" / "config.json"));
+  EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
+}
+
+TEST(Default3dModel, MakesThePromptedSolids) {
+  ASSERT_TRUE(fs::exists(kModel / "unet" / "config.json"));
+  const auto runs = evaluate("train");
+  ASSERT_EQ(runs.size(), 2u);
+  const auto& real = runs[0];
+  const auto& model = runs[1];
+  EXPECT_GE(model["shape"].get<double>(), 0.75) << model.dump();  // chance: 1 in 7
+  EXPECT_GE(model["color"].get<double>(), 0.9) << model.dump();
+  EXPECT_LE(model["nna"].get<double>(), 0.65) << model.dump();
+  EXPECT_GE(real["shape"].get<double>(), 0.95) << "the judges misread real clouds: " << real.dump();
+}
+
+TEST(Default3dModel, DoesHeldOutCombinations) {
+  ASSERT_TRUE(fs::exists(kModel / "unet" / "config.json"));
+  const auto runs = evaluate("heldout");
+  ASSERT_EQ(runs.size(), 2u);
+  const auto& model = runs[1];
+  EXPECT_GE(model["shape"].get<double>(), 0.78) << model.dump();
+  EXPECT_GE(model["color"].get<double>(), 0.9) << model.dump();
+  EXPECT_LE(model["nna"].get<double>(), 0.65) << model.dump();
+}
+
+}  // namespace
