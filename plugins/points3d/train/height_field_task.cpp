@@ -3,23 +3,19 @@
 #include <gen/error.h>
 #include <gen/shape3d/shape_io.h>
 #include <gen/shape3d/surface.h>
-#include <gen/solids/solid_dataset.h>
 
 #include "../points3d.h"
+#include "point_task.h"
 
 namespace points3d {
 
 TrainingFields load_training_fields(const std::filesystem::path& dir, const HeightFieldConfig& config, int64_t max_clouds,
                                     const gen::ProgressCallback& progress) {
-  const auto dataset = gen::solids::load_solid_dataset(dir);
-  std::vector<const gen::solids::SolidItem*> items;
-  for (const auto& item : dataset.items)
-    if (item.split == "train" && (max_clouds == 0 || static_cast<int64_t>(items.size()) < max_clouds)) items.push_back(&item);
-  if (items.empty()) throw gen::InputError(dir.string() + " holds no training clouds");
+  const auto items = training_items(dir, max_clouds);
   TrainingFields out;
   std::vector<torch::Tensor> fields;
   for (size_t i = 0; i < items.size(); ++i) {
-    const auto path = dataset.root / items[i]->file;
+    const auto& path = items[i].file;
     auto cloud = gen::shape3d::read_point_cloud(path);
     if (!cloud.has_colors()) throw gen::InputError(path.string() + ": the cloud has no colours");
     if (!cloud.normals.defined()) cloud = gen::shape3d::estimate_normals(cloud);
@@ -28,7 +24,7 @@ TrainingFields load_training_fields(const std::filesystem::path& dir, const Heig
     } catch (const gen::InputError& e) {
       throw gen::InputError(path.string() + ": " + e.what());
     }
-    out.captions.push_back(items[i]->caption);
+    out.captions.push_back(items[i].caption);
     if (progress && (i + 1) % 100 == 0) progress({"reading clouds", static_cast<int64_t>(i + 1), static_cast<int64_t>(items.size())});
   }
   out.fields = torch::stack(fields);

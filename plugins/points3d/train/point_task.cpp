@@ -9,18 +9,24 @@
 
 namespace points3d {
 
+std::vector<TrainingItem> training_items(const std::filesystem::path& dir, int64_t max_clouds) {
+  const auto dataset = gen::solids::load_solid_dataset(dir);
+  std::vector<TrainingItem> items;
+  for (const auto& item : dataset.items)
+    if (item.split == "train" && (max_clouds == 0 || static_cast<int64_t>(items.size()) < max_clouds))
+      items.push_back({dataset.root / item.file, item.caption});
+  if (items.empty()) throw gen::InputError(dir.string() + " holds no training clouds");
+  return items;
+}
+
 TrainingClouds load_training_clouds(const std::filesystem::path& dir, const PointTransformerConfig& config,
                                     int64_t max_clouds, const gen::ProgressCallback& progress) {
-  const auto dataset = gen::solids::load_solid_dataset(dir);
-  std::vector<const gen::solids::SolidItem*> items;
-  for (const auto& item : dataset.items)
-    if (item.split == "train" && (max_clouds == 0 || static_cast<int64_t>(items.size()) < max_clouds)) items.push_back(&item);
-  if (items.empty()) throw gen::InputError(dir.string() + " holds no training clouds");
+  const auto items = training_items(dir, max_clouds);
   TrainingClouds out;
   std::vector<torch::Tensor> latents;
   int64_t first_size = 0;
   for (size_t i = 0; i < items.size(); ++i) {
-    const auto path = dataset.root / items[i]->file;
+    const auto& path = items[i].file;
     const auto cloud = gen::shape3d::read_point_cloud(path);
     if (config.channels == 6 && !cloud.has_colors()) throw gen::InputError(path.string() + ": the cloud has no colours");
     if (i == 0) first_size = cloud.size();
@@ -30,7 +36,7 @@ TrainingClouds load_training_clouds(const std::filesystem::path& dir, const Poin
     auto points = config.channels == 6 ? torch::cat({cloud.xyz, cloud.rgb}, 1) : cloud.xyz;
     if (config.slots > 0) points = points.index_select(0, order_into_slots(cloud.xyz, config.slots));
     latents.push_back(encode_points(points, config)[0]);
-    out.captions.push_back(items[i]->caption);
+    out.captions.push_back(items[i].caption);
     if (progress && (i + 1) % 100 == 0) progress({"reading clouds", static_cast<int64_t>(i + 1), static_cast<int64_t>(items.size())});
   }
   out.latents = torch::stack(latents);

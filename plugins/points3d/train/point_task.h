@@ -16,6 +16,15 @@
 
 namespace points3d {
 
+// One training cloud of a `gen data 3d` folder: its file and its caption.
+struct TrainingItem {
+  std::filesystem::path file;
+  std::string caption;
+};
+// The folder's "train" split, at most max_clouds (0 = all); gen::InputError when empty
+// or malformed. Both network kinds read their data through it.
+std::vector<TrainingItem> training_items(const std::filesystem::path& dir, int64_t max_clouds);
+
 struct TrainingClouds {
   torch::Tensor latents;              // [M, channels, P] in diffusion space
   std::vector<std::string> captions;  // one per cloud
