@@ -73,7 +73,9 @@ torch::Tensor MdmTransformerImpl::forward(const torch::Tensor& x, const torch::T
   check_inputs(x, text_embed);
   const int64_t B = x.size(0), F = x.size(3);
   const auto emb = embed_text(text_embed, uncond) + embed_timestep(broadcast_timesteps(timesteps, B));
-  auto seq = sequence_pos_encoder_(torch::cat({emb.unsqueeze(1), input_process(x)}, 1));  // [B, 1+F, d]
+  auto frames = input_process(x);
+  if (config_.cond_every_frame) frames = frames + emb.unsqueeze(1);
+  auto seq = sequence_pos_encoder_(torch::cat({emb.unsqueeze(1), frames}, 1));  // [B, 1+F, d]
   const auto padding = config_.mask_frames && frame_mask.defined() ? key_padding(frame_mask, B, F) : torch::Tensor();
   seq = seqTransEncoder_(seq, padding);
   return output_process_(seq.narrow(1, 1, F));

@@ -91,6 +91,7 @@ MdmConfig MdmConfig::from_json(const json& j) {
     c.pos_embed_max_len = j.value("pos_embed_max_len", c.pos_embed_max_len);
     c.activation = j.value("activation", c.activation);
     c.mask_frames = j.value("mask_frames", c.mask_frames);
+    c.cond_every_frame = j.value("cond_every_frame", c.cond_every_frame);
     c.dropout = j.value("dropout", c.dropout);
     c.validate();
     return c;
@@ -112,13 +113,15 @@ MdmConfig MdmConfig::from_json_file(const std::filesystem::path& path) {
 }
 
 json MdmConfig::to_json() const {
-  return {{"_class_name", "MDM"},  {"arch", "trans_enc"},
+  json j = {{"_class_name", "MDM"},  {"arch", "trans_enc"},
           {"njoints", njoints},    {"nfeats", nfeats},
           {"latent_dim", latent_dim}, {"layers", layers},
           {"ff_size", ff_size},    {"num_heads", num_heads},
           {"clip_dim", clip_dim},  {"pos_embed_max_len", pos_embed_max_len},
           {"activation", activation}, {"mask_frames", mask_frames},
           {"dropout", dropout}};
+  if (cond_every_frame) j["cond_every_frame"] = true;  // absent = MDM's own architecture
+  return j;
 }
 
 MdmConfig MdmConfig::detect_from_weights(const ShapeMap& shapes, const MdmHints& hints) {

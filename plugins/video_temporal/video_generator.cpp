@@ -4,6 +4,7 @@
 
 #include <gen/error.h>
 #include <gen/guidance.h>
+#include <gen/mixed_noise.h>
 #include <gen/nn/checkpoint_sampler.h>
 #include <gen/nn/latent_rgb.h>
 #include <gen/sampling.h>
@@ -15,7 +16,7 @@ namespace video_temporal {
 struct VideoGenerator::Plan {
   std::string task;  // txt2vid | img2vid | vid2vid
   int64_t frames = 0, width = 0, height = 0;
-  double fps = 0, cfg_scale = 0;
+  double fps = 0, cfg_scale = 0, shared_noise = 0;
   int steps = 0;
   std::optional<double> strength;
   int64_t window = 0, overlap = 0;
@@ -65,6 +66,7 @@ VideoGenerator::Plan VideoGenerator::plan(const gen::Request& r, const VideoOpti
   p.fps = r.video.fps > 0 ? r.video.fps : (start.fps > 0 ? start.fps : d.fps);
   p.steps = r.steps > 0 ? r.steps : d.steps;
   p.cfg_scale = r.cfg_scale >= 0 ? r.cfg_scale : d.cfg_scale;
+  p.shared_noise = o.shared_noise >= 0 ? o.shared_noise : d.shared_noise;
   if (start.has_clip()) p.strength = r.video.strength > 0 ? r.video.strength : 0.8;
 
   const int64_t f = checkpoint_->vae_factor();
@@ -192,6 +194,8 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   gen::Denoiser& model = cfg ? static_cast<gen::Denoiser&>(*cfg) : unet;
   gen::GeneratorNoise noise(static_cast<uint64_t>(r.seed));
   auto initial = noise.next(torch::empty({1, channels, p.frames, h, w}));
+  if (p.shared_noise > 0)  // the frames start from the noise mix the modules were trained on
+    initial = gen::mix_shared_noise(initial, noise.next(torch::empty({1, channels, 1, h, w})), p.shared_noise);
   auto latents = gen::sample(model, cond, *p.sampler, initial, noise, so);
   if (o.low_memory) release(false, true, false);
 
@@ -216,6 +220,7 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   m["fps"] = p.fps;
   m["context_frames"] = p.window;
   m["context_overlap"] = p.overlap;
+  m["shared_noise"] = p.shared_noise;
   if (p.strength) m["strength"] = *p.strength;
   return sample;
 }

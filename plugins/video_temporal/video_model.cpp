@@ -55,11 +55,12 @@ ModelDefaults read_defaults(const fs::path& adapter_dir) {
     d.fps = j.value("fps", d.fps);
     d.frames = j.value("frames", d.frames);
     d.sampler = j.value("sampler", d.sampler);
+    d.shared_noise = j.value("shared_noise", d.shared_noise);
   } catch (const nlohmann::json::exception& e) {
     throw gen::ModelError(file.string() + ": " + e.what());
   }
-  if (d.steps < 1 || d.cfg_scale < 0 || d.fps <= 0 || d.frames < 1)
-    throw gen::ModelError(file.string() + ": steps, frames and fps must be positive, cfg_scale >= 0");
+  if (d.steps < 1 || d.cfg_scale < 0 || d.fps <= 0 || d.frames < 1 || !(d.shared_noise >= 0))
+    throw gen::ModelError(file.string() + ": steps, frames and fps must be positive, cfg_scale and shared_noise >= 0");
   return d;
 }
 

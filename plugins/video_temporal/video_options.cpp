@@ -20,6 +20,9 @@ std::vector<gen::OptionSpec> option_specs() {
                           "Load one network at a time and run the two CFG halves one after the other"),
       OptionSpec::integer("preview_every", 0, 0, 100000, "Write <output>.preview.<ext> every k steps (latent->RGB)"),
       OptionSpec::boolean("composite", true, "Image-to-video: frame 0 is the init image's pixels exactly"),
+      OptionSpec::number("shared_noise", -1, -1, 100,
+                         "Starting noise shared across frames, PYoCo's alpha (0 = independent frames; "
+                         "default: what the model was trained with)"),
       OptionSpec::path("tokenizer", "Folder with the CLIP vocab.json and merges.txt (default: <base>/tokenizer)"),
   };
 }
@@ -39,6 +42,7 @@ VideoOptions parse_options(const gen::Request& r) {
   o.low_memory = v.boolean("low_memory");
   o.composite = v.boolean("composite");
   o.tokenizer = v.text("tokenizer");
+  o.shared_noise = v.number("shared_noise");
   o.preview_every = r.video.preview_every > 0 ? r.video.preview_every : static_cast<int>(v.integer("preview_every"));
   if (o.context_frames > 0 && o.context_overlap >= o.context_frames)
     throw gen::UsageError("option context_overlap=" + std::to_string(o.context_overlap) +

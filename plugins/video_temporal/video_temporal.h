@@ -33,6 +33,7 @@ struct VideoOptions {
   int preview_every = 0;
   bool low_memory = false;     // one network at a time, cond/uncond in separate passes
   bool composite = true;       // image-to-video: frame 0 is the init image's pixels exactly
+  double shared_noise = -1;    // PYoCo's alpha for the starting noise; < 0 = the model's
   std::string tokenizer;
 };
 std::vector<gen::OptionSpec> option_specs();
@@ -49,6 +50,7 @@ struct ModelDefaults {     // an optional generation_defaults.json beside the ad
   double fps = 8;
   int frames = 16;
   std::string sampler;     // empty: the base checkpoint's scheduler
+  double shared_noise = 0; // the mixed noise prior the motion modules were trained with (gen/mixed_noise.h)
 };
 struct VideoModelFiles {
   std::filesystem::path adapter;  // folder or .safetensors

@@ -89,6 +89,25 @@ TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
   EXPECT_GT(fs::file_size(bvh), 1000u);
 }
 
+// cond_every_frame=true is saved in the model's config and generation runs it.
+TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGenerates) {
+  auto& run = shared_run();
+  const auto mdm = run.dir / "mdm-every-frame";
+  auto args = kTinyText;
+  args.resize(6);  // text_dim, text_width, text_layers: the tower is trained jointly here
+  args.insert(args.end(), {"-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O", "layers=1", "-O", "ff_size=64",
+                           "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0"});
+  auto r = run.train("mdm", mdm.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto config = nlohmann::json::parse(gen::test::read_text(mdm / "model" / "mdm" / "config.json"));
+  EXPECT_EQ(config["cond_every_frame"], true);
+  const auto out = run.dir / "every-frame.json";
+  auto g = run_gen({"motion", "-m", (mdm / "model").string(), "-p", "a person jumps", "--steps", "2", "--duration",
+                    "1", "-o", out.string(), "-q"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_TRUE(fs::exists(out));
+}
+
 TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
   auto& run = shared_run();
   gen::test::expect_one_error_line(

@@ -221,6 +221,59 @@ TEST(VideoTemporal, TextAttendingAdaptersAndPipelineFoldersLoad) {
   EXPECT_EQ(gen::video::read_video(dir / "p.gif").frame_count(), 3);
 }
 
+// PYoCo's mixed noise prior at generation: the frames' starting noise shares a part, so
+// they start (and with these weights end) nearer each other; the model's
+// generation_defaults.json decides it unless -O shared_noise does.
+TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
+  TempDir dir;
+  auto frame_spread = [](const fs::path& file) {
+    const auto f = tensor_file(file).to(torch::kFloat32);  // [F, H, W, 3]
+    return (f - f.mean(0, true)).abs().mean().item<double>();
+  };
+  run_ok(video_args(dir / "independent.safetensors"));
+  run_ok(with(video_args(dir / "shared.safetensors"), {"-O", "shared_noise=3"}));
+  EXPECT_EQ(sidecar(dir / "independent.safetensors")["shared_noise"], 0.0);
+  EXPECT_EQ(sidecar(dir / "shared.safetensors")["shared_noise"], 3.0);
+  EXPECT_LT(frame_spread(dir / "shared.safetensors"), 0.8 * frame_spread(dir / "independent.safetensors"));
+
+  const auto adapter = dir / "adapter";
+  fs::copy(models().adapter, adapter, fs::copy_options::recursive);
+  gen::test::write_text(adapter / "generation_defaults.json", json{{"shared_noise", 3.0}}.dump());
+  Args from_model = video_args(dir / "model.safetensors");
+  from_model[2] = adapter.string();
+  run_ok(from_model);
+  EXPECT_TRUE(torch::equal(tensor_file(dir / "model.safetensors"), tensor_file(dir / "shared.safetensors")));
+  run_ok(with(from_model, {"-O", "shared_noise=0", "-o", (dir / "off.safetensors").string()}));
+  EXPECT_TRUE(torch::equal(tensor_file(dir / "off.safetensors"), tensor_file(dir / "independent.safetensors")));
+
+  gen::test::write_text(adapter / "generation_defaults.json", json{{"shared_noise", -1.0}}.dump());
+  gen::test::expect_one_error_line(run_gen(from_model), gen::kExitModel, "shared_noise");
+  gen::test::expect_one_error_line(run_gen(with(video_args(dir / "x.mp4"), {"-O", "shared_noise=-2"})),
+                                   gen::kExitUsage, "shared_noise");
+}
+
+// `gen train video_temporal -m motion` end to end on the tiny base: a few steps with the
+// mixed noise prior, an adapter that `gen video` runs, starting from the same noise mix.
+TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
+  TempDir dir;
+  const auto data = dir / "data";
+  ASSERT_EQ(run_gen({"data", "video", "-o", data.string(), "--train", "4", "--heldout", "2", "--frames", "8", "-s", "3",
+                     "-q"}).exit_code, 0);
+  const auto run = dir / "run";
+  auto r = run_gen({"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(), "-O",
+                    "base=" + models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2", "-O",
+                    "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto adapter = run / "motion_adapter";
+  ASSERT_TRUE(fs::exists(adapter / "config.json"));
+  EXPECT_EQ(json::parse(gen::test::read_text(adapter / "generation_defaults.json"))["shared_noise"], 1.5);
+  Args generate = video_args(dir / "clip.safetensors");
+  generate[2] = adapter.string();
+  run_ok(with(generate, {"--frames", "4"}));
+  EXPECT_EQ(sidecar(dir / "clip.safetensors")["shared_noise"], 1.5);
+  EXPECT_EQ(tensor_file(dir / "clip.safetensors").size(0), 4);
+}
+
 TEST(VideoTemporal, ErrorsAreOneLineWithTheirExitCode) {
   TempDir dir;
   const auto out = dir / "x.mp4";

@@ -91,6 +91,15 @@ TEST(MdmConfig, JsonRoundTrip) {
   EXPECT_EQ(MdmConfig::from_json(j).to_json(), j);
 }
 
+TEST(MdmConfig, CondEveryFrameIsWrittenOnlyWhenOn) {
+  auto c = tiny_config();
+  EXPECT_FALSE(c.to_json().contains("cond_every_frame"));  // MDM's own configs stay MDM's
+  c.cond_every_frame = true;
+  const auto j = c.to_json();
+  EXPECT_EQ(j.at("cond_every_frame"), true);
+  EXPECT_TRUE(MdmConfig::from_json(j).cond_every_frame);
+}
+
 TEST(MdmConfig, ReadsMdmsNumLayersAndKeepsDefaults) {
   const auto c = MdmConfig::from_json({{"num_layers", 2}, {"latent_dim", 64}});
   EXPECT_EQ(c.layers, 2);
@@ -242,6 +251,23 @@ TEST(MdmTransformer, UncondActsPerRow) {
   // An unconditional row ignores its text entirely.
   EXPECT_TRUE(torch::allclose(run(m, {in.x, in.t, torch::randn_like(in.text)}, {}, torch::tensor({true, true})), uncond,
                               0, 1e-6));
+}
+
+// The condition added to every frame token is the same as MDM with that condition folded
+// into the input projection's bias (the input projection is affine).
+TEST(MdmTransformer, CondEveryFrameAddsTheConditionToEachFrameToken) {
+  auto c = tiny_config();
+  c.cond_every_frame = true;
+  auto every = random_model(c);
+  c.cond_every_frame = false;
+  auto plain = random_model(c);
+  const auto in = random_inputs(c, 1, 7);
+  torch::NoGradGuard no_grad;
+  const auto emb = every->embed_text(in.text) + every->embed_timestep(in.t);  // [1, d]
+  plain->input_process_->poseEmbedding->bias.add_(emb[0]);
+  EXPECT_TRUE(torch::allclose(run(every, in), run(plain, in), 1e-5, 1e-5));
+  plain->input_process_->poseEmbedding->bias.sub_(emb[0]);
+  EXPECT_FALSE(torch::allclose(run(every, in), run(plain, in), 1e-3, 1e-3));
 }
 
 TEST(MdmTransformer, SampleZeroDoesNotDependOnSampleOne) {

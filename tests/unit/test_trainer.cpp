@@ -154,6 +154,45 @@ TEST(Trainer, OffsetNoiseAddsAPerChannelMean) {
   EXPECT_NEAR(loss_with(1.0), 2.0, 0.25);  // 512 per-channel draws: std of the mean 0.06
 }
 
+// x0 = 0, so the network sees x_t = s * eps: the noise itself, up to a per-sample scale.
+class NoiseRecorder : public ZeroPredictor {
+ public:
+  torch::Tensor predict(const torch::Tensor& x, const torch::Tensor& t, const gen::Conditioning& c) override {
+    seen = x.detach().clone();
+    return ZeroPredictor::predict(x, t, c);
+  }
+  torch::Tensor seen;
+};
+
+double correlation(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a * b).mean() / ((a * a).mean() * (b * b).mean()).sqrt()).item<double>();
+}
+
+TEST(Trainer, SharedNoiseCorrelatesFramesAsPyocoSays) {
+  for (double alpha : {0.0, 1.0, 2.0}) {
+    auto config = small_config();
+    config.cond_dropout = 0;
+    config.shared_noise = alpha;
+    config.shared_noise_dim = 2;
+    NoiseRecorder task;
+    gen::Trainer trainer(task, config, alphas());
+    trainer.train_step();
+    const auto& x = task.seen;  // [256, 2, 8, 8]: 4096 elements per slice
+    const double expected = alpha * alpha / (1 + alpha * alpha);
+    EXPECT_NEAR(correlation(x.select(2, 0), x.select(2, 5)), expected, 0.06) << alpha;
+    EXPECT_NEAR(correlation(x.select(3, 0), x.select(3, 5)), 0.0, 0.06) << alpha;  // other dims stay independent
+  }
+}
+
+TEST(Trainer, SharedNoiseAlongAMissingDimensionIsAUsageError) {
+  auto config = small_config();
+  config.shared_noise = 1;
+  config.shared_noise_dim = 4;  // x0 is [256, 2, 8, 8]
+  NoiseRecorder task;
+  gen::Trainer trainer(task, config, alphas());
+  EXPECT_THROW(trainer.train_step(), gen::UsageError);
+}
+
 // Sample prediction of zeros on data that is 0 on valid frames and 100 on padding:
 // the loss sees the padding only when the batch carries no weights.
 class PaddedTask : public ZeroPredictor {
@@ -321,6 +360,8 @@ TEST(TrainerConfig, JsonRoundTripAndValidation) {
   EXPECT_DOUBLE_EQ(back.optimizer.lr, 3e-3);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"cond_dropout", 2.0}}), gen::UsageError);
   EXPECT_THROW(gen::TrainerConfig::from_json({{"offset_noise", -0.1}}), gen::UsageError);
+  EXPECT_THROW(gen::TrainerConfig::from_json({{"shared_noise", -1}}), gen::UsageError);
+  EXPECT_THROW(gen::TrainerConfig::from_json({{"shared_noise_dim", 0}}), gen::UsageError);
   c.offset_noise = 0.1;
   EXPECT_DOUBLE_EQ(gen::TrainerConfig::from_json(c.to_json()).offset_noise, 0.1);
   c.precision = "bf16";

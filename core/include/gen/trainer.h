@@ -30,6 +30,8 @@ struct GEN_API TrainerConfig {
   double cond_dropout = 0.1;       // probability of training a sample unconditioned (for CFG)
   double min_snr_gamma = 0.0;      // 0 disables min-SNR weighting; 5 is the paper's choice
   double offset_noise = 0.0;       // adds offset * N(0, 1) per sample and channel to the noise
+  double shared_noise = 0.0;       // PYoCo's mixed noise prior: alpha (gen/mixed_noise.h); 0 = off
+  int64_t shared_noise_dim = 2;    // the dimension the shared part is constant along (video: frames)
   PredictionType prediction_type = PredictionType::epsilon;
   std::string precision = "fp32";  // "bf16": the network's forward and backward in bfloat16
                                    // autocast (1.1-1.5x faster with AMX); weights and loss stay fp32

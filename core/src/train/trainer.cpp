@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <gen/atomic_file.h>
+#include <gen/mixed_noise.h>
 #include <gen/error.h>
 #include <gen/safetensors.h>
 
@@ -38,6 +39,8 @@ nlohmann::json TrainerConfig::to_json() const {
           {"cond_dropout", cond_dropout},
           {"min_snr_gamma", min_snr_gamma},
           {"offset_noise", offset_noise},
+          {"shared_noise", shared_noise},
+          {"shared_noise_dim", shared_noise_dim},
           {"prediction_type", prediction_type_name(prediction_type)},
           {"precision", precision},
           {"process", process},
@@ -63,6 +66,8 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
     c.cond_dropout = j.value("cond_dropout", c.cond_dropout);
     c.min_snr_gamma = j.value("min_snr_gamma", c.min_snr_gamma);
     c.offset_noise = j.value("offset_noise", c.offset_noise);
+    c.shared_noise = j.value("shared_noise", c.shared_noise);
+    c.shared_noise_dim = j.value("shared_noise_dim", c.shared_noise_dim);
     c.prediction_type = parse_prediction_type(j.value("prediction_type", std::string("epsilon")));
     c.precision = j.value("precision", c.precision);
     c.process = j.value("process", c.process);
@@ -82,6 +87,8 @@ void TrainerConfig::validate() const {
   if (!(cond_dropout >= 0 && cond_dropout <= 1)) throw UsageError("cond_dropout must be in [0, 1]");
   if (!(ema_decay >= 0 && ema_decay < 1)) throw UsageError("ema_decay must be in [0, 1)");
   if (!(offset_noise >= 0 && offset_noise <= 1)) throw UsageError("offset_noise must be in [0, 1]");
+  if (!(shared_noise >= 0 && shared_noise <= 100)) throw UsageError("shared_noise must be in [0, 100]");
+  if (shared_noise_dim < 1) throw UsageError("shared_noise_dim must be >= 1 (dimension 0 is the batch)");
   if (precision != "fp32" && precision != "bf16") throw UsageError("precision must be fp32 or bf16, not '" + precision + "'");
   if (process != "vp" && process != "flow" && process != "custom")
     throw UsageError("process must be vp, flow or custom");
@@ -178,6 +185,10 @@ torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
     shape[0] = n;
     shape[1] = x0.size(1);
     eps = eps + config_.offset_noise * torch::randn(shape, generator_, x0.scalar_type());
+  }
+  if (config_.shared_noise > 0) {
+    const auto shape = shared_noise_shape(x0.sizes(), config_.shared_noise_dim);
+    eps = mix_shared_noise(eps, torch::randn(shape, generator_, x0.scalar_type()), config_.shared_noise);
   }
   torch::Tensor a, s, t;
   if (config_.process == "vp") {

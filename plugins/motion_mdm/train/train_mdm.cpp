@@ -31,6 +31,7 @@ gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames
   c.num_heads = integer(r, "heads", 4, 1, 64);
   c.clip_dim = text_dim;
   c.mask_frames = true;  // padded batches: padding is hidden from attention
+  c.cond_every_frame = flag(r, "cond_every_frame", false);
   c.pos_embed_max_len = std::max<int64_t>(1001, max_frames + 1);
   if (c.latent_dim % c.num_heads != 0)
     throw gen::UsageError("option latent_dim=" + std::to_string(c.latent_dim) + " must be a multiple of heads=" +
@@ -68,6 +69,8 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("layers", 4, 1, 64, "Transformer layers (published: 8)"),
       OptionSpec::integer("ff_size", 512, 8, 16384, "Feed-forward width (published: 1024)"),
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads (published: 4)"),
+      OptionSpec::boolean("cond_every_frame", false, "Also add the condition to every frame token (gen's own; "
+                                                     "published MDMs do not)"),
       OptionSpec::path("text_encoder", "A `-m text` run folder: start from its text tower and tokenizer "
                                        "(text_dim/text_width/text_layers then come from it)"),
       OptionSpec::boolean("freeze_text", false, "Keep the text tower fixed (as MDM keeps CLIP)"),

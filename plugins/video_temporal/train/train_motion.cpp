@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <gen/assets.h>
@@ -116,6 +117,9 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance"),
       OptionSpec::number("min_snr_gamma", 5.0, 0, 1e3, "Min-SNR loss weighting gamma (0 = off)"),
       OptionSpec::number("offset_noise", 0.0, 0, 1, "Offset noise strength"),
+      OptionSpec::number("shared_noise", 0.0, 0, 100,
+                         "Noise shared across a clip's frames, PYoCo's alpha (0 = independent; written to the "
+                         "adapter's generation_defaults.json so sampling starts the same way)"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
@@ -132,6 +136,8 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   config.cond_dropout = gen::number_option(r.options, "cond_dropout", 0.1, 0, 1);
   config.min_snr_gamma = gen::number_option(r.options, "min_snr_gamma", 5.0, 0, 1e3);
   config.offset_noise = gen::number_option(r.options, "offset_noise", 0.0, 0, 1);
+  config.shared_noise = gen::number_option(r.options, "shared_noise", 0.0, 0, 100);
+  config.shared_noise_dim = 2;  // clips are [B, C, frames, h, w]
   const int64_t batch = integer(r, "batch", 4, 1, 4096), frames = integer(r, "frames", 16, 2, 256);
   const int64_t max_clips = integer(r, "max_clips", 0, 0, 10000000);
 
@@ -168,6 +174,9 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   model->eval();
   const fs::path out(r.output);
   save_adapter(out / "motion_adapter", adapter, model);
+  if (config.shared_noise > 0)  // generation must start from the noise mix trained on
+    gen::write_file_atomic(out / "motion_adapter" / "generation_defaults.json",
+                           nlohmann::json{{"shared_noise", config.shared_noise}}.dump(2) + "\n");
   spdlog::info("motion adapter written to {}", (out / "motion_adapter").string());
 }
 

@@ -4,6 +4,7 @@
 // name for name. The forward pass, batch-first:
 //   emb  = embed_text(uncond ? 0 : text) + embed_timestep(t)          the condition token [B, 1, d]
 //   seq  = [emb, input_process(x)] + pe[0 : F+1]                        token 0 = condition, f+1 = frame f
+//          (cond_every_frame, gen's own option: [emb, input_process(x) + emb] + pe)
 //   seq  = seqTransEncoder(seq, padding = mask_frames ? [false, !frame_mask] : none)   post-LN, gelu
 //   out  = output_process(seq[:, 1:])                                  [B, njoints, nfeats, F]
 // The network predicts x0 for every published MDM checkpoint (predict_xstart).
@@ -43,6 +44,9 @@ struct GEN_API MdmConfig {
   int64_t pos_embed_max_len = 5000;  // rows of the position table: longest clip + 1, largest timestep + 1
   std::string activation = "gelu";
   bool mask_frames = false;   // invalid frames are hidden from attention (as keys)
+  // Not MDM's: the condition (text + timestep) is also added to every frame token, so a
+  // small network trained briefly cannot ignore its caption. Off for every MDM checkpoint.
+  bool cond_every_frame = false;
   double dropout = 0.1;       // active only in training mode
 
   int64_t input_feats() const { return njoints * nfeats; }
