@@ -164,8 +164,15 @@ gen::Sample AudioGenerator::generate(const gen::Request& r, const gen::ProgressC
 
   torch::Tensor mel;
   if (o.resynthesize) {
-    // The vocoder alone: what it makes of a real clip's log-mel (no VAE, no diffusion).
-    mel = codec_->log_mel(start.samples, geometry_.frames_for(p.duration));
+    // The vocoder alone: what it makes of a real clip's log-mel (no diffusion), and with
+    // -O resynthesize_vae the VAE's round trip of it too (whole latent rows, then cut).
+    const int64_t frames = geometry_.frames_for(p.duration);
+    if (o.resynthesize_vae) {
+      const int64_t f = geometry_.vae_factor, rows = (frames + f - 1) / f;
+      mel = codec_->decode(codec_->encode(codec_->log_mel(start.samples, rows * f))).narrow(0, 0, frames);
+    } else {
+      mel = codec_->log_mel(start.samples, frames);
+    }
   } else {
     const auto latents = sample_latents(r, p, start, o, progress);
     if (progress) progress({"decoding", 0, 1, 0.0, ""});
@@ -190,7 +197,7 @@ gen::Sample AudioGenerator::generate(const gen::Request& r, const gen::ProgressC
   gen::Sample sample;
   sample.data = audio.samples;
   auto& m = sample.metadata;
-  m["task"] = o.resynthesize ? "resynthesis" : p.task;
+  m["task"] = o.resynthesize ? (o.resynthesize_vae ? "resynthesis through the VAE" : "resynthesis") : p.task;
   m["model"] = files_.name;
   m["sample_rate"] = audio.sample_rate;
   m["sample_format"] = o.sample_format;

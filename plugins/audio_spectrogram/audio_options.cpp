@@ -21,6 +21,9 @@ std::vector<gen::OptionSpec> option_specs() {
       OptionSpec::boolean("resynthesize", false,
                           "No diffusion: the -i clip's log-mel straight through the vocoder (to hear and measure "
                           "the vocoder alone; gen eval audio does)"),
+      OptionSpec::boolean("resynthesize_vae", false,
+                          "With -O resynthesize: the log-mel also goes through the VAE (encoded, decoded), the whole "
+                          "codec a generated clip comes out of"),
   };
 }
 
@@ -49,6 +52,8 @@ AudioOptions parse_options(const gen::Request& r) {
   o.tokenizer = v.text("tokenizer");
   o.sample_format = v.text("sample_format");
   o.resynthesize = v.boolean("resynthesize");
+  o.resynthesize_vae = v.boolean("resynthesize_vae");
+  if (o.resynthesize_vae && !o.resynthesize) throw gen::UsageError("-O resynthesize_vae goes with -O resynthesize=true");
 
   const auto& a = r.audio;
   if (o.resynthesize) {

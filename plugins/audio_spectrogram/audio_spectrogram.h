@@ -40,6 +40,7 @@ struct AudioOptions {
   std::string tokenizer;         // vocab.json + merges.txt folder; default: the model's tokenizer/
   std::string sample_format;     // pcm16 | pcm24 | float (the WAV/FLAC samples); empty: pcm16
   bool resynthesize = false;     // the init clip's log-mel through the vocoder, no diffusion
+  bool resynthesize_vae = false;  // ... and through the VAE first
 };
 std::vector<gen::OptionSpec> option_specs();
 std::vector<std::string> request_inputs();

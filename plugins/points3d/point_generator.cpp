@@ -1,5 +1,6 @@
 #include "point_generator.h"
 
+#include <cmath>
 #include <optional>
 
 #include <gen/error.h>
@@ -80,11 +81,8 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   uncond.context = text_states(m.text_encoder, caption_ids(*m.tokenizer, m.text_encoder, {r.negative_prompt}));
   PointDenoiser network(m, schedule.prediction_type);
   std::optional<gen::ClassifierFreeGuidance> cfg;
-  if (cfg_scale != 1.0) {
-    gen::CfgOptions options;
-    options.scale = cfg_scale;
-    cfg.emplace(network, uncond, options);
-  }
+  const auto guidance = cfg_options(r, m.defaults, cfg_scale, schedule.num_train_timesteps);
+  if (cfg_scale != 1.0) cfg.emplace(network, uncond, guidance);
   gen::Denoiser& denoiser = cfg ? static_cast<gen::Denoiser&>(*cfg) : network;
   gen::SamplingOptions so;
   so.steps = steps;
@@ -125,6 +123,9 @@ gen::Sample PointGenerator::sample_cloud(const gen::Request& r, const gen::Progr
   j["sampler"] = sampler->name();
   j["scheduler"] = r.scheduler;
   j["cfg_scale"] = cfg_scale;
+  j["guidance_rescale"] = guidance.rescale;
+  j["guidance_interval"] = {std::isfinite(guidance.t_min) ? guidance.t_min : 0.0,
+                            std::isfinite(guidance.t_max) ? guidance.t_max : schedule.num_train_timesteps - 1.0};
   j["method"] = m.height_field ? "height-field diffusion" : "point diffusion";
   j["prediction_type"] = gen::prediction_type_name(schedule.prediction_type);
   sample.text["parameters"] = r.prompt + "\nSteps: " + std::to_string(steps) + ", Sampler: " + sampler->name() +

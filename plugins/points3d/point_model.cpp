@@ -91,11 +91,16 @@ ModelDefaults read_generation_defaults(const fs::path& file) {
     d.cfg_scale = j.value("cfg_scale", d.cfg_scale);
     d.sampler = j.value("sampler", d.sampler);
     d.points = j.value("points", d.points);
+    d.guidance_rescale = j.value("guidance_rescale", d.guidance_rescale);
+    d.guidance_min = j.value("guidance_min", d.guidance_min);
+    d.guidance_max = j.value("guidance_max", d.guidance_max);
   } catch (const nlohmann::json::exception& e) {
     throw gen::ModelError(file.string() + ": " + e.what());
   }
   if (d.steps < 1 || d.cfg_scale < 0 || d.points < 16)
     throw gen::ModelError(file.string() + ": steps must be positive, cfg_scale >= 0 and points >= 16");
+  if (!(d.guidance_rescale >= 0 && d.guidance_rescale <= 1) || !(d.guidance_min >= 0 && d.guidance_min < d.guidance_max && d.guidance_max <= 1))
+    throw gen::ModelError(file.string() + ": guidance_rescale must be in [0, 1] and 0 <= guidance_min < guidance_max <= 1");
   return d;
 }
 

@@ -23,6 +23,10 @@ std::string lower_extension(const std::string& path) {
 std::vector<gen::OptionSpec> option_specs() {
   using gen::OptionSpec;
   return {
+      OptionSpec::number("guidance_rescale", -1, -1, 1, "Guidance rescale phi, 0 = off (-1: the model's default)"),
+      OptionSpec::number("guidance_min", -1, -1, 1,
+                         "CFG applies only at noise levels from this fraction of the schedule up (-1: the model's default)"),
+      OptionSpec::number("guidance_max", -1, -1, 1, "... and up to this one (-1: the model's default)"),
       OptionSpec::number("sds_lr", 0.01, 1e-6, 10, "--sds: Adam's learning rate for positions (colours: 5x)"),
       OptionSpec::number("sds_t_min", 0.02, 0, 1, "--sds: the lowest noise level drawn, as a fraction of the schedule"),
       OptionSpec::number("sds_t_max", 0.98, 0, 1, "--sds: the highest noise level drawn"),
@@ -61,6 +65,21 @@ SdsSettings sds_settings(const gen::Request& r) {
   s.seed = static_cast<uint64_t>(r.seed);
   if (s.t_min >= s.t_max) throw gen::UsageError("-O sds_t_min must be below sds_t_max");
   return s;
+}
+
+gen::CfgOptions cfg_options(const gen::Request& r, const ModelDefaults& d, double scale, int train_timesteps) {
+  const gen::OptionValues v(r.options, option_specs());
+  const auto pick = [&v](const char* key, double model) { return v.number(key) >= 0 ? v.number(key) : model; };
+  gen::CfgOptions o;
+  o.scale = scale;
+  o.rescale = pick("guidance_rescale", d.guidance_rescale);
+  const double lo = pick("guidance_min", d.guidance_min), hi = pick("guidance_max", d.guidance_max);
+  if (lo >= hi) throw gen::UsageError("-O guidance_min (" + std::to_string(lo) + ") must be below guidance_max (" + std::to_string(hi) + ")");
+  // The whole schedule stays open-ended, so t = 999 and fractional timesteps are in.
+  const double last = train_timesteps - 1;
+  if (lo > 0) o.t_min = lo * last;
+  if (hi < 1) o.t_max = hi * last;
+  return o;
 }
 
 void check_request(const gen::Request& r) {

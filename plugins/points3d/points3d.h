@@ -10,6 +10,7 @@
 #include <torch/types.h>
 
 #include <gen/denoiser.h>
+#include <gen/guidance.h>
 #include <gen/nn/clip_text_model.h>
 #include <gen/nn/clip_tokenizer.h>
 #include <gen/nn/unet2d_condition.h>
@@ -45,6 +46,11 @@ struct ModelDefaults {
   double cfg_scale = 3.0;
   std::string sampler = "ddim";
   int points = 1024;
+  // Guidance rescale (Lin et al. 2023) and the guidance interval, as fractions of the
+  // schedule (Kynkaanniemi et al. 2024): CFG's push, needed for the shape, also
+  // stretches the proportions (a tall cube at CFG 1.5 comes out 12% taller).
+  double guidance_rescale = 0;
+  double guidance_min = 0, guidance_max = 1;
 };
 struct PointModel {
   std::string name;
@@ -57,6 +63,9 @@ struct PointModel {
   ModelDefaults defaults;
 };
 bool looks_like_point_model(const std::string& model);
+// point_options.cpp: CFG at `scale` with the request's -O guidance_* or else the model's,
+// the interval turned into timesteps of a `train_timesteps` schedule.
+gen::CfgOptions cfg_options(const gen::Request& request, const ModelDefaults& defaults, double scale, int train_timesteps);
 // gen::ModelError for a missing or mismatched part.
 PointModel load_point_model(const std::string& model);
 ModelDefaults read_generation_defaults(const std::filesystem::path& file);

@@ -192,7 +192,17 @@ TEST(AudioSpectrogram, ResynthesisRunsTheInputsMelThroughTheVocoderAlone) {
   gen::test::expect_one_error_line(
       run_gen(audio_args(m.folder, out, {"-i", input.string(), "-O", "resynthesize=true", "--strength", "0.5"})), 2,
       "resynthesize");
+  gen::test::expect_one_error_line(run_gen(audio_args(m.folder, out, {"-i", input.string(), "-O", "resynthesize_vae=true"})),
+                                   2, "resynthesize_vae");
   EXPECT_FALSE(fs::exists(out));
+  // Through the VAE too: the clip keeps its length, and the (untrained) VAE changes it.
+  const auto vae_out = m.dir / "resynth-vae.wav";
+  const auto through_vae = generate(audio_args(m.folder, vae_out, {"-i", input.string(), "-O", "resynthesize=true", "-O",
+                                                                    "resynthesize_vae=true", "-O", "vocoder=griffin-lim"}),
+                                    vae_out);
+  EXPECT_EQ(through_vae.frames(), static_cast<int64_t>(0.8 * kRate));
+  EXPECT_EQ(json::parse(gen::test::read_text(vae_out.string() + ".json"))["task"], "resynthesis through the VAE");
+  EXPECT_NE(gen::test::read_text(vae_out), gen::test::read_text(m.dir / "resynth-griffin-lim.wav"));
 }
 
 TEST(AudioSpectrogram, InpaintingAndContinuationKeepTheRestOfTheInput) {

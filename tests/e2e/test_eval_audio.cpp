@@ -79,7 +79,9 @@ TEST(EvalAudio, GeneratesThroughTheAudioPluginAndMeasuresItsVocoder) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = json::parse(gen::test::read_text(report));
   EXPECT_EQ(j["plugin"], "audio_spectrogram");
-  ASSERT_EQ(j["runs"].size(), 2u);
+  // real clips, the model, then the first 2 real clips through each vocoder and through
+  // the VAE and Griffin-Lim.
+  ASSERT_EQ(j["runs"].size(), 5u);
   const auto& row = j["runs"][1];
   EXPECT_EQ(row["sampler"], "ddim");
   EXPECT_EQ(row["steps"], 2);
@@ -91,6 +93,14 @@ TEST(EvalAudio, GeneratesThroughTheAudioPluginAndMeasuresItsVocoder) {
   // An untrained HiFi-GAN is far from the real clip; Griffin-Lim needs no training.
   EXPECT_GT(j["vocoder"]["hifigan_log_mel_l1"].get<double>(), j["vocoder"]["griffin_lim_log_mel_l1"].get<double>());
   EXPECT_NE(r.out.find("vocoder resynthesis of 2 real clips"), std::string::npos) << r.out;
+  EXPECT_EQ(j["runs"][2]["sampler"], "resynthesised (hifigan)");
+  EXPECT_EQ(j["runs"][3]["sampler"], "resynthesised (griffin-lim)");
+  EXPECT_EQ(j["runs"][4]["sampler"], "resynthesised (vae + griffin-lim)");
+  for (int i : {2, 3, 4}) {
+    EXPECT_EQ(j["runs"][i]["clips"], 2) << i;
+    EXPECT_EQ(j["runs"][i]["steps"], 0) << i;
+    EXPECT_TRUE(j["runs"][i]["class"]["accuracy"].is_number()) << i;
+  }
 }
 
 TEST(EvalAudio, BadInputIsOneLineWithTheRightExitCode) {

@@ -3,6 +3,7 @@
 // turntable, strip, --mesh and --render beside the cloud), point counts, determinism,
 // every sampler, the sidecar, `gen eval 3d -m`, and errors with one line and the right
 // exit code.
+#include <gen/error.h>
 #include <gen/image/image_io.h>
 #include <gen/sampler.h>
 #include <gen/shape3d/shape_io.h>
@@ -135,6 +136,43 @@ TEST(Points3d, NegativePromptAndCfgChangeTheCloud) {
   run_ok(with(shape_args(dir / "c.ply"), {"--cfg-scale", "1"}));
   EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "b.ply"));
   EXPECT_NE(gen::test::read_text(dir / "a.ply"), gen::test::read_text(dir / "c.ply"));
+}
+
+// CFG's interval and rescale: the model's generation_defaults.json decides them unless
+// -O guidance_* does; the sidecar records what ran.
+TEST(Points3d, GuidanceIntervalAndRescaleFromTheModelOrTheCommandLine) {
+  TempDir dir;
+  const auto sidecar = [](const fs::path& p) { return json::parse(gen::test::read_text(fs::path(p.string() + ".json"))); };
+  run_ok(shape_args(dir / "full.ply"));
+  run_ok(with(shape_args(dir / "low.ply"), {"-O", "guidance_max=0.3"}));
+  run_ok(with(shape_args(dir / "rescaled.ply"), {"-O", "guidance_rescale=0.7"}));
+  EXPECT_NE(gen::test::read_text(dir / "full.ply"), gen::test::read_text(dir / "low.ply"));
+  EXPECT_NE(gen::test::read_text(dir / "full.ply"), gen::test::read_text(dir / "rescaled.ply"));
+  EXPECT_EQ(sidecar(dir / "full.ply")["guidance_interval"], json::array({0.0, 999.0}));
+  EXPECT_EQ(sidecar(dir / "full.ply")["guidance_rescale"], 0.0);
+  EXPECT_NEAR(sidecar(dir / "low.ply")["guidance_interval"][1].get<double>(), 0.3 * 999, 1e-9);
+  EXPECT_EQ(sidecar(dir / "rescaled.ply")["guidance_rescale"], 0.7);
+
+  const auto model = dir / "model";
+  fs::copy(tiny().model, model, fs::copy_options::recursive);
+  auto defaults = json::parse(gen::test::read_text(model / "generation_defaults.json"));
+  defaults["guidance_max"] = 0.3;
+  gen::test::write_text(model / "generation_defaults.json", defaults.dump());
+  Args from_model = shape_args(dir / "model.ply");
+  from_model[2] = model.string();
+  run_ok(from_model);
+  EXPECT_EQ(gen::test::read_text(dir / "model.ply"), gen::test::read_text(dir / "low.ply")) << "the model's interval";
+  run_ok(with(from_model, {"-O", "guidance_max=1", "-o", (dir / "override.ply").string()}));
+  EXPECT_EQ(gen::test::read_text(dir / "override.ply"), gen::test::read_text(dir / "full.ply")) << "-O overrides the model";
+
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "x.ply"), {"-O", "guidance_min=0.6", "-O", "guidance_max=0.4"})),
+                                   gen::kExitUsage, "guidance_min");
+  gen::test::expect_one_error_line(run_gen(with(shape_args(dir / "x.ply"), {"-O", "guidance_rescale=1.5"})), gen::kExitUsage,
+                                   "guidance_rescale");
+  defaults["guidance_rescale"] = 2.0;
+  gen::test::write_text(model / "generation_defaults.json", defaults.dump());
+  gen::test::expect_one_error_line(run_gen(from_model), gen::kExitModel, "guidance_rescale");
+  EXPECT_FALSE(fs::exists(dir / "x.ply"));
 }
 
 TEST(Points3d, EvalScoresTheModelAgainstRealClouds) {

@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 constexpr const char* kRealClips = "real clips";
 constexpr const char* kSilence = "silence";
 constexpr const char* kMismatchedReal = "mismatched real";
+const std::string kResynthesised = "resynthesised (";  // + the vocoder + ")"
 constexpr int kMaxReference = 512;  // real clips the Fréchet distance is measured to
 
 void check_settings(const SoundEvaluationSettings& s) {
@@ -135,28 +136,43 @@ double log_mel_distance(const gen::audio::Audio& a, const gen::audio::Audio& b) 
   return (x.narrow(1, 0, frames) - y.narrow(1, 0, frames)).abs().mean().item<double>();
 }
 
-// The model's vocoders on real clips, through the plugin's -O resynthesize.
-VocoderQuality vocoder_quality(GenerationSession& session, const SoundDataset& data, const std::vector<Case>& cases,
-                               int count) {
-  VocoderQuality q;
+// The model's vocoders on real clips, through the plugin's -O resynthesize: the clips
+// themselves (to be scored like generated ones: the codec's ceiling) and their distance.
+struct Resynthesis {
+  VocoderQuality quality;
+  std::vector<std::pair<std::string, std::vector<gen::audio::Audio>>> clips;  // per vocoder that ran
+};
+
+Resynthesis resynthesize(GenerationSession& session, const SoundDataset& data, const std::vector<Case>& cases, int count) {
+  Resynthesis out;
+  auto& q = out.quality;
   q.clips = std::min(count, static_cast<int>(cases.size()));
-  for (const char* vocoder : {"hifigan", "griffin-lim"}) {
+  // Each vocoder on the clips' log-mels, then (when the plugin can) Griffin-Lim on the
+  // VAE's round trip of them: the whole codec a generated clip comes out of.
+  const bool through_vae = has_option(session, "resynthesize_vae");
+  for (const std::string vocoder : {"hifigan", "griffin-lim", "vae + griffin-lim"}) {
+    const bool vae = vocoder.rfind("vae", 0) == 0;
+    if (vae && !through_vae) continue;
     double sum = 0;
+    std::vector<gen::audio::Audio> clips;
     try {
       for (int i = 0; i < q.clips; ++i) {
         Request r;
         r.modality = Modality::audio;
         r.seed = 0;
         r.audio.init = fs::absolute(data.root / cases[static_cast<size_t>(i)].clip.file).string();
-        r.options = {{"resynthesize", "true"}, {"vocoder", vocoder}};
-        sum += log_mel_distance(sample_audio(generate(session, r).front()), cases[static_cast<size_t>(i)].real);
+        r.options = {{"resynthesize", "true"}, {"vocoder", vae ? "griffin-lim" : vocoder}};
+        if (vae) r.options["resynthesize_vae"] = "true";
+        clips.push_back(sample_audio(generate(session, r).front()));
+        sum += log_mel_distance(clips.back(), cases[static_cast<size_t>(i)].real);
       }
     } catch (const UsageError&) {
       continue;  // a model without that vocoder (no vocoder/ folder)
     }
-    (std::string(vocoder) == "hifigan" ? q.hifigan : q.griffin_lim) = q.clips > 0 ? sum / q.clips : 0.0;
+    if (!vae) (vocoder == "hifigan" ? q.hifigan : q.griffin_lim) = q.clips > 0 ? sum / q.clips : 0.0;
+    out.clips.emplace_back(vocoder, std::move(clips));
   }
-  return q;
+  return out;
 }
 
 std::vector<gen::audio::Audio> real_clips(const std::vector<Case>& cases) {
@@ -228,7 +244,8 @@ SoundEvaluationReport evaluate_audio_model(const PluginRegistry& registry, const
     for (const auto& c : d.cases) truth.push_back(c.clip.spec);
     const auto reference = judges.embed(d.reference);
     const auto emit = [&](const std::string& sampler, int steps, double seconds, const std::vector<gen::audio::Audio>& clips) {
-      report.rows.push_back({split, sampler, steps, seconds, score_sounds(judges, truth, clips, reference)});
+      const std::vector<SoundSpec> scored(truth.begin(), truth.begin() + static_cast<std::ptrdiff_t>(clips.size()));
+      report.rows.push_back({split, sampler, steps, seconds, score_sounds(judges, scored, clips, reference)});
       if (on_row) on_row(report.rows.back());
     };
     emit(kRealClips, 0, 0, real_clips(d.cases));
@@ -246,8 +263,13 @@ SoundEvaluationReport evaluate_audio_model(const PluginRegistry& registry, const
         const auto clips = run(d.cases, "generating " + split, seconds, resolved_sampler, resolved_steps);
         emit(resolved_sampler.empty() ? "default" : resolved_sampler, resolved_steps, seconds, clips);
       }
-    if (!report.vocoder && s.vocoder_clips > 0 && has_option(*session, "resynthesize"))
-      report.vocoder = vocoder_quality(*session, data, d.cases, s.vocoder_clips);
+    if (!report.vocoder && s.vocoder_clips > 0 && has_option(*session, "resynthesize")) {
+      auto resynthesis = resynthesize(*session, data, d.cases, s.vocoder_clips);
+      report.vocoder = resynthesis.quality;
+      // The real clips' log-mels through each vocoder, scored like generated clips: what
+      // a model could reach at best with this mel front end and vocoder.
+      for (const auto& [vocoder, clips] : resynthesis.clips) emit(kResynthesised + vocoder + ")", 0, 0, clips);
+    }
   }
   return report;
 }

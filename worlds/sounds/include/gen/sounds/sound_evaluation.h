@@ -41,7 +41,9 @@ struct SoundEvaluationSettings {
 };
 
 // One split x source: sampler "real clips", "silence" or "mismatched real" (steps 0) for
-// the reference and baseline rows, else the sampler and steps the model ran.
+// the reference and baseline rows, "resynthesised (VOCODER)" (steps 0) for the first
+// --vocoder-clips real clips of the first split through the model's mel front end and
+// that vocoder, else the sampler and steps the model ran.
 struct GEN_API SoundEvaluationRow {
   std::string split;
   std::string sampler;
