@@ -27,6 +27,10 @@ torch::Tensor ClipTextEmbedderImpl::forward(const torch::Tensor& input_ids) {
 }
 
 torch::Tensor ClipTextEmbedderImpl::embed(const ClipTokenizer& tokenizer, const std::vector<std::string>& prompts) {
+  return forward(token_ids(tokenizer, prompts));
+}
+
+torch::Tensor ClipTextEmbedderImpl::token_ids(const ClipTokenizer& tokenizer, const std::vector<std::string>& prompts) const {
   ClipTokenizerOptions options;
   options.max_length = static_cast<int>(config().max_position_embeddings);
   options.pad_id = tokenizer.eos_id();
@@ -39,8 +43,7 @@ torch::Tensor ClipTextEmbedderImpl::embed(const ClipTokenizer& tokenizer, const 
                          std::to_string(config().vocab_size) + " tokens: tokenizer and text encoder do not match");
     ids.insert(ids.end(), row.begin(), row.end());
   }
-  auto input = torch::tensor(ids, torch::kLong).reshape({static_cast<int64_t>(prompts.size()), options.max_length});
-  return forward(input);
+  return torch::tensor(ids, torch::kLong).reshape({static_cast<int64_t>(prompts.size()), options.max_length});
 }
 
 nlohmann::json ClipTextEmbedderImpl::config_json() const {

@@ -196,6 +196,35 @@ TEST(AudioSpectrogramTrain, UnetStageAssemblesAModelThatGenAudioRuns) {
   EXPECT_EQ(audio.samples.size(1), std::llround(kSeconds * kRate)) << "the model's default duration is the clips'";
 }
 
+// -O train_text: the text tower learns with the UNet, and the model carries the trained
+// tower (not the text stage's bytes), which gen audio then runs.
+TEST(AudioSpectrogramTrain, UnetStageCanTrainTheTextTowerWithIt) {
+  auto& run = shared_run();
+  auto& s = stages();
+  const auto out = run.dir / "unet-text";
+  auto r = run.train("unet", out.string(),
+                     {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8", "-O", "steps=3", "-O",
+                      "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0", "-O", "train_text=true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = out / "model";
+  expect_f16(model / "text_encoder/model.safetensors");
+  const auto trained = gen::load_safetensors(model / "text_encoder/model.safetensors");
+  const auto frozen = gen::load_safetensors(fs::path(s.text) / "text_encoder/model.safetensors");
+  ASSERT_EQ(trained.size(), frozen.size());
+  double change = 0;
+  for (const auto& [name, t] : frozen) {
+    ASSERT_TRUE(trained.count(name)) << name;
+    change += (trained.at(name).to(torch::kFloat32) - t.to(torch::kFloat32)).abs().sum().item<double>();
+  }
+  EXPECT_GT(change, 0.0) << "the tower's weights did not move";
+  const auto wav = run.dir / "tone-text.wav";
+  auto g = run_gen({"audio", "-m", model.string(), "-p", "a low tone", "--steps", "2", "-o", wav.string(), "-q"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  gen::test::expect_one_error_line(run.train("unet", run.path("bad-text"), {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text,
+                                                                             "-O", "train_text=maybe"}),
+                                   2, "train_text");
+}
+
 TEST(AudioSpectrogramTrain, SameSeedSameWeights) {
   auto& run = shared_run();
   for (const std::string stage : {"vae", "vocoder"}) {

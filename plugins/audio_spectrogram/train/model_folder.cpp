@@ -65,14 +65,15 @@ void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StagePart
 }
 
 void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionModel& unet, const StageParts& parts,
-                           double clip_seconds, gen::PredictionType prediction) {
+                           double clip_seconds, gen::PredictionType prediction, const gen::nn::ClipTextEmbedder* trained_text) {
   fs::path staging = dir;
   staging += ".partial";
   fs::remove_all(staging);
   write_json(staging / "unet" / "config.json", unet->config().to_json());
   gen::nn::save_f16_weights(staging / "unet" / "diffusion_pytorch_model.safetensors", *unet);
   copy_folder(parts.vae / "vae", staging / "vae");
-  copy_folder(parts.text / "text_encoder", staging / "text_encoder");
+  if (trained_text) gen::nn::save_clip_text_embedder(staging / "text_encoder", *trained_text);
+  else copy_folder(parts.text / "text_encoder", staging / "text_encoder");
   copy_folder(parts.text / "tokenizer", staging / "tokenizer");
   if (!parts.vocoder.empty()) copy_folder(parts.vocoder / "vocoder", staging / "vocoder");
   auto scheduler = audioldm_schedule().to_json();

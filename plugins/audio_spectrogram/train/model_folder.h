@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include <gen/nn/clip_text_embedder.h>
 #include <gen/nn/unet2d_condition.h>
 
 #include "../audio_spectrogram.h"
@@ -27,8 +28,10 @@ StageParts find_stage_parts(const std::string& vae, const std::string& text, con
 void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StageParts& parts, const MelGeometry& geometry);
 // Writes the folder beside `dir` and renames it into place, replacing an older one: a
 // failure never leaves half a model.
+// `trained_text`: a text tower trained with the UNet, saved in place of the text stage's.
 void assemble_model_folder(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
                            const StageParts& parts, double clip_seconds,
-                           gen::PredictionType prediction = gen::PredictionType::epsilon);
+                           gen::PredictionType prediction = gen::PredictionType::epsilon,
+                           const gen::nn::ClipTextEmbedder* trained_text = nullptr);
 
 }  // namespace audio_spectrogram

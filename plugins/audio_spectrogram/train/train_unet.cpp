@@ -2,10 +2,11 @@
 // embedding, concatenated to the time embedding; no cross-attention to text, the attention
 // blocks attend to themselves) trained to predict the noise on the VAE latents of the
 // clips' log-mels, on AudioLDM's schedule, with ~10% of the captions dropped to the empty
-// prompt's embedding for classifier-free guidance. The text tower (-O text_encoder) and
-// the VAE (-O vae) stay fixed, so every clip's latent posterior and caption embedding are
-// computed once. At the end the parts are assembled into OUT/model, the folder
-// `gen audio -m` runs (model_folder.cpp).
+// prompt's embedding for classifier-free guidance. The VAE (-O vae) stays fixed, so every
+// clip's latent posterior is computed once; so does the text tower (-O text_encoder) and
+// with it every caption's embedding, unless -O train_text trains it through the diffusion
+// loss (then the model carries the trained tower). At the end the parts are assembled into
+// OUT/model, the folder `gen audio -m` runs (model_folder.cpp).
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -15,6 +16,7 @@
 #include <gen/nn/audioldm_checkpoint.h>
 #include <gen/nn/clip_text_embedder.h>
 #include <gen/nn/sd_checkpoint.h>
+#include <gen/option_values.h>
 #include <gen/train_options.h>
 #include <gen/trainer.h>
 
@@ -53,23 +55,32 @@ gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t l
   return c;
 }
 
+// The caption condition: fixed embeddings (the text stage's tower frozen, AudioLDM's
+// way), or the tower itself, trained through the diffusion loss with the UNet.
+struct CaptionCondition {
+  torch::Tensor labels, null_label;                 // frozen: [N, D] and [1, D], unit rows
+  gen::nn::ClipTextEmbedder text{nullptr};          // trained: the tower and
+  torch::Tensor ids, null_ids;                      // the captions' token ids [N, L], [1, L]
+};
+
 torch::Tensor unit(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(-1)); }
 
 class LatentDiffusionTask : public gen::TrainingTask {
  public:
   LatentDiffusionTask(gen::nn::UNet2DConditionModel unet, torch::Tensor mean, torch::Tensor std, double scaling_factor,
-                      torch::Tensor labels, torch::Tensor null_label, int64_t batch)
+                      CaptionCondition condition, int64_t batch)
       : unet_(std::move(unet)),
         mean_(std::move(mean)),
         std_(std::move(std)),
         scaling_factor_(scaling_factor),
-        labels_(std::move(labels)),
-        null_label_(std::move(null_label)),
+        condition_(std::move(condition)),
         batch_(batch) {}
 
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override {
     std::vector<std::pair<std::string, torch::Tensor>> out;
     for (const auto& p : unet_->named_parameters()) out.emplace_back(p.key(), p.value());
+    if (condition_.text)
+      for (const auto& p : condition_.text->named_parameters()) out.emplace_back("text_encoder." + p.key(), p.value());
     return out;
   }
 
@@ -79,8 +90,13 @@ class LatentDiffusionTask : public gen::TrainingTask {
     const auto mean = mean_.index_select(0, index), std = std_.index_select(0, index);
     gen::TrainingBatch b;
     b.x0 = (mean + std * torch::randn(mean.sizes(), generator, torch::kFloat32)) * scaling_factor_;
-    b.cond.pooled = labels_.index_select(0, index);
-    b.null_cond.pooled = null_label_;
+    if (condition_.text) {  // with autograd on: the tower learns what the UNet needs to know
+      b.cond.pooled = unit(condition_.text->forward(condition_.ids.index_select(0, index)));
+      b.null_cond.pooled = unit(condition_.text->forward(condition_.null_ids));
+    } else {
+      b.cond.pooled = condition_.labels.index_select(0, index);
+      b.null_cond.pooled = condition_.null_label;
+    }
     return b;
   }
 
@@ -93,7 +109,7 @@ class LatentDiffusionTask : public gen::TrainingTask {
   gen::nn::UNet2DConditionModel unet_;
   torch::Tensor mean_, std_;
   double scaling_factor_;
-  torch::Tensor labels_, null_label_;
+  CaptionCondition condition_;
   int64_t batch_;
 };
 
@@ -144,6 +160,9 @@ gen::TrainStage unet_stage() {
       OptionSpec::text("prediction", "epsilon", "What the UNet predicts: epsilon, v_prediction or sample"),
       OptionSpec::number("min_snr_gamma", 0, 0, 1000, "Min-SNR-gamma loss weighting (0: off)"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
+      OptionSpec::boolean("train_text", false,
+                          "Train the text tower with the UNet through the diffusion loss (saved in the model) instead "
+                          "of keeping the text stage's embeddings fixed (AudioLDM's way)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
   return {"unet", "The text-conditioned UNet on the VAE's latents; assembles OUT/model for `gen audio -m`", options};
@@ -157,6 +176,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   config.min_snr_gamma = number(r, "min_snr_gamma", 0, 0, 1000);
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   const int64_t batch = integer(r, "batch", 8, 1, 4096);
+  const bool train_text = gen::parse_bool("train_text", option(r, "train_text", "false"));
   const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
   auto vae = gen::nn::load_diffusers_vae(parts.vae / "vae");
   auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");
@@ -168,8 +188,16 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   const auto clips = load_sound_clips(data, "train", geometry.sample_rate, integer(r, "max_clips", 0, 0, 10000000), progress);
   const auto mels = clip_mels(clips, geometry);
   const auto latents = encode_clips(vae, mels, progress);
-  const auto labels = caption_labels(text, tokenizer, clips.captions);
-  const auto null_label = caption_labels(text, tokenizer, {""});
+  CaptionCondition condition;
+  if (train_text) {
+    condition.text = text;
+    condition.ids = text->token_ids(tokenizer, clips.captions);
+    condition.null_ids = text->token_ids(tokenizer, {""});
+    text->train();
+  } else {
+    condition.labels = caption_labels(text, tokenizer, clips.captions);
+    condition.null_label = caption_labels(text, tokenizer, {""});
+  }
   torch::manual_seed(static_cast<uint64_t>(r.seed));
   unet_cfg.sample_size = latents.mean.size(2);  // the clips' latent rows (the UNet takes any number)
   gen::nn::UNet2DConditionModel unet(unet_cfg);
@@ -178,13 +206,14 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   for (const auto& p : unet->parameters()) count += p.numel();
   spdlog::info("unet: {} clips, latents {}x{}x{}, {} parameters", clips.size(), latents.mean.size(1), latents.mean.size(2),
                latents.mean.size(3), count);
-  LatentDiffusionTask task(unet, latents.mean, latents.std, vae->config().scaling_factor, labels, null_label, batch);
+  LatentDiffusionTask task(unet, latents.mean, latents.std, vae->config().scaling_factor, std::move(condition), batch);
   gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(audioldm_schedule())));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   unet->eval();
+  text->eval();
   assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate,
-                        config.prediction_type);
+                        config.prediction_type, train_text ? &text : nullptr);
   spdlog::info("audio model written to {}", (fs::path(r.output) / "model").string());
 }
 

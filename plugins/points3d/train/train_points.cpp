@@ -105,6 +105,12 @@ int64_t parameter_count(const torch::nn::Module& m) {
   return n;
 }
 
+std::string data_folder(const gen::OptionValues& v) {
+  auto data = v.text("data");
+  if (data.empty()) throw gen::UsageError("training needs -O data=DIR (a `gen data 3d` folder)");
+  return data;
+}
+
 gen::TrainerConfig trainer_config(const gen::TrainRequest& r, const gen::OptionValues& v) {
   auto config = gen::trainer_config_from(r, kSteps, kLr, "vp");
   config.prediction_type = gen::parse_prediction_type(v.text("prediction"));
@@ -115,8 +121,7 @@ gen::TrainerConfig trainer_config(const gen::TrainRequest& r, const gen::OptionV
 
 void train_height_field(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   const gen::OptionValues v(r.options, height_field_options());
-  const auto data = v.text("data");
-  if (data.empty()) throw gen::UsageError("training needs -O data=DIR (a `gen data 3d` folder)");
+  const auto data = data_folder(v);
   const auto config = trainer_config(r, v);
   HeightFieldConfig field;
   field.grid = v.integer("grid");
@@ -160,8 +165,7 @@ void train(const gen::TrainRequest& r, const gen::ProgressCallback& progress) {
   if (!r.model.empty() && r.model != "points")
     throw gen::UsageError("points3d trains -m points or -m heightfield, not '" + r.model + "'");
   const gen::OptionValues v(r.options, points_options());
-  const auto data = v.text("data");
-  if (data.empty()) throw gen::UsageError("training needs -O data=DIR (a `gen data 3d` folder)");
+  const auto data = data_folder(v);
   const auto config = trainer_config(r, v);
   PointTransformerConfig net;
   net.width = v.integer("width");

@@ -24,6 +24,9 @@ class GEN_API ClipTextEmbedderImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& input_ids);  // int64 [B, L] -> [B, dim()]
   // Prompts through `tokenizer` (max_position_embeddings ids each, truncated) -> [B, dim()].
   torch::Tensor embed(const ClipTokenizer& tokenizer, const std::vector<std::string>& prompts);
+  // The ids embed() feeds forward(): int64 [B, max_position_embeddings], padded with EOS.
+  // gen::ModelError when the tokenizer's ids do not fit the tower's vocabulary.
+  torch::Tensor token_ids(const ClipTokenizer& tokenizer, const std::vector<std::string>& prompts) const;
   int64_t dim() const;
   int64_t projection_dim() const { return projection_dim_; }
   const ClipTextConfig& config() const { return encoder_->config(); }
