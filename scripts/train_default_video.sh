@@ -24,6 +24,9 @@ for stage in $STAGES; do
       dst=${ASSETS_DIR:-assets/default-video}
       rm -rf "$dst" && mkdir -p "$dst"
       cp "$RUN/motion/motion_adapter/"{config.json,diffusion_pytorch_model.safetensors} "$dst/"
+      for part in text_encoder tokenizer; do  # the motion modules' own text tower, when trained
+        if [ -d "$RUN/motion/motion_adapter/$part" ]; then cp -r "$RUN/motion/motion_adapter/$part" "$dst/"; fi
+      done
       cp configs/generation/default-video.json "$dst/generation_defaults.json"
       du -sh "$dst" ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;

@@ -41,12 +41,12 @@ MotionDownBlockImpl::MotionDownBlockImpl(const UNetDownBlock& spatial, const Tem
   downsamplers = share(*this, "downsamplers", spatial->downsamplers);
 }
 
-torch::Tensor MotionDownBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
+torch::Tensor MotionDownBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const MotionContext& context,
                                            std::vector<torch::Tensor>& skips, int64_t num_frames) {
   for (size_t i = 0; i < resnets->size(); ++i) {
     x = run_resnet(resnets, i, x, temb);
-    x = run_attention(attentions, i, x, context);
-    x = run_motion(motion_modules, i, x, num_frames, context);
+    x = run_attention(attentions, i, x, context.spatial);
+    x = run_motion(motion_modules, i, x, num_frames, context.motion);
     skips.push_back(x);
   }
   if (downsamplers) {
@@ -62,12 +62,12 @@ MotionMidBlockImpl::MotionMidBlockImpl(const UNetMidBlock& spatial, const Tempor
   motion_modules = register_module("motion_modules", make_motion_modules(temporal, attentions->size()));
 }
 
-torch::Tensor MotionMidBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
+torch::Tensor MotionMidBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const MotionContext& context,
                                           int64_t num_frames) {
   x = run_resnet(resnets, 0, x, temb);
   for (size_t i = 0; i < attentions->size(); ++i) {
-    x = run_attention(attentions, i, x, context);
-    x = run_motion(motion_modules, i, x, num_frames, context);
+    x = run_attention(attentions, i, x, context.spatial);
+    x = run_motion(motion_modules, i, x, num_frames, context.motion);
     x = run_resnet(resnets, i + 1, x, temb);
   }
   return x;
@@ -80,15 +80,15 @@ MotionUpBlockImpl::MotionUpBlockImpl(const UNetUpBlock& spatial, const TemporalT
   upsamplers = share(*this, "upsamplers", spatial->upsamplers);
 }
 
-torch::Tensor MotionUpBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
+torch::Tensor MotionUpBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb, const MotionContext& context,
                                          std::vector<torch::Tensor>& skips, int64_t num_frames) {
   for (size_t i = 0; i < resnets->size(); ++i) {
     if (skips.empty()) throw Error("motion UNet up block ran out of skip connections");
     x = torch::cat({x, skips.back()}, 1);
     skips.pop_back();
     x = run_resnet(resnets, i, x, temb);
-    x = run_attention(attentions, i, x, context);
-    x = run_motion(motion_modules, i, x, num_frames, context);
+    x = run_attention(attentions, i, x, context.spatial);
+    x = run_motion(motion_modules, i, x, num_frames, context.motion);
   }
   return upsample_to_next_skip(upsamplers, x, skips);
 }

@@ -88,9 +88,6 @@ std::vector<std::string> motion_mismatches(const UNetMotionConfig& m, const Moti
   if (a.motion_cross_attention_dim != m.motion_cross_attention_dim)
     out.push_back("motion text attention: " + count_phrase(a.motion_cross_attention_dim, m.motion_cross_attention_dim) +
                   " (motion_cross_attention_dim)");
-  if (a.motion_cross_attention_dim > 0 && a.motion_cross_attention_dim != m.unet.cross_attention_dim)
-    out.push_back("text width: the adapter's motion modules attend to " + std::to_string(a.motion_cross_attention_dim) +
-                  "-wide text, the UNet's text is " + std::to_string(m.unet.cross_attention_dim) + " wide");
   return out;
 }
 

@@ -85,13 +85,31 @@ torch::Tensor UNetMotionModelImpl::time_embed(const torch::Tensor& timesteps) {
 }
 
 torch::Tensor UNetMotionModelImpl::mid_forward(const torch::Tensor& x, const torch::Tensor& temb,
-                                               const torch::Tensor& context, int64_t num_frames) {
-  return motion_mid_block ? motion_mid_block(x, temb, context, num_frames) : plain_mid_block(x, temb, context);
+                                               const MotionContext& context, int64_t num_frames) {
+  return motion_mid_block ? motion_mid_block(x, temb, context, num_frames) : plain_mid_block(x, temb, context.spatial);
+}
+
+torch::Tensor UNetMotionModelImpl::motion_states(const torch::Tensor& given, const torch::Tensor& spatial, int64_t clips,
+                                                 int64_t num_frames) const {
+  const int64_t width = config_.motion_cross_attention_dim;
+  if (!given.defined()) {
+    if (width > 0 && width != config_.unet.cross_attention_dim)
+      throw UsageError("the motion modules attend to " + std::to_string(width) + "-wide text of their own tower, not the " +
+                       std::to_string(config_.unet.cross_attention_dim) + "-wide UNet text: pass motion_hidden_states");
+    return spatial;
+  }
+  if (width == 0) throw UsageError("motion_hidden_states given, but these motion modules do not attend to text");
+  if (given.dim() != 3 || given.size(2) != width || (given.size(0) != clips && given.size(0) != clips * num_frames))
+    throw UsageError("motion_hidden_states must be [B, M, " + std::to_string(width) + "] or [B*F, M, " +
+                     std::to_string(width) + "] for " + std::to_string(clips) + " clips of " +
+                     std::to_string(num_frames) + " frames");
+  return given;
 }
 
 torch::Tensor UNetMotionModelImpl::forward_frames(const torch::Tensor& sample, int64_t num_frames,
                                                   const torch::Tensor& timestep,
-                                                  const torch::Tensor& encoder_hidden_states) {
+                                                  const torch::Tensor& encoder_hidden_states,
+                                                  const torch::Tensor& motion_hidden_states) {
   const auto& c = config_.unet;
   if (sample.dim() != 4 || sample.size(1) != c.in_channels)
     throw UsageError("motion UNet frames must be [B*F, " + std::to_string(c.in_channels) + ", H, W]");
@@ -102,7 +120,9 @@ torch::Tensor UNetMotionModelImpl::forward_frames(const torch::Tensor& sample, i
     throw UsageError(std::to_string(num_frames) + " frames exceed the motion modules' maximum of " +
                      std::to_string(config_.motion_max_seq_length) + " (motion_max_seq_length)");
   const int64_t clips = sample.size(0) / num_frames;
-  const auto context = context_per_frame(encoder_hidden_states, clips, num_frames, c.cross_attention_dim);
+  MotionContext context;
+  context.spatial = context_per_frame(encoder_hidden_states, clips, num_frames, c.cross_attention_dim);
+  context.motion = motion_states(motion_hidden_states, context.spatial, clips, num_frames);
   const auto t = broadcast_timesteps(timestep.to(sample.device()), clips);
   const auto temb = time_embed(t).repeat_interleave(num_frames, 0);
 
@@ -115,12 +135,13 @@ torch::Tensor UNetMotionModelImpl::forward_frames(const torch::Tensor& sample, i
 }
 
 torch::Tensor UNetMotionModelImpl::forward(const torch::Tensor& sample, const torch::Tensor& timestep,
-                                           const torch::Tensor& encoder_hidden_states) {
+                                           const torch::Tensor& encoder_hidden_states,
+                                           const torch::Tensor& motion_hidden_states) {
   if (sample.dim() != 5)
     throw UsageError("motion UNet sample must be [B, C, F, H, W]; use forward_frames for [B*F, C, H, W]");
   const int64_t B = sample.size(0), C = sample.size(1), F = sample.size(2), H = sample.size(3), W = sample.size(4);
   auto frames = sample.permute({0, 2, 1, 3, 4}).reshape({B * F, C, H, W});
-  auto out = forward_frames(frames, F, timestep, encoder_hidden_states);
+  auto out = forward_frames(frames, F, timestep, encoder_hidden_states, motion_hidden_states);
   return out.reshape({B, F, out.size(1), H, W}).permute({0, 2, 1, 3, 4});
 }
 

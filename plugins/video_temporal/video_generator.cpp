@@ -7,6 +7,7 @@
 #include <gen/mixed_noise.h>
 #include <gen/nn/checkpoint_sampler.h>
 #include <gen/nn/latent_rgb.h>
+#include <gen/nn/sd_checkpoint.h>
 #include <gen/sampling.h>
 #include <gen/video/video.h>
 
@@ -45,6 +46,7 @@ void VideoGenerator::open_base(const VideoOptions& o) {
     // Fails here, before any weights of the base are read, when the adapter does not fit.
     gen::nn::UNetMotionConfig::from_unet_and_adapter(checkpoint->unet_config(), adapter_->config());
     checkpoint_ = std::move(checkpoint);
+    check_motion_text();
     base_ = base;
     text_encoder_ = nullptr;
     vae_ = nullptr;
@@ -56,6 +58,27 @@ void VideoGenerator::open_base(const VideoOptions& o) {
     tokenizer_ = std::make_unique<gen::nn::ClipTokenizer>(gen::nn::ClipTokenizer::from_folder(dir));
     tokenizer_dir_ = dir;
   }
+}
+
+// The motion modules read the base's text states when they are as wide as the UNet's
+// text, else a tower of their own in the adapter folder (text_encoder/ + tokenizer/).
+void VideoGenerator::check_motion_text() const {
+  const int64_t width = adapter_->config().motion_cross_attention_dim;
+  const int64_t base_width = checkpoint_->unet_config().cross_attention_dim;
+  const auto what = files_.adapter.string();
+  if (files_.motion_text.empty()) {
+    if (width > 0 && width != base_width)
+      throw gen::ModelError("motion adapter " + what + " attends to " + std::to_string(width) +
+                            "-wide text but has no text_encoder/ of its own, and the base model's text is " +
+                            std::to_string(base_width) + " wide");
+    return;
+  }
+  if (width == 0)
+    throw gen::ModelError("motion adapter " + what + " has a text_encoder/ but its motion modules do not attend to text");
+  const auto config = gen::nn::ClipTextConfig::from_json_file(files_.motion_text / "text_encoder" / "config.json");
+  if (config.hidden_size != width)
+    throw gen::ModelError("motion adapter " + what + ": its text_encoder/ gives " + std::to_string(config.hidden_size) +
+                          "-wide states but the motion modules attend to " + std::to_string(width));
 }
 
 VideoGenerator::Plan VideoGenerator::plan(const gen::Request& r, const VideoOptions& o, const ClipStart& start) {
@@ -102,7 +125,7 @@ VideoGenerator::Plan VideoGenerator::plan(const gen::Request& r, const VideoOpti
 }
 
 void VideoGenerator::release(bool text, bool unet, bool vae) {
-  if (text) text_encoder_ = nullptr;
+  if (text) text_encoder_ = motion_text_encoder_ = nullptr;
   if (unet) unet_ = nullptr;
   if (vae) vae_ = nullptr;
 }
@@ -111,6 +134,19 @@ gen::nn::PromptEncoding VideoGenerator::encode_prompt(const gen::Request& r, con
   if (text_encoder_.is_empty()) text_encoder_ = checkpoint_->load_text_encoder();
   auto out = gen::nn::encode_prompts(text_encoder_, *tokenizer_, checkpoint_->sd_version(), r.prompt,
                                      r.negative_prompt, 0, p.cfg_scale != 1.0);
+  if (low_memory) release(true, false, false);
+  return out;
+}
+
+gen::nn::PromptEncoding VideoGenerator::encode_motion_prompt(const gen::Request& r, const Plan& p, bool low_memory) {
+  if (files_.motion_text.empty()) return {};
+  if (!motion_tokenizer_)
+    motion_tokenizer_ = std::make_unique<gen::nn::ClipTokenizer>(
+        gen::nn::ClipTokenizer::from_folder(files_.motion_text / "tokenizer"));
+  if (motion_text_encoder_.is_empty())
+    motion_text_encoder_ = gen::nn::load_diffusers_text_encoder(files_.motion_text / "text_encoder");
+  auto out = gen::nn::encode_prompts(motion_text_encoder_, *motion_tokenizer_, 1, r.prompt, r.negative_prompt, 0,
+                                     p.cfg_scale != 1.0);
   if (low_memory) release(true, false, false);
   return out;
 }
@@ -149,6 +185,7 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   auto p = plan(r, o, start);
 
   const auto prompt = encode_prompt(r, p, o.low_memory);
+  const auto motion_prompt = encode_motion_prompt(r, p, o.low_memory);
   const int64_t factor = checkpoint_->vae_factor(), channels = checkpoint_->latent_channels();
   const int64_t h = p.height / factor, w = p.width / factor;
   gen::SamplingOptions so;
@@ -185,6 +222,10 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   gen::Conditioning cond, uncond;
   cond.context = prompt.cond;
   uncond.context = prompt.uncond;
+  if (motion_prompt.cond.defined()) {
+    cond.extra["motion_context"] = motion_prompt.cond;
+    if (motion_prompt.uncond.defined()) uncond.extra["motion_context"] = motion_prompt.uncond;
+  }
   std::optional<gen::ClassifierFreeGuidance> cfg;
   if (prompt.uncond.defined() && p.cfg_scale != 1.0) {
     gen::CfgOptions options;
@@ -210,6 +251,7 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   m["model"] = files_.name;
   m["motion_adapter"] = files_.adapter.string();
   m["base_model"] = base_.string();
+  if (!files_.motion_text.empty()) m["motion_text_encoder"] = (files_.motion_text / "text_encoder").string();
   m["steps"] = p.steps;
   m["sampler"] = p.sampler->name();
   m["scheduler"] = r.scheduler;

@@ -26,6 +26,9 @@ class VideoGenerator : public gen::Generator {
   Plan plan(const gen::Request& r, const VideoOptions& o, const ClipStart& start);
   void open_base(const VideoOptions& o);
   gen::nn::PromptEncoding encode_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
+  // Through the adapter's own text tower; empty when the modules read the base's text.
+  gen::nn::PromptEncoding encode_motion_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
+  void check_motion_text() const;
   torch::Tensor encode_frames(const torch::Tensor& frames, int64_t chunk);  // [F, 3, H, W] -> [1, C, F, h, w]
   torch::Tensor decode_frames(const torch::Tensor& latents, int64_t chunk);  // [1, C, F, h, w] -> [F, 3, H, W]
   gen::nn::UNetMotionModel& motion_unet();
@@ -36,7 +39,8 @@ class VideoGenerator : public gen::Generator {
   std::filesystem::path base_, tokenizer_dir_;
   std::unique_ptr<gen::nn::ClipTokenizer> tokenizer_;
   gen::nn::MotionAdapter adapter_{nullptr};
-  gen::nn::ClipTextModel text_encoder_{nullptr};
+  gen::nn::ClipTextModel text_encoder_{nullptr}, motion_text_encoder_{nullptr};
+  std::unique_ptr<gen::nn::ClipTokenizer> motion_tokenizer_;
   gen::nn::AutoencoderKL vae_{nullptr};
   gen::nn::UNetMotionModel unet_{nullptr};
 };

@@ -64,6 +64,11 @@ ModelDefaults read_defaults(const fs::path& adapter_dir) {
   return d;
 }
 
+fs::path own_text_tower(const fs::path& adapter) {
+  std::error_code ec;
+  return fs::is_regular_file(adapter / "text_encoder" / "config.json", ec) ? adapter : fs::path();
+}
+
 std::string stem_name(fs::path p) {
   if (p.filename().empty()) p = p.parent_path();
   return fs::is_directory(p) ? p.filename().string() : p.stem().string();
@@ -92,6 +97,7 @@ VideoModelFiles locate_model(const std::string& model) {
                             "installed (looked in " + gen::asset_places("default-image") + "); pass -O base=CHECKPOINT");
     files.name = kDefaultModelName;
     files.defaults = read_defaults(files.adapter);
+    files.motion_text = own_text_tower(files.adapter);
     return files;
   }
   std::error_code ec;
@@ -107,7 +113,10 @@ VideoModelFiles locate_model(const std::string& model) {
                           "MotionAdapter, a .safetensors file of motion_modules tensors, or an AnimateDiff "
                           "pipeline folder (model_index.json + motion_adapter/)");
   }
-  if (fs::is_directory(files.adapter, ec)) files.defaults = read_defaults(files.adapter);
+  if (fs::is_directory(files.adapter, ec)) {
+    files.defaults = read_defaults(files.adapter);
+    files.motion_text = own_text_tower(files.adapter);
+  }
   return files;
 }
 

@@ -55,6 +55,9 @@ struct ModelDefaults {     // an optional generation_defaults.json beside the ad
 struct VideoModelFiles {
   std::filesystem::path adapter;  // folder or .safetensors
   std::filesystem::path base;     // SD checkpoint; may be empty: then -O base is required
+  // An adapter folder holding text_encoder/ + tokenizer/: the motion modules' own text
+  // tower (gen's extension); empty: they read the base's text states.
+  std::filesystem::path motion_text;
   std::string name;
   ModelDefaults defaults;
 };
@@ -74,7 +77,8 @@ std::vector<ContextWindow> context_windows(int64_t frames, int64_t length, int64
 torch::Tensor window_weights(int64_t length);
 
 // ---- motion_denoiser.cpp: the motion UNet through the core's Denoiser interface.
-// x_t [B, C, F, h, w]; cond.context [B, M, D] (one text per clip).
+// x_t [B, C, F, h, w]; cond.context [B, M, D] (one text per clip); the motion modules'
+// own text states, when they have a tower, in cond.extra["motion_context"].
 class MotionDenoiser : public gen::Denoiser {
  public:
   MotionDenoiser(gen::nn::UNetMotionModel model, gen::PredictionType type, int64_t window, int64_t overlap,
@@ -83,7 +87,8 @@ class MotionDenoiser : public gen::Denoiser {
   gen::PredictionType prediction_type() const override { return type_; }
 
  private:
-  torch::Tensor run(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& context);
+  torch::Tensor run(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& context,
+                    const torch::Tensor& motion_context);
   gen::nn::UNetMotionModel model_;
   gen::PredictionType type_;
   int64_t window_, overlap_;

@@ -3,8 +3,11 @@
 // it). Random weights make no motion, so the checks are about the machinery: every
 // format written and read back, determinism, frame 0 of image-to-video, long clips in
 // context windows, every sampler, and one-line errors with the right exit code.
+#include <sstream>
+
 #include <gen/error.h>
 #include <gen/image/image_io.h>
+#include <gen/nn/clip_tokenizer.h>
 #include <gen/nn/motion_adapter.h>
 #include <gen/safetensors.h>
 #include <gen/sampler.h>
@@ -272,6 +275,43 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
   run_ok(with(generate, {"--frames", "4"}));
   EXPECT_EQ(sidecar(dir / "clip.safetensors")["shared_noise"], 1.5);
   EXPECT_EQ(tensor_file(dir / "clip.safetensors").size(0), 4);
+}
+
+// -O text_width: the motion modules get a text tower of their own (one token per
+// caption word), trained with them and saved in the adapter; `gen video` reads it.
+TEST(VideoTemporal, TrainsMotionModulesWithTheirOwnTextTower) {
+  TempDir dir;
+  const auto data = dir / "data";
+  ASSERT_EQ(run_gen({"data", "video", "-o", data.string(), "--train", "4", "--heldout", "2", "--frames", "8", "-s", "3",
+                     "-q"}).exit_code, 0);
+  const auto run = dir / "run";
+  const Args train = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
+                      "-O", "base=" + models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
+                      "-O", "text_width=16", "-O", "text_layers=1", "-s", "1", "--threads", "1", "-q"};
+  auto r = run_gen(train);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto adapter = run / "motion_adapter";
+  EXPECT_EQ(json::parse(gen::test::read_text(adapter / "config.json"))["motion_cross_attention_dim"], 16);
+  EXPECT_EQ(json::parse(gen::test::read_text(adapter / "text_encoder" / "config.json"))["hidden_size"], 16);
+  // One token per word of the captions (motion words included, which the image tower splits).
+  const auto tokenizer = gen::nn::ClipTokenizer::from_folder(adapter / "tokenizer");
+  const auto first = gen::test::read_text(data / "train" / "clips.jsonl");
+  const auto caption = json::parse(first.substr(0, first.find('\n')))["captions"][0].get<std::string>();
+  std::istringstream words(caption);
+  for (std::string word; words >> word;)
+    if (word.back() != ',') EXPECT_EQ(tokenizer.encode(word).size(), 1u) << word;
+
+  Args generate = video_args(dir / "clip.safetensors");
+  generate[2] = adapter.string();
+  run_ok(with(generate, {"--frames", "4"}));
+  EXPECT_EQ(sidecar(dir / "clip.safetensors")["motion_text_encoder"], (adapter / "text_encoder").string());
+  run_ok(with(generate, {"--frames", "4", "-p", "a red circle growing", "-o", (dir / "other.safetensors").string()}));
+  EXPECT_FALSE(torch::equal(tensor_file(dir / "clip.safetensors"), tensor_file(dir / "other.safetensors")));
+
+  gen::test::expect_one_error_line(run_gen(with(train, {"-O", "text_attention=false"})), gen::kExitUsage,
+                                   "text_attention");
+  fs::remove_all(adapter / "text_encoder");
+  gen::test::expect_one_error_line(run_gen(with(generate, {"--frames", "4"})), gen::kExitModel, "text_encoder/");
 }
 
 TEST(VideoTemporal, ErrorsAreOneLineWithTheirExitCode) {

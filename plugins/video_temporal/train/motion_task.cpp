@@ -27,11 +27,30 @@ MotionTask::MotionTask(gen::nn::UNetMotionModel m, LatentClips clips, gen::nn::C
   null_context_ = text_states("").unsqueeze(0);
 }
 
+void MotionTask::set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipTokenizer tokenizer) {
+  const auto positions = text->config().max_position_embeddings;
+  for (const auto& phrasings : clips_.captions)
+    for (const auto& caption : phrasings)
+      if (static_cast<int64_t>(tokenizer.encode(caption).size()) + 2 > positions)
+        throw gen::UsageError("caption \"" + caption + "\" is longer than the motion text tower's " +
+                              std::to_string(positions) + " positions");
+  motion_text_ = std::move(text);
+  motion_tokenizer_.emplace(std::move(tokenizer));
+  motion_text_->train();
+}
+
 std::vector<std::pair<std::string, torch::Tensor>> MotionTask::parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
   for (const auto& p : model->named_parameters())
     if (is_motion_parameter(p.key())) out.emplace_back(p.key(), p.value());
+  if (!motion_text_.is_empty())
+    for (const auto& p : motion_text_->named_parameters()) out.emplace_back("motion_text." + p.key(), p.value());
   return out;
+}
+
+torch::Tensor MotionTask::motion_text_states(const std::string& caption) {
+  // As gen video encodes the prompt, with gradients: the tower learns through the loss.
+  return gen::nn::encode_prompts(motion_text_, *motion_tokenizer_, 1, caption, "", 0, false).cond;
 }
 
 torch::Tensor MotionTask::text_states(const std::string& caption) {
@@ -45,24 +64,31 @@ torch::Tensor MotionTask::text_states(const std::string& caption) {
 
 gen::TrainingBatch MotionTask::next_batch(int64_t, at::Generator& generator) {
   const int64_t n = clips_.mean.size(0), length = clips_.mean.size(2);
-  std::vector<torch::Tensor> x0, context;
+  std::vector<torch::Tensor> x0, context, motion_context;
   for (int64_t b = 0; b < batch_; ++b) {
     const int64_t i = uniform(n, generator);
     const int64_t start = length > frames_ ? uniform(length - frames_ + 1, generator) : 0;
     auto mean = clips_.mean[i].narrow(1, start, frames_), std = clips_.std[i].narrow(1, start, frames_);
     x0.push_back(mean + std * torch::randn(mean.sizes(), generator, torch::kFloat32));
     const auto& phrasings = clips_.captions[static_cast<size_t>(i)];
-    context.push_back(text_states(phrasings[static_cast<size_t>(uniform(static_cast<int64_t>(phrasings.size()), generator))]));
+    const auto& caption = phrasings[static_cast<size_t>(uniform(static_cast<int64_t>(phrasings.size()), generator))];
+    context.push_back(text_states(caption));
+    if (!motion_text_.is_empty()) motion_context.push_back(motion_text_states(caption));
   }
   gen::TrainingBatch batch;
   batch.x0 = torch::stack(x0);
   batch.cond.context = torch::stack(context);
   batch.null_cond.context = null_context_;
+  if (!motion_text_.is_empty()) {
+    batch.cond.extra["motion_context"] = torch::cat(motion_context, 0);
+    batch.null_cond.extra["motion_context"] = motion_text_states("");
+  }
   return batch;
 }
 
 torch::Tensor MotionTask::predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) {
-  return model->forward(x_t, t, cond.context);
+  const auto motion = cond.extra.find("motion_context");
+  return model->forward(x_t, t, cond.context, motion == cond.extra.end() ? torch::Tensor() : motion->second);
 }
 
 }  // namespace video_temporal

@@ -1,6 +1,8 @@
 // The training task of the motion stage: clips of VAE latents, captions through the
 // frozen text encoder, noise prediction by the motion UNet whose spatial part is frozen.
+// Optionally the motion modules read a text tower of their own, trained with them.
 #pragma once
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +25,11 @@ class MotionTask : public gen::TrainingTask {
  public:
   MotionTask(gen::nn::UNetMotionModel model, LatentClips clips, gen::nn::ClipTextModel text,
              gen::nn::ClipTokenizer tokenizer, int sd_version, int64_t batch, int64_t frames);
+  // Gives the motion modules their own text tower, trained from here on (its parameters
+  // join parameters() as "motion_text.*"). Throws gen::UsageError when a caption does
+  // not fit the tower's positions.
+  void set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipTokenizer tokenizer);
+  gen::nn::ClipTextModel motion_text() const { return motion_text_; }
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
@@ -31,6 +38,7 @@ class MotionTask : public gen::TrainingTask {
 
  private:
   torch::Tensor text_states(const std::string& caption);  // [M, D], cached (the encoder is frozen)
+  torch::Tensor motion_text_states(const std::string& caption);  // [1, M', D'], through the trained tower
   LatentClips clips_;
   gen::nn::ClipTextModel text_;
   gen::nn::ClipTokenizer tokenizer_;
@@ -38,6 +46,8 @@ class MotionTask : public gen::TrainingTask {
   int64_t batch_, frames_;
   torch::Tensor null_context_;
   std::unordered_map<std::string, torch::Tensor> cache_;
+  gen::nn::ClipTextModel motion_text_{nullptr};
+  std::optional<gen::nn::ClipTokenizer> motion_tokenizer_;
 };
 
 }  // namespace video_temporal

@@ -8,7 +8,9 @@
 #include <gen/assets.h>
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/nn/clip_vocabulary.h>
 #include <gen/nn/motion_adapter.h>
+#include <gen/nn/sd_checkpoint.h>
 #include <gen/nn/stable_diffusion_checkpoint.h>
 #include <gen/option_values.h>
 #include <gen/safetensors.h>
@@ -56,9 +58,35 @@ gen::nn::MotionAdapterConfig adapter_config(const gen::TrainRequest& r, const ge
   c.motion_max_seq_length = integer(r, "positions", 32, 2, 256);
   c.use_motion_mid_block = true;
   c.motion_mid_block_layers_per_block = 1;
+  const int64_t own_text = integer(r, "text_width", 0, 0, 4096);
   if (gen::parse_bool("text_attention", option(r, "text_attention", "true")))
-    c.motion_cross_attention_dim = unet.cross_attention_dim;
+    c.motion_cross_attention_dim = own_text > 0 ? own_text : unet.cross_attention_dim;
+  else if (own_text > 0)
+    throw gen::UsageError("option text_width=" + std::to_string(own_text) + " needs text_attention=true");
+  if (own_text % 4 != 0)  // the tower's heads: 64 wide, else 4 of them
+    throw gen::UsageError("option text_width=" + std::to_string(own_text) + " must be a multiple of 4");
   return c;
+}
+
+// The motion modules' own text tower (text_width > 0): one token per caption word, so
+// the motion words the image tower never learned ("up", "growing", "fades") are words
+// here; long enough for every phrasing of the clip captions.
+gen::nn::ClipTextModel motion_text_tower(const gen::TrainRequest& r, int64_t vocab) {
+  gen::nn::ClipTextConfig c;
+  c.vocab_size = vocab;
+  c.hidden_size = integer(r, "text_width", 0, 0, 4096);
+  c.intermediate_size = 4 * c.hidden_size;
+  c.num_hidden_layers = integer(r, "text_layers", 2, 1, 48);
+  c.num_attention_heads = c.hidden_size % 64 == 0 ? c.hidden_size / 64 : 4;
+  c.max_position_embeddings = 32;
+  c.validate();
+  return gen::nn::ClipTextModel(c);
+}
+
+std::vector<std::string> all_captions(const LatentClips& clips) {
+  std::vector<std::string> out;
+  for (const auto& phrasings : clips.captions) out.insert(out.end(), phrasings.begin(), phrasings.end());
+  return out;
 }
 
 // Every clip's frames through the frozen VAE once: [N, C, F, h, w] posterior mean and std.
@@ -91,7 +119,8 @@ LatentClips encode_clips(const gen::shapes::MotionSplit& split, gen::nn::Autoenc
 
 // The trained motion modules as a diffusers MotionAdapter folder: weights F16, the
 // fixed position tables (buffers) kept in float32.
-void save_adapter(const fs::path& dir, const gen::nn::MotionAdapterConfig& config, const gen::nn::UNetMotionModel& model) {
+void save_adapter(const fs::path& dir, const gen::nn::MotionAdapterConfig& config, const gen::nn::UNetMotionModel& model,
+                  const MotionTask& task, const fs::path& text_tokenizer) {
   std::map<std::string, torch::Tensor> tensors;
   for (const auto& p : model->named_parameters())
     if (p.key().find("motion_modules.") != std::string::npos)
@@ -101,6 +130,11 @@ void save_adapter(const fs::path& dir, const gen::nn::MotionAdapterConfig& confi
   fs::create_directories(dir);
   gen::write_file_atomic(dir / "config.json", config.to_json().dump(2) + "\n");
   gen::save_safetensors(dir / "diffusion_pytorch_model.safetensors", tensors, {{"format", "pt"}});
+  if (const auto text = task.motion_text(); !text.is_empty()) {
+    gen::nn::save_diffusers_part(dir / "text_encoder", text->config().to_json(), *text, "model.safetensors");
+    fs::create_directories(dir / "tokenizer");
+    fs::copy(text_tokenizer, dir / "tokenizer", fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+  }
 }
 
 }  // namespace
@@ -114,6 +148,10 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads of the motion modules"),
       OptionSpec::integer("positions", 32, 2, 256, "Frame positions (the longest window generation can use)"),
       OptionSpec::boolean("text_attention", true, "Motion modules attend to the caption (gen's extension)"),
+      OptionSpec::integer("text_width", 0, 0, 4096,
+                          "Width of a text tower of the motion modules' own, trained with them on the clip captions "
+                          "and saved in the adapter (0: they read the image model's text states)"),
+      OptionSpec::integer("text_layers", 2, 1, 48, "Layers of that text tower"),
       OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance"),
       OptionSpec::number("min_snr_gamma", 5.0, 0, 1e3, "Min-SNR loss weighting gamma (0 = off)"),
       OptionSpec::number("offset_noise", 0.0, 0, 1, "Offset noise strength"),
@@ -165,15 +203,23 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
         p.value().zero_();
   }
   model->train();
+  const auto captions = all_captions(clips);
   MotionTask task(model, std::move(clips), base.load_text_encoder(), gen::nn::ClipTokenizer::from_folder(base.tokenizer_dir("")),
                   base.sd_version(), batch, frames);
+  const fs::path out(r.output);
+  const auto text_tokenizer = out / "motion_text_tokenizer";
+  if (integer(r, "text_width", 0, 0, 4096) > 0) {
+    const int64_t vocab = gen::nn::write_clip_vocabulary(text_tokenizer, gen::nn::clip_words(captions));
+    task.set_motion_text(motion_text_tower(r, vocab), gen::nn::ClipTokenizer::from_folder(text_tokenizer));
+    spdlog::info("motion: the modules' own text tower, {} tokens, {} wide", vocab, adapter.motion_cross_attention_dim);
+  }
   auto abar = gen::make_alphas_cumprod(base.training_schedule());
   gen::Trainer trainer(task, config, torch::tensor(abar));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   model->eval();
-  const fs::path out(r.output);
-  save_adapter(out / "motion_adapter", adapter, model);
+  if (auto text = task.motion_text(); !text.is_empty()) text->eval();
+  save_adapter(out / "motion_adapter", adapter, model, task, text_tokenizer);
   if (config.shared_noise > 0)  // generation must start from the noise mix trained on
     gen::write_file_atomic(out / "motion_adapter" / "generation_defaults.json",
                            nlohmann::json{{"shared_noise", config.shared_noise}}.dump(2) + "\n");

@@ -34,7 +34,9 @@ struct GEN_API MotionAdapterConfig {
   int64_t motion_max_seq_length = 32;
   bool use_motion_mid_block = true;
   // gen's extension (config key motion_cross_attention_dim, absent in diffusers' adapters):
-  // > 0 makes each module's attn2 attend to the text (TemporalTransformerOptions).
+  // > 0 makes each module's attn2 attend to the text (TemporalTransformerOptions): the
+  // UNet's text states when the widths agree, else those of a text tower of the
+  // modules' own (UNetMotionModel's motion_hidden_states).
   int64_t motion_cross_attention_dim = 0;
 
   // Throws gen::ModelError for values no adapter can have.

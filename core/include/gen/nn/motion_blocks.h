@@ -21,12 +21,19 @@ namespace gen::nn {
 // `options.channels` wide. The motion adapter is made of these.
 GEN_API torch::nn::ModuleList make_motion_modules(const TemporalTransformerOptions& options, int64_t count);
 
+// What a stage's layers attend to: the image layers' text states [B*F, M, D] (one per
+// frame) and the motion modules' [B, M', D'] or [B*F, M', D'] — the same states unless
+// the motion modules have a text tower of their own (gen's extension).
+struct MotionContext {
+  torch::Tensor spatial, motion;
+};
+
 // resnet -> (cross-attention) -> motion module, per layer; then the downsampler.
 class GEN_API MotionDownBlockImpl : public torch::nn::Module {
  public:
   MotionDownBlockImpl(const UNetDownBlock& spatial, const TemporalTransformerOptions& temporal);
   // Returns the output and appends every intermediate state to `skips`.
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const MotionContext& context,
                         std::vector<torch::Tensor>& skips, int64_t num_frames);
 
   torch::nn::ModuleList resnets{nullptr}, attentions{nullptr}, motion_modules{nullptr}, downsamplers{nullptr};
@@ -38,7 +45,7 @@ TORCH_MODULE(MotionDownBlock);
 class GEN_API MotionMidBlockImpl : public torch::nn::Module {
  public:
   MotionMidBlockImpl(const UNetMidBlock& spatial, const TemporalTransformerOptions& temporal);
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context, int64_t num_frames);
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const MotionContext& context, int64_t num_frames);
 
   torch::nn::ModuleList resnets{nullptr}, attentions{nullptr}, motion_modules{nullptr};
 };
@@ -49,7 +56,7 @@ class GEN_API MotionUpBlockImpl : public torch::nn::Module {
  public:
   MotionUpBlockImpl(const UNetUpBlock& spatial, const TemporalTransformerOptions& temporal);
   // Consumes one skip state per layer from the back of `skips`.
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const torch::Tensor& context,
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& temb, const MotionContext& context,
                         std::vector<torch::Tensor>& skips, int64_t num_frames);
 
   torch::nn::ModuleList resnets{nullptr}, attentions{nullptr}, motion_modules{nullptr}, upsamplers{nullptr};

@@ -34,13 +34,16 @@ class GEN_API UNetMotionModelImpl : public torch::nn::Module {
 
   // sample [B, in, F, H, W] (diffusers' layout); timestep int or float, a scalar or [B];
   // encoder_hidden_states [B, M, D], one per clip -> [B, out, F, H, W].
+  // motion_hidden_states [B, M', D'] (gen's extension): what the motion modules attend
+  // to when they have a text tower of their own; undefined = encoder_hidden_states.
   torch::Tensor forward(const torch::Tensor& sample, const torch::Tensor& timestep,
-                        const torch::Tensor& encoder_hidden_states);
+                        const torch::Tensor& encoder_hidden_states, const torch::Tensor& motion_hidden_states = {});
   // The same on frames already batched: sample [B*F, in, H, W], the frames of a clip
   // consecutive; encoder_hidden_states [B, M, D] (repeated per frame) or [B*F, M, D]
-  // (one per frame) -> [B*F, out, H, W].
+  // (one per frame) -> [B*F, out, H, W]; motion_hidden_states likewise.
   torch::Tensor forward_frames(const torch::Tensor& sample, int64_t num_frames, const torch::Tensor& timestep,
-                               const torch::Tensor& encoder_hidden_states);
+                               const torch::Tensor& encoder_hidden_states,
+                               const torch::Tensor& motion_hidden_states = {});
 
   // Copies an adapter's motion modules in (diffusers' load_motion_modules); throws
   // gen::ModelError naming the part that does not fit, before anything is written.
@@ -61,8 +64,10 @@ class GEN_API UNetMotionModelImpl : public torch::nn::Module {
 
  private:
   void wrap(const UNet2DConditionModel& unet);
-  torch::Tensor mid_forward(const torch::Tensor& x, const torch::Tensor& temb, const torch::Tensor& context,
+  torch::Tensor mid_forward(const torch::Tensor& x, const torch::Tensor& temb, const MotionContext& context,
                             int64_t num_frames);
+  torch::Tensor motion_states(const torch::Tensor& given, const torch::Tensor& spatial, int64_t clips,
+                              int64_t num_frames) const;
   UNetMotionConfig config_;
 };
 TORCH_MODULE(UNetMotionModel);
