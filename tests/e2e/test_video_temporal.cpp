@@ -105,6 +105,12 @@ void write_picture(const fs::path& path) {
   gen::image::write_png(path, {rgb.to(torch::kUInt8).contiguous()});
 }
 
+// Four 8-frame training clips (and two held out): enough for a few training steps.
+void write_training_clips(const fs::path& data) {
+  ASSERT_EQ(run_gen({"data", "video", "-o", data.string(), "--train", "4", "--heldout", "2", "--frames", "8", "-s", "3",
+                     "-q"}).exit_code, 0);
+}
+
 }  // namespace
 
 TEST(VideoTemporal, WritesEveryFormatWithTheRightFramesAndRate) {
@@ -260,8 +266,7 @@ TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
 TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
   TempDir dir;
   const auto data = dir / "data";
-  ASSERT_EQ(run_gen({"data", "video", "-o", data.string(), "--train", "4", "--heldout", "2", "--frames", "8", "-s", "3",
-                     "-q"}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
   const auto run = dir / "run";
   auto r = run_gen({"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(), "-O",
                     "base=" + models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2", "-O",
@@ -282,8 +287,7 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
 TEST(VideoTemporal, TrainsMotionModulesWithTheirOwnTextTower) {
   TempDir dir;
   const auto data = dir / "data";
-  ASSERT_EQ(run_gen({"data", "video", "-o", data.string(), "--train", "4", "--heldout", "2", "--frames", "8", "-s", "3",
-                     "-q"}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
   const auto run = dir / "run";
   const Args train = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
                       "-O", "base=" + models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
