@@ -26,6 +26,11 @@ torch::Tensor ClipTextEmbedderImpl::forward(const torch::Tensor& input_ids) {
   return projection_dim_ > 0 ? text_projection(pooled) : pooled;
 }
 
+ClipTextEncoding ClipTextEmbedderImpl::encode(const torch::Tensor& input_ids) {
+  auto out = encoder_->forward(input_ids);
+  return {out.last_hidden_state, projection_dim_ > 0 ? text_projection(out.pooler_output) : out.pooler_output};
+}
+
 torch::Tensor ClipTextEmbedderImpl::embed(const ClipTokenizer& tokenizer, const std::vector<std::string>& prompts) {
   return forward(token_ids(tokenizer, prompts));
 }

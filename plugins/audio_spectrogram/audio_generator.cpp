@@ -122,9 +122,8 @@ torch::Tensor AudioGenerator::sample_latents(const gen::Request& r, const Plan& 
                                              const AudioOptions& o, const gen::ProgressCallback& progress) {
   torch::NoGradGuard no_grad;
   auto& t = text(o);
-  gen::Conditioning cond, uncond;
-  cond.pooled = t.embed(r.prompt);
-  uncond.pooled = t.embed_negative(r.negative_prompt);
+  const auto cond = t.embed(r.prompt);
+  const auto uncond = t.embed_negative(r.negative_prompt);
   if (cond.pooled.size(1) != files_.unet.projection_class_embeddings_input_dim)
     throw gen::ModelError("the text embedding is " + std::to_string(cond.pooled.size(1)) + " wide but the UNet's class "
                           "embedding takes " + std::to_string(files_.unet.projection_class_embeddings_input_dim));

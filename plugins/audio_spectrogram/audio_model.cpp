@@ -31,6 +31,7 @@ ModelDefaults read_generation_defaults(const fs::path& file) {
     d.cfg_scale = j.value("cfg_scale", d.cfg_scale);
     d.duration = j.value("duration", d.duration);
     d.sampler = j.value("sampler", d.sampler);
+    d.text_states = j.value("text_states", d.text_states);
     if (j.contains("mel")) {
       const auto& mel = j.at("mel");
       d.sample_rate = mel.value("sample_rate", d.sample_rate);
@@ -65,6 +66,15 @@ std::string text_model_type(const fs::path& dir) {
   return type;
 }
 
+// AudioLDM's attention blocks attend to their own features (cross_attention_dim = the
+// block's width); a block whose cross-attention width is another needs text states.
+bool attends_to_text(const gen::nn::UNet2DConditionConfig& unet) {
+  for (size_t i = 0; i < unet.block_out_channels.size(); ++i)
+    if (unet.down_has_attention(i) && unet.down_cross_attention_dim(i) != unet.block_out_channels[i])
+      return true;
+  return false;
+}
+
 AudioModelFiles read_folder(const fs::path& dir, const std::string& name) {
   AudioModelFiles f;
   f.name = name;
@@ -78,6 +88,10 @@ AudioModelFiles read_folder(const fs::path& dir, const std::string& name) {
   if (fs::is_regular_file(scheduler, ec)) f.scheduler = gen::read_json_file(scheduler, "scheduler config");
   f.defaults = read_generation_defaults(dir / "generation_defaults.json");
   f.text_model_type = text_model_type(dir / "text_encoder");
+  f.text_states = f.defaults.text_states || attends_to_text(f.unet);
+  if (f.text_states && !f.unet.cross_attention_dims.empty())
+    throw gen::ModelError((dir / "unet").string() + ": a UNet that attends to the text needs one cross_attention_dim "
+                          "(the text tower's width), not one per block");
   return f;
 }
 

@@ -60,6 +60,7 @@ struct ModelDefaults {
   // says): "mel": {"sample_rate", "hop_length", "bands"}; AudioLDM's by default.
   int sample_rate = 16000;
   int64_t hop_length = 160, bands = 64;
+  bool text_states = false;        // "text_states": the UNet cross-attends to the tower's token states
 };
 struct AudioModelFiles {
   std::string name;
@@ -70,6 +71,10 @@ struct AudioModelFiles {
   nlohmann::json scheduler;                        // null: DDIM on the default schedule
   ModelDefaults defaults;
   std::string text_model_type;                     // text_encoder/config.json "model_type"; "" = none
+  // The UNet attends to the text tower's per-token states (gen's models trained with
+  // -O text_states, or any UNet whose attention cannot attend to its own features);
+  // AudioLDM's attends to itself and reads the text only as class labels.
+  bool text_states = false;
 };
 bool looks_like_audio_model(const std::string& model);
 AudioModelFiles locate_model(const std::string& model);  // throws gen::ModelError / InputError
@@ -87,27 +92,34 @@ struct MelGeometry {
 };
 MelGeometry mel_geometry(const AudioModelFiles& files);
 
-// ---- text_condition.cpp: prompts -> the UNet's class labels, AudioLDM's way: the text
-// tower's pooled, projected embedding, L2-normalised; the empty prompt for the
-// unconditional half. From the model's CLIP tower, or from -O prompt_embedding (a
-// safetensors file with "prompt" [D] or [1, D] and optionally "negative").
+// ---- text_condition.cpp: prompts -> the UNet's condition, AudioLDM's way: the text
+// tower's pooled, projected embedding, L2-normalised, as class labels (Conditioning::
+// pooled), and for models with text_states the tower's token states as the cross-attention
+// context; the empty prompt for the unconditional half. From the model's CLIP tower, or
+// from -O prompt_embedding (a safetensors file with "prompt" [D] or [1, D] and optionally
+// "negative"; pooled only).
 class TextCondition {
  public:
   TextCondition(const AudioModelFiles& files, const AudioOptions& o);
-  // [1, D] for a prompt; the negative prompt (or "") for the unconditional half.
-  torch::Tensor embed(const std::string& prompt);
-  torch::Tensor embed_negative(const std::string& negative_prompt);
+  // pooled [1, D] (and context [1, L, W] with text_states) for a prompt; the negative
+  // prompt (or "") for the unconditional half.
+  gen::Conditioning embed(const std::string& prompt);
+  gen::Conditioning embed_negative(const std::string& negative_prompt);
   std::string source() const { return source_; }
 
  private:
+  gen::Conditioning encode(const std::string& prompt);
+
   gen::nn::ClipTextEmbedder encoder_{nullptr};
   std::optional<gen::nn::ClipTokenizer> tokenizer_;
   torch::Tensor prompt_, negative_;
   std::string source_;
+  bool text_states_ = false;
 };
 
 // ---- mel_denoiser.cpp: the AudioLDM UNet through the core's Denoiser interface.
-// x_t [B, C, rows, bands/f]; cond.pooled [B, D] (the class labels), no cross-attention.
+// x_t [B, C, rows, bands/f]; cond.pooled [B, D] (the class labels); cond.context
+// [B, L, W] (the token states) when the UNet attends to the text, else undefined.
 class MelDenoiser : public gen::Denoiser {
  public:
   MelDenoiser(gen::nn::UNet2DConditionModel unet, gen::PredictionType type);

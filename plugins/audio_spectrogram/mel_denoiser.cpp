@@ -1,6 +1,7 @@
 // The AudioLDM UNet through the core's Denoiser: the text arrives as class labels
-// (Conditioning::pooled), there is no cross-attention context, so any core sampler and
-// the core's batched CFG run on it unchanged.
+// (Conditioning::pooled) and, for UNets that attend to the text, as token states
+// (Conditioning::context), so any core sampler and the core's batched CFG run on it
+// unchanged.
 #include <gen/error.h>
 
 #include "audio_spectrogram.h"
@@ -16,7 +17,9 @@ torch::Tensor MelDenoiser::predict(const torch::Tensor& x_t, const torch::Tensor
   torch::NoGradGuard no_grad;
   const auto steps = t.dim() == 0 ? t.expand({x_t.size(0)}) : t;
   const auto labels = cond.pooled.size(0) == x_t.size(0) ? cond.pooled : cond.pooled.expand({x_t.size(0), -1});
-  return unet_->forward(x_t, steps, torch::Tensor(), labels);
+  auto context = cond.context;
+  if (context.defined() && context.size(0) != x_t.size(0)) context = context.expand({x_t.size(0), -1, -1});
+  return unet_->forward(x_t, steps, context, labels);
 }
 
 }  // namespace audio_spectrogram

@@ -1,6 +1,8 @@
-// Prompts -> the UNet's class labels, as AudioLDMPipeline._encode_prompt makes them: the
-// text tower's projected pooled embedding, L2-normalised, and the same of the negative
-// prompt ("" when none) for the unconditional half of CFG.
+// Prompts -> the UNet's condition. The class labels as AudioLDMPipeline._encode_prompt
+// makes them: the text tower's projected pooled embedding, L2-normalised, and the same of
+// the negative prompt ("" when none) for the unconditional half of CFG. For UNets that
+// attend to the text, also the tower's token states (padded to its positions, so prompt
+// and negative batch together).
 #include <gen/error.h>
 #include <gen/safetensors.h>
 
@@ -29,8 +31,11 @@ torch::Tensor embedding_row(const std::map<std::string, torch::Tensor>& tensors,
 
 }  // namespace
 
-TextCondition::TextCondition(const AudioModelFiles& files, const AudioOptions& o) {
+TextCondition::TextCondition(const AudioModelFiles& files, const AudioOptions& o) : text_states_(files.text_states) {
   if (!o.prompt_embedding.empty()) {
+    if (text_states_)
+      throw gen::UsageError("-O prompt_embedding gives one pooled vector, but " + files.dir.string() +
+                            "'s UNet attends to the text tower's token states; give the prompt as text");
     const auto tensors = gen::load_safetensors(o.prompt_embedding);
     if (!tensors.count("prompt"))
       throw gen::InputError(o.prompt_embedding + " has no \"prompt\" tensor (the prompt's text embedding)");
@@ -54,23 +59,36 @@ TextCondition::TextCondition(const AudioModelFiles& files, const AudioOptions& o
   tokenizer_ = gen::nn::ClipTokenizer::from_folder(tokenizer);
   encoder_ = gen::nn::load_clip_text_embedder(files.dir / "text_encoder");
   source_ = (files.dir / "text_encoder").string();
+  if (text_states_ && encoder_->config().hidden_size != files.unet.cross_attention_dim)
+    throw gen::ModelError(source_ + " gives token states " + std::to_string(encoder_->config().hidden_size) +
+                          " wide but the UNet attends to " + std::to_string(files.unet.cross_attention_dim) +
+                          "-wide text");
 }
 
-torch::Tensor TextCondition::embed(const std::string& prompt) {
+gen::Conditioning TextCondition::encode(const std::string& prompt) {
   torch::NoGradGuard no_grad;
-  if (prompt_.defined()) return normalized(prompt_);
-  return normalized(encoder_->embed(*tokenizer_, {prompt}));
+  const auto both = encoder_->encode(encoder_->token_ids(*tokenizer_, {prompt}));
+  gen::Conditioning c;
+  c.pooled = normalized(both.pooled);
+  if (text_states_) c.context = both.states;
+  return c;
 }
 
-torch::Tensor TextCondition::embed_negative(const std::string& negative_prompt) {
-  torch::NoGradGuard no_grad;
-  if (prompt_.defined()) {
-    if (!negative_prompt.empty() && !negative_.defined())
-      throw gen::UsageError("-n needs the negative prompt's embedding as \"negative\" in -O prompt_embedding");
-    // Without a stored negative the unconditional half is the zero vector (no text at all).
-    return negative_.defined() ? normalized(negative_) : torch::zeros_like(prompt_);
-  }
-  return normalized(encoder_->embed(*tokenizer_, {negative_prompt}));
+gen::Conditioning TextCondition::embed(const std::string& prompt) {
+  if (!prompt_.defined()) return encode(prompt);
+  gen::Conditioning c;
+  c.pooled = normalized(prompt_);
+  return c;
+}
+
+gen::Conditioning TextCondition::embed_negative(const std::string& negative_prompt) {
+  if (!prompt_.defined()) return encode(negative_prompt);
+  if (!negative_prompt.empty() && !negative_.defined())
+    throw gen::UsageError("-n needs the negative prompt's embedding as \"negative\" in -O prompt_embedding");
+  // Without a stored negative the unconditional half is the zero vector (no text at all).
+  gen::Conditioning c;
+  c.pooled = negative_.defined() ? normalized(negative_) : torch::zeros_like(prompt_);
+  return c;
 }
 
 }  // namespace audio_spectrogram

@@ -225,6 +225,43 @@ TEST(AudioSpectrogramTrain, UnetStageCanTrainTheTextTowerWithIt) {
                                    2, "train_text");
 }
 
+// -O text_states: the UNet's attention blocks cross-attend to the tower's token states
+// (the model says so in generation_defaults.json), gen audio feeds them, and a pooled
+// -O prompt_embedding, which has no states, is refused with one line.
+TEST(AudioSpectrogramTrain, UnetStageCanAttendToTheTextTowersTokens) {
+  auto& run = shared_run();
+  auto& s = stages();
+  const auto out = run.dir / "unet-states";
+  auto r = run.train("unet", out.string(),
+                     {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8", "-O", "steps=3", "-O",
+                      "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0", "-O", "text_states=true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = out / "model";
+  const auto unet = json::parse(gen::test::read_text(model / "unet/config.json"));
+  EXPECT_EQ(unet["cross_attention_dim"], 16) << "the text tower's width (kTinyText)";
+  EXPECT_EQ(unet["projection_class_embeddings_input_dim"], 16) << "the pooled class embedding stays";
+  EXPECT_EQ(json::parse(gen::test::read_text(model / "generation_defaults.json"))["text_states"], true);
+  const auto weights = gen::load_safetensors(model / "unet/diffusion_pytorch_model.safetensors");
+  bool reads_text = false;
+  for (const auto& [name, t] : weights)
+    if (name.find("attn2.to_k.weight") != std::string::npos) reads_text = reads_text || t.size(1) == 16;
+  EXPECT_TRUE(reads_text) << "no attn2 maps 16-wide text states";
+
+  const auto low = run.dir / "states-low.wav", high = run.dir / "states-high.wav";
+  for (const auto& [prompt, file] : {std::pair{"a low tone", low}, std::pair{"a high tone", high}}) {
+    auto g = run_gen({"audio", "-m", model.string(), "-p", prompt, "--steps", "2", "-o", file.string(), "-q"});
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+  }
+  EXPECT_NE(gen::test::read_text(low), gen::test::read_text(high));
+
+  const auto embedding = run.dir / "pooled.safetensors";
+  gen::save_safetensors(embedding, {{"prompt", torch::ones({16})}});
+  gen::test::expect_one_error_line(run_gen({"audio", "-m", model.string(), "-O", "prompt_embedding=" + embedding.string(),
+                                            "--steps", "2", "-o", (run.dir / "pooled.wav").string(), "-q"}),
+                                   2, "token states");
+  EXPECT_FALSE(fs::exists(run.dir / "pooled.wav"));
+}
+
 TEST(AudioSpectrogramTrain, SameSeedSameWeights) {
   auto& run = shared_run();
   for (const std::string stage : {"vae", "vocoder"}) {

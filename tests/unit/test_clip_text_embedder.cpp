@@ -55,6 +55,20 @@ TEST(ClipTextEmbedder, WithoutProjectionGivesThePooledState) {
   EXPECT_THROW(gen::nn::ClipTextEmbedder(tiny_config(600), -1), gen::ModelError);
 }
 
+// encode(): the per-token states a UNet attends to, and the same pooled vector as forward().
+TEST(ClipTextEmbedder, EncodeGivesTheStatesAndThePooledVector) {
+  torch::manual_seed(5);
+  gen::nn::ClipTextEmbedder embedder(tiny_config(600), 24);
+  embedder->eval();
+  auto ids = torch::randint(0, 599, {3, 16}, torch::kLong);
+  torch::NoGradGuard no_grad;
+  const auto both = embedder->encode(ids);
+  ASSERT_EQ(both.states.sizes(), (std::vector<int64_t>{3, 16, 32}));
+  EXPECT_TRUE(torch::allclose(both.pooled, embedder->forward(ids), 1e-6, 1e-6));
+  // The states differ per token: the UNet reads words, not one vector repeated.
+  EXPECT_GT((both.states[0][1] - both.states[0][2]).abs().max().item<float>(), 1e-4);
+}
+
 TEST(ClipTextEmbedder, MismatchedTokenizerIsAModelError) {
   gen::test::TempDir dir;
   gen::nn::write_clip_vocabulary(dir / "tokenizer", {"walks"});

@@ -65,26 +65,27 @@ void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StagePart
 }
 
 void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionModel& unet, const StageParts& parts,
-                           double clip_seconds, gen::PredictionType prediction, const gen::nn::ClipTextEmbedder* trained_text) {
+                           double clip_seconds, const UNetStageResult& result) {
   fs::path staging = dir;
   staging += ".partial";
   fs::remove_all(staging);
   write_json(staging / "unet" / "config.json", unet->config().to_json());
   gen::nn::save_f16_weights(staging / "unet" / "diffusion_pytorch_model.safetensors", *unet);
   copy_folder(parts.vae / "vae", staging / "vae");
-  if (trained_text) gen::nn::save_clip_text_embedder(staging / "text_encoder", *trained_text);
+  if (result.trained_text) gen::nn::save_clip_text_embedder(staging / "text_encoder", *result.trained_text);
   else copy_folder(parts.text / "text_encoder", staging / "text_encoder");
   copy_folder(parts.text / "tokenizer", staging / "tokenizer");
   if (!parts.vocoder.empty()) copy_folder(parts.vocoder / "vocoder", staging / "vocoder");
   auto scheduler = audioldm_schedule().to_json();
   scheduler["_class_name"] = "DDIMScheduler";
-  scheduler["prediction_type"] = gen::prediction_type_name(prediction);
+  scheduler["prediction_type"] = gen::prediction_type_name(result.prediction);
   write_json(staging / "scheduler" / "scheduler_config.json", scheduler);
   write_json(staging / "model_index.json", model_index(!parts.vocoder.empty()));
   const MelGeometry g;
-  write_json(staging / "generation_defaults.json",
-             {{"steps", 50}, {"cfg_scale", 2.5}, {"duration", clip_seconds}, {"sampler", "ddim"},
-              {"mel", {{"sample_rate", g.sample_rate}, {"hop_length", g.hop}, {"bands", g.bands}}}});
+  nlohmann::json defaults = {{"steps", 50}, {"cfg_scale", 2.5}, {"duration", clip_seconds}, {"sampler", "ddim"},
+                             {"mel", {{"sample_rate", g.sample_rate}, {"hop_length", g.hop}, {"bands", g.bands}}}};
+  if (result.text_states) defaults["text_states"] = true;
+  write_json(staging / "generation_defaults.json", defaults);
   fs::remove_all(dir);
   fs::rename(staging, dir);
 }

@@ -29,9 +29,14 @@ void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StagePart
 // Writes the folder beside `dir` and renames it into place, replacing an older one: a
 // failure never leaves half a model.
 // `trained_text`: a text tower trained with the UNet, saved in place of the text stage's.
+// What the UNet stage decided beyond the parts: its prediction, the text tower it trained
+// (nullptr: the text stage's, copied) and whether the UNet attends to the token states.
+struct UNetStageResult {
+  gen::PredictionType prediction = gen::PredictionType::epsilon;
+  const gen::nn::ClipTextEmbedder* trained_text = nullptr;
+  bool text_states = false;
+};
 void assemble_model_folder(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
-                           const StageParts& parts, double clip_seconds,
-                           gen::PredictionType prediction = gen::PredictionType::epsilon,
-                           const gen::nn::ClipTextEmbedder* trained_text = nullptr);
+                           const StageParts& parts, double clip_seconds, const UNetStageResult& result = {});
 
 }  // namespace audio_spectrogram

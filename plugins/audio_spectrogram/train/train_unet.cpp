@@ -1,6 +1,7 @@
 // `-m unet`: the AudioLDM-configured UNet (a simple_projection class embedding of the text
 // embedding, concatenated to the time embedding; no cross-attention to text, the attention
-// blocks attend to themselves) trained to predict the noise on the VAE latents of the
+// blocks attend to themselves — or, with -O text_states, cross-attention to the text
+// tower's token states as well, as SD's UNet) trained to predict the noise on the VAE latents of the
 // clips' log-mels, on AudioLDM's schedule, with ~10% of the captions dropped to the empty
 // prompt's embedding for classifier-free guidance. The VAE (-O vae) stays fixed, so every
 // clip's latent posterior is computed once; so does the text tower (-O text_encoder) and
@@ -32,8 +33,10 @@ namespace fs = std::filesystem;
 namespace F = torch::nn::functional;
 using gen::OptionSpec;
 
+// text_states_width 0: AudioLDM's self-attending blocks; else the width of the token
+// states every attention block cross-attends to.
 gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t latent_channels, int64_t rows,
-                                           int64_t text_dim) {
+                                           int64_t text_dim, int64_t text_states_width) {
   const int64_t w = width_option(r, "unet_width", 48);
   gen::nn::UNet2DConditionConfig c;
   c.in_channels = c.out_channels = latent_channels;
@@ -45,8 +48,9 @@ gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t l
   c.num_attention_heads.clear();  // 32-wide heads where the width allows
   for (auto width : c.block_out_channels) c.num_attention_heads.push_back(width % 32 == 0 ? width / 32 : 1);
   c.transformer_layers_per_block = {1, 1, 1};
-  c.cross_attention_dim = 0;
-  c.cross_attention_dims = c.block_out_channels;  // AudioLDM: each block attends to itself
+  c.cross_attention_dim = text_states_width;
+  c.cross_attention_dims.clear();
+  if (text_states_width == 0) c.cross_attention_dims = c.block_out_channels;  // AudioLDM: each block attends to itself
   c.norm_num_groups = 8;
   c.class_embed_type = "simple_projection";
   c.projection_class_embeddings_input_dim = text_dim;
@@ -59,8 +63,10 @@ gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t l
 // way), or the tower itself, trained through the diffusion loss with the UNet.
 struct CaptionCondition {
   torch::Tensor labels, null_label;                 // frozen: [N, D] and [1, D], unit rows
+  torch::Tensor states, null_states;                // frozen, with text_states: [N, L, W], [1, L, W]
   gen::nn::ClipTextEmbedder text{nullptr};          // trained: the tower and
   torch::Tensor ids, null_ids;                      // the captions' token ids [N, L], [1, L]
+  bool text_states = false;                         // the UNet cross-attends to the token states
 };
 
 torch::Tensor unit(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(-1)); }
@@ -91,21 +97,34 @@ class LatentDiffusionTask : public gen::TrainingTask {
     gen::TrainingBatch b;
     b.x0 = (mean + std * torch::randn(mean.sizes(), generator, torch::kFloat32)) * scaling_factor_;
     if (condition_.text) {  // with autograd on: the tower learns what the UNet needs to know
-      b.cond.pooled = unit(condition_.text->forward(condition_.ids.index_select(0, index)));
-      b.null_cond.pooled = unit(condition_.text->forward(condition_.null_ids));
+      b.cond = encode(condition_.text->encode(condition_.ids.index_select(0, index)));
+      b.null_cond = encode(condition_.text->encode(condition_.null_ids));
     } else {
       b.cond.pooled = condition_.labels.index_select(0, index);
       b.null_cond.pooled = condition_.null_label;
+      if (condition_.text_states) {
+        b.cond.context = condition_.states.index_select(0, index);
+        b.null_cond.context = condition_.null_states;
+      }
     }
     return b;
   }
 
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override {
     const auto labels = cond.pooled.size(0) == x_t.size(0) ? cond.pooled : cond.pooled.expand({x_t.size(0), -1});
-    return unet_->forward(x_t, t, torch::Tensor(), labels);
+    auto context = cond.context;
+    if (context.defined() && context.size(0) != x_t.size(0)) context = context.expand({x_t.size(0), -1, -1});
+    return unet_->forward(x_t, t, context, labels);
   }
 
  private:
+  gen::Conditioning encode(const gen::nn::ClipTextEncoding& text) const {
+    gen::Conditioning c;
+    c.pooled = unit(text.pooled);
+    if (condition_.text_states) c.context = text.states;
+    return c;
+  }
+
   gen::nn::UNet2DConditionModel unet_;
   torch::Tensor mean_, std_;
   double scaling_factor_;
@@ -133,16 +152,22 @@ LatentPosteriors encode_clips(gen::nn::AutoencoderKL& vae, const torch::Tensor& 
 }
 
 // What the plugin gives the UNet (text_condition.cpp): the tower's projected pooled
-// embedding, L2-normalised; one row per caption.
-torch::Tensor caption_labels(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer,
-                             const std::vector<std::string>& captions) {
+// embedding, L2-normalised, and with text_states its token states; one row per caption.
+void encode_captions(CaptionCondition& c, gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer,
+                     const std::vector<std::string>& captions) {
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> rows;
+  std::vector<torch::Tensor> labels, states;
   for (size_t i = 0; i < captions.size(); i += 64) {
     const std::vector<std::string> chunk(captions.begin() + i, captions.begin() + std::min(captions.size(), i + 64));
-    rows.push_back(unit(text->embed(tokenizer, chunk)));
+    const auto both = text->encode(text->token_ids(tokenizer, chunk));
+    labels.push_back(unit(both.pooled));
+    if (c.text_states) states.push_back(both.states);
   }
-  return torch::cat(rows);
+  c.labels = torch::cat(labels);
+  if (c.text_states) c.states = torch::cat(states);
+  const auto null = text->encode(text->token_ids(tokenizer, {""}));
+  c.null_label = unit(null.pooled);
+  if (c.text_states) c.null_states = null.states;
 }
 
 }  // namespace
@@ -163,6 +188,9 @@ gen::TrainStage unet_stage() {
       OptionSpec::boolean("train_text", false,
                           "Train the text tower with the UNet through the diffusion loss (saved in the model) instead "
                           "of keeping the text stage's embeddings fixed (AudioLDM's way)"),
+      OptionSpec::boolean("text_states", false,
+                          "The UNet's attention blocks cross-attend to the text tower's token states (as SD's UNet), "
+                          "beside the pooled class embedding; AudioLDM's blocks attend to themselves"),
   };
   options.insert(options.begin(), own.begin(), own.end());
   return {"unet", "The text-conditioned UNet on the VAE's latents; assembles OUT/model for `gen audio -m`", options};
@@ -177,26 +205,28 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   config.cond_dropout = number(r, "cond_dropout", 0.1, 0, 1);
   const int64_t batch = integer(r, "batch", 8, 1, 4096);
   const bool train_text = gen::parse_bool("train_text", option(r, "train_text", "false"));
+  const bool text_states = gen::parse_bool("text_states", option(r, "text_states", "false"));
   const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
   auto vae = gen::nn::load_diffusers_vae(parts.vae / "vae");
   auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");
   const auto tokenizer = gen::nn::ClipTokenizer::from_folder(parts.text / "tokenizer");
   const MelGeometry geometry{16000, 160, 64, vae->config().downsample_factor()};
-  auto unet_cfg = unet_config(r, vae->config().latent_channels, 1, text->dim());
+  auto unet_cfg =
+      unet_config(r, vae->config().latent_channels, 1, text->dim(), text_states ? text->config().hidden_size : 0);
   check_parts_fit(unet_cfg, parts, geometry);
 
   const auto clips = load_sound_clips(data, "train", geometry.sample_rate, integer(r, "max_clips", 0, 0, 10000000), progress);
   const auto mels = clip_mels(clips, geometry);
   const auto latents = encode_clips(vae, mels, progress);
   CaptionCondition condition;
+  condition.text_states = text_states;
   if (train_text) {
     condition.text = text;
     condition.ids = text->token_ids(tokenizer, clips.captions);
     condition.null_ids = text->token_ids(tokenizer, {""});
     text->train();
   } else {
-    condition.labels = caption_labels(text, tokenizer, clips.captions);
-    condition.null_label = caption_labels(text, tokenizer, {""});
+    encode_captions(condition, text, tokenizer, clips.captions);
   }
   torch::manual_seed(static_cast<uint64_t>(r.seed));
   unet_cfg.sample_size = latents.mean.size(2);  // the clips' latent rows (the UNet takes any number)
@@ -213,7 +243,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   unet->eval();
   text->eval();
   assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate,
-                        config.prediction_type, train_text ? &text : nullptr);
+                        {config.prediction_type, train_text ? &text : nullptr, text_states});
   spdlog::info("audio model written to {}", (fs::path(r.output) / "model").string());
 }
 

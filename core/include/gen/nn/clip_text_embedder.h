@@ -17,11 +17,18 @@
 
 namespace gen::nn {
 
+// Both readings of one pass: what a UNet cross-attends to and the sentence vector.
+struct ClipTextEncoding {
+  torch::Tensor states;  // [B, L, hidden]: last_hidden_state (after final_layer_norm)
+  torch::Tensor pooled;  // [B, dim()]: forward()'s result
+};
+
 class GEN_API ClipTextEmbedderImpl : public torch::nn::Module {
  public:
   // projection_dim 0: no projection, the pooled state itself.
   ClipTextEmbedderImpl(const ClipTextConfig& config, int64_t projection_dim);
   torch::Tensor forward(const torch::Tensor& input_ids);  // int64 [B, L] -> [B, dim()]
+  ClipTextEncoding encode(const torch::Tensor& input_ids);
   // Prompts through `tokenizer` (max_position_embeddings ids each, truncated) -> [B, dim()].
   torch::Tensor embed(const ClipTokenizer& tokenizer, const std::vector<std::string>& prompts);
   // The ids embed() feeds forward(): int64 [B, max_position_embeddings], padded with EOS.
