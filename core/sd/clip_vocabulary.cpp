@@ -115,4 +115,16 @@ std::vector<std::string> clip_words(const std::vector<std::string>& texts) {
   return {words.begin(), words.end()};
 }
 
+ClipTextConfig word_clip_text_config(int64_t vocab, int64_t width, int64_t layers, int64_t heads, int64_t positions) {
+  ClipTextConfig c;
+  c.vocab_size = vocab;
+  c.hidden_size = width;
+  c.intermediate_size = 4 * width;
+  c.num_hidden_layers = layers;
+  c.num_attention_heads = heads > 0 ? heads : width % 64 == 0 ? width / 64 : 4;
+  c.max_position_embeddings = positions;
+  c.validate();
+  return c;
+}
+
 }  // namespace gen::nn

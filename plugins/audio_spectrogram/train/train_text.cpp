@@ -123,15 +123,8 @@ nlohmann::json retrieval(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTok
 }
 
 gen::nn::ClipTextConfig text_config(const gen::TrainRequest& r, int64_t vocab) {
-  gen::nn::ClipTextConfig c;
-  c.vocab_size = vocab;
-  c.hidden_size = width_option(r, "text_width", 128);
-  c.intermediate_size = 4 * c.hidden_size;
-  c.num_hidden_layers = integer(r, "text_layers", 2, 1, 48);
-  c.num_attention_heads = 4;
-  c.max_position_embeddings = 32;  // captions are short; the tokenizer truncates longer ones
-  c.validate();
-  return c;
+  return gen::nn::word_clip_text_config(vocab, width_option(r, "text_width", 128), integer(r, "text_layers", 2, 1, 48), 4,
+                                        32);
 }
 
 }  // namespace

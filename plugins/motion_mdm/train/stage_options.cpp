@@ -1,5 +1,6 @@
 #include "stage_options.h"
 
+#include <gen/nn/clip_vocabulary.h>
 #include <gen/option_values.h>
 
 namespace motion_mdm {
@@ -30,15 +31,8 @@ std::vector<gen::OptionSpec> text_tower_option_specs() {
 }
 
 gen::nn::ClipTextConfig text_config(const gen::TrainRequest& r, int64_t vocab) {
-  gen::nn::ClipTextConfig c;
-  c.vocab_size = vocab;
-  c.hidden_size = integer(r, "text_width", 128, 8, 4096);
-  c.intermediate_size = 4 * c.hidden_size;
-  c.num_hidden_layers = integer(r, "text_layers", 2, 1, 48);
-  c.num_attention_heads = 4;
-  c.max_position_embeddings = 32;  // captions are short; the tokenizer truncates longer ones
-  c.validate();
-  return c;
+  return gen::nn::word_clip_text_config(vocab, integer(r, "text_width", 128, 8, 4096), integer(r, "text_layers", 2, 1, 48),
+                                        4, 32);
 }
 
 int64_t text_dim(const gen::TrainRequest& r) { return integer(r, "text_dim", 256, 8, 4096); }

@@ -68,15 +68,8 @@ std::vector<OptionSpec> height_field_options() {
 }
 
 gen::nn::ClipTextConfig text_config(const gen::OptionValues& v, int64_t vocab) {
-  gen::nn::ClipTextConfig c;
-  c.vocab_size = vocab;
-  c.hidden_size = v.integer("text_width");
-  c.intermediate_size = 4 * c.hidden_size;
-  c.num_hidden_layers = v.integer("text_layers");
-  c.num_attention_heads = c.hidden_size % 64 == 0 ? c.hidden_size / 64 : 4;
-  c.max_position_embeddings = 16;  // "a small tall green capsule" is 7 tokens with BOS and EOS
-  c.validate();
-  return c;
+  // 16 positions: "a small tall green capsule" is 7 tokens with BOS and EOS.
+  return gen::nn::word_clip_text_config(vocab, v.integer("text_width"), v.integer("text_layers"), 0, 16);
 }
 
 gen::nn::UNet2DConditionConfig height_field_unet(const gen::OptionValues& v) {

@@ -72,15 +72,8 @@ gen::nn::MotionAdapterConfig adapter_config(const gen::TrainRequest& r, const ge
 // the motion words the image tower never learned ("up", "growing", "fades") are words
 // here; long enough for every phrasing of the clip captions.
 gen::nn::ClipTextModel motion_text_tower(const gen::TrainRequest& r, int64_t vocab) {
-  gen::nn::ClipTextConfig c;
-  c.vocab_size = vocab;
-  c.hidden_size = integer(r, "text_width", 0, 0, 4096);
-  c.intermediate_size = 4 * c.hidden_size;
-  c.num_hidden_layers = integer(r, "text_layers", 2, 1, 48);
-  c.num_attention_heads = c.hidden_size % 64 == 0 ? c.hidden_size / 64 : 4;
-  c.max_position_embeddings = 32;
-  c.validate();
-  return gen::nn::ClipTextModel(c);
+  return gen::nn::ClipTextModel(gen::nn::word_clip_text_config(vocab, integer(r, "text_width", 0, 0, 4096),
+                                                               integer(r, "text_layers", 2, 1, 48), 0, 32));
 }
 
 std::vector<std::string> all_captions(const LatentClips& clips) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gen/export.h>
+#include <gen/nn/clip_text_model.h>
 
 namespace gen::nn {
 
@@ -21,5 +22,11 @@ GEN_API int64_t write_clip_vocabulary(const std::filesystem::path& dir, const st
 // the byte-level symbols. Sorted and unique: the list write_clip_vocabulary takes for the
 // captions of a dataset.
 GEN_API std::vector<std::string> clip_words(const std::vector<std::string>& texts);
+
+// The small tower such a vocabulary feeds in gen's own models: CLIP's layout with a
+// feed-forward 4x the width, `positions` tokens (captions are short; the tokenizer
+// truncates longer ones). `heads` 0: 64-wide heads where the width allows, else 4.
+GEN_API ClipTextConfig word_clip_text_config(int64_t vocab, int64_t width, int64_t layers, int64_t heads,
+                                              int64_t positions);
 
 }  // namespace gen::nn
