@@ -157,6 +157,9 @@ gen::Sample AudioGenerator::generate(const gen::Request& r, const gen::ProgressC
   const auto o = parse_options(r);
   const auto start = load_audio_start(r.audio.init, geometry_.sample_rate);
   const auto p = plan(r, o, start);
+  if (!o.prompt_embedding.empty() && files_.text_states)
+    throw gen::UsageError("-O prompt_embedding gives one pooled vector, but " + files_.dir.string() +
+                          "'s UNet attends to the text tower's token states; give the prompt as text");
   if (!o.prompt_embedding.empty() && !r.prompt.empty())
     spdlog::info("the prompt's text is not read: -O prompt_embedding gives its embedding");
   load_networks(p.hifigan, !o.resynthesize);

@@ -33,9 +33,6 @@ torch::Tensor embedding_row(const std::map<std::string, torch::Tensor>& tensors,
 
 TextCondition::TextCondition(const AudioModelFiles& files, const AudioOptions& o) : text_states_(files.text_states) {
   if (!o.prompt_embedding.empty()) {
-    if (text_states_)
-      throw gen::UsageError("-O prompt_embedding gives one pooled vector, but " + files.dir.string() +
-                            "'s UNet attends to the text tower's token states; give the prompt as text");
     const auto tensors = gen::load_safetensors(o.prompt_embedding);
     if (!tensors.count("prompt"))
       throw gen::InputError(o.prompt_embedding + " has no \"prompt\" tensor (the prompt's text embedding)");
