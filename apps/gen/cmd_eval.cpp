@@ -30,7 +30,7 @@ std::string optional_number(const std::optional<double>& value, int decimals) {
   return text;
 }
 
-void print_header() {
+void print_image_table_header() {
   std::printf("| split | sampler | steps | colour | shape | colour+shape | count | position | background | CLIP score | FD (CLIP) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
 }
@@ -48,7 +48,7 @@ int run_eval(const EvalArgs& a, const CommonFlags& flags) {
   auto registry = discover_plugins();
   bool header_printed = false;
   const auto report = shapes::evaluate_prompt_adherence(registry, a.settings, [&](const shapes::EvaluationRow& row) {
-    if (!header_printed) print_header(), header_printed = true;
+    if (!header_printed) print_image_table_header(), header_printed = true;
     print_row(row);
   });
   if (!a.output.empty()) write_file_atomic(a.output, report.to_json().dump(2) + "\n");

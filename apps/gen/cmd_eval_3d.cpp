@@ -43,7 +43,7 @@ void print_scores(const std::string& first, const solids::SolidScores& s, const 
   std::fflush(stdout);
 }
 
-void print_header(const char* first = "split | sampler | steps") {
+void print_3d_table_header(const char* first = "split | sampler | steps") {
   std::printf("| %s | clouds | shape | colour | shape+colour | size | aspect | MMD-CD | COV | 1-NNA |\n", first);
   std::printf("|---|%s---|---|---|---|---|---|---|---|---|\n", std::string(first).find('|') != std::string::npos ? "---|---|" : "");
 }
@@ -60,7 +60,7 @@ int run_training(Eval3dArgs a, const CommonFlags& flags) {
   ProgressBar bar(ProgressBar::detect(flags.quiet));
   const auto report = solids::train_solid_judges(a.training, bar.callback());
   bar.finish();
-  print_header("fresh real");
+  print_3d_table_header("fresh real");
   for (const auto& [split, scores] : report.validation) print_scores(split, scores, nullptr);
   std::printf("%s\n", a.train_judges.c_str());
   if (!a.output.empty()) write_file_atomic(a.output, report.to_json().dump(2) + "\n");
@@ -76,7 +76,7 @@ int run_evaluation(Eval3dArgs a, const CommonFlags& flags) {
   bool header_printed = false;
   const auto on_row = [&](const solids::ShapeEvaluationRow& row) {
     bar.finish();
-    if (!header_printed) print_header(), header_printed = true;
+    if (!header_printed) print_3d_table_header(), header_printed = true;
     print_row(row);
   };
   const auto report = solids::evaluate_shape_model(registry, a.settings, on_row, bar.callback());

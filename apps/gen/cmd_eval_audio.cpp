@@ -35,7 +35,7 @@ std::string share(const sounds::Share& s) {
   return text;
 }
 
-void print_header(const char* first) {
+void print_audio_table_header(const char* first) {
   std::printf("| %s | sampler | steps | class | source | loudness | pitch | note | onset | duration | tempo | FD | s/clip |\n",
               first);
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -60,7 +60,7 @@ int run_evaluation(AudioEvalArgs a, const CommonFlags& flags) {
   bool header_printed = false;
   const auto on_row = [&](const sounds::SoundEvaluationRow& row) {
     bar.finish();
-    if (!header_printed) print_header("split"), header_printed = true;
+    if (!header_printed) print_audio_table_header("split"), header_printed = true;
     print_scores(row.split, row.sampler, row.steps, row.scores, row.seconds_per_clip);
   };
   const auto report = sounds::evaluate_audio_model(registry, a.settings, on_row, bar.callback());
@@ -82,7 +82,7 @@ int run_training(AudioEvalArgs a, const CommonFlags& flags) {
   ProgressBar bar(ProgressBar::detect(flags.quiet));
   const auto report = sounds::train_sound_judges(a.training, bar.callback());
   bar.finish();
-  print_header("fresh real");
+  print_audio_table_header("fresh real");
   for (const auto& v : report.validation) print_scores(v.split, "real renders", 0, v.scores, 0);
   std::printf("%s\n", a.train_judges.c_str());
   if (!a.output.empty()) write_file_atomic(a.output, report.to_json().dump(2) + "\n");

@@ -35,7 +35,7 @@ std::string number(const std::optional<double>& value, int decimals) {
   return text;
 }
 
-void print_header() {
+void print_motion_table_header() {
   std::printf("| split | sampler | steps | actions | specs | R@1 | R@2 | R@3 | FID | diversity | MM | skating | penetration (cm) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 }
@@ -58,7 +58,7 @@ int run_evaluation(MotionEvalArgs a, const CommonFlags& flags) {
   bool header_printed = false;
   const auto on_row = [&](const humans::MotionEvaluationRow& row) {
     bar.finish();
-    if (!header_printed) print_header(), header_printed = true;
+    if (!header_printed) print_motion_table_header(), header_printed = true;
     print_row(row);
   };
   const auto report = humans::evaluate_motion_model(registry, a.settings, on_row, bar.callback());

@@ -483,18 +483,6 @@ std::vector<std::string> split_words(const U32& text) {
   return words;
 }
 
-// openai's bytes_to_unicode: printable latin-1 bytes stand for themselves, the other 68
-// bytes map to U+0100.. in byte order, so BPE symbols are always visible characters.
-std::array<std::string, 256> byte_symbols() {
-  std::array<std::string, 256> table;
-  char32_t next = 256;
-  for (unsigned b = 0; b < 256; ++b) {
-    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
-    table[b] = u32_to_utf8(U32(1, printable ? static_cast<char32_t>(b) : next++));
-  }
-  return table;
-}
-
 // ------------------------------------------------------------------------- file loading
 
 std::string read_file(const std::filesystem::path& path, const std::string& what) {
@@ -510,12 +498,22 @@ std::string read_file(const std::filesystem::path& path, const std::string& what
 
 }  // namespace
 
+std::array<std::string, 256> clip_byte_symbols() {
+  std::array<std::string, 256> table;
+  char32_t next = 256;
+  for (unsigned b = 0; b < 256; ++b) {
+    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
+    table[b] = u32_to_utf8(U32(1, printable ? static_cast<char32_t>(b) : next++));
+  }
+  return table;
+}
+
 // ------------------------------------------------------------------------------ Impl
 
 struct ClipTokenizer::Impl {
   std::unordered_map<std::string, int64_t> vocab;
   std::unordered_map<std::string, int> merge_rank;  // "first second" → rank (lower merges first)
-  std::array<std::string, 256> symbols = byte_symbols();
+  std::array<std::string, 256> symbols = clip_byte_symbols();
   int64_t bos = 0;
   int64_t eos = 0;
   mutable std::mutex cache_mutex;

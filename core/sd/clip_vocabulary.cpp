@@ -14,32 +14,16 @@
 namespace gen::nn {
 namespace {
 
-// GPT-2/CLIP byte-level alphabet: printable bytes map to themselves, the rest to
-// code points from 256 up, so every byte is one visible unicode character.
-std::vector<std::string> byte_symbols() {
-  std::vector<int> printable;
-  for (int b = '!'; b <= '~'; ++b) printable.push_back(b);
-  for (int b = 0xA1; b <= 0xAC; ++b) printable.push_back(b);
-  for (int b = 0xAE; b <= 0xFF; ++b) printable.push_back(b);
-  std::vector<int> cp(256, -1);
-  for (int b : printable) cp[b] = b;
-  int next = 256;
-  for (int b = 0; b < 256; ++b)
-    if (cp[b] < 0) cp[b] = next++;
-  auto utf8 = [](int c) {
-    std::string s;
-    if (c < 0x80) s += static_cast<char>(c);
-    else {
-      s += static_cast<char>(0xC0 | (c >> 6));
-      s += static_cast<char>(0x80 | (c & 0x3F));
-    }
-    return s;
-  };
-  // CLIP's vocab order: printable bytes first, then the remapped ones.
+// CLIP's vocabulary lists the byte-level alphabet with the printable bytes first, then
+// the remapped ones, each group in byte order.
+std::vector<std::string> vocabulary_byte_symbols() {
+  const auto table = clip_byte_symbols();
+  auto printable = [](int b) { return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE; };
   std::vector<std::string> out;
-  for (int b : printable) out.push_back(utf8(cp[b]));
   for (int b = 0; b < 256; ++b)
-    if (std::find(printable.begin(), printable.end(), b) == printable.end()) out.push_back(utf8(cp[b]));
+    if (printable(b)) out.push_back(table[b]);
+  for (int b = 0; b < 256; ++b)
+    if (!printable(b)) out.push_back(table[b]);
   return out;
 }
 
@@ -68,8 +52,8 @@ int64_t write_clip_vocabulary(const std::filesystem::path& dir, const std::vecto
   std::filesystem::create_directories(dir);
   nlohmann::ordered_json vocab;
   int64_t id = 0;
-  for (const auto& s : byte_symbols()) vocab[s] = id++;
-  for (const auto& s : byte_symbols()) vocab[s + "</w>"] = id++;
+  for (const auto& s : vocabulary_byte_symbols()) vocab[s] = id++;
+  for (const auto& s : vocabulary_byte_symbols()) vocab[s + "</w>"] = id++;
   // Word by word: segment the word with the merges so far (as BPE will), then add
   // merges gluing those segments left to right. The new merges rank after all
   // existing ones, so BPE reproduces the segmentation and then completes the word.

@@ -10,22 +10,15 @@
 namespace gen::nn {
 namespace fs = std::filesystem;
 
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 bool looks_like_sd_checkpoint(const std::string& model) {
-  if (ends_with(model, ".safetensors") || ends_with(model, ".ckpt")) return true;
+  const auto extension = fs::path(model).extension();
+  if (extension == ".safetensors" || extension == ".ckpt") return true;
   std::error_code ec;
   return fs::is_directory(model, ec) && fs::exists(fs::path(model) / "model_index.json", ec);
 }
 
 StableDiffusionCheckpoint::StableDiffusionCheckpoint(const fs::path& path) : path_(path) {
-  if (ends_with(path.string(), ".ckpt"))
+  if (path.extension() == ".ckpt")
     throw ModelError(path.string() + ": .ckpt files are Python pickles, which gen does not load (unpickling can "
                           "run code); convert it to .safetensors first");
   std::error_code ec;

@@ -24,13 +24,13 @@ namespace fs = std::filesystem;
 using gen::test::run_gen;
 using nlohmann::json;
 
-constexpr int kRate = 16000;
+constexpr int kTrainRate = 16000;
 constexpr double kSeconds = 0.64;  // 64 mel frames, 16 latent rows
 
 // Four kinds of sound, three clips each; the last clip of each kind is held out.
 void write_dataset(const fs::path& dir) {
   fs::create_directories(dir / "clips");
-  const int64_t n = std::llround(kSeconds * kRate);
+  const int64_t n = std::llround(kSeconds * kTrainRate);
   const std::vector<std::pair<std::string, double>> kinds{
       {"a low tone", 220}, {"a high tone", 1760}, {"a noise burst", 0}, {"a quiet hum", 110}};
   std::string lines;
@@ -38,14 +38,14 @@ void write_dataset(const fs::path& dir) {
   for (size_t k = 0; k < kinds.size(); ++k)
     for (int i = 0; i < 3; ++i) {
       const auto& [caption, hz] = kinds[k];
-      auto samples = hz > 0 ? gen::test::sine(hz * (1 + 0.05 * i), kRate, n, k == 3 ? 0.1 : 0.5)
+      auto samples = hz > 0 ? gen::test::sine(hz * (1 + 0.05 * i), kTrainRate, n, k == 3 ? 0.1 : 0.5)
                             : torch::randn({n}, generator, torch::kFloat32) * 0.2;
       const auto file = "clips/" + std::to_string(k) + "_" + std::to_string(i) + ".wav";
-      gen::audio::write_audio(dir / file, gen::audio::Audio{samples.unsqueeze(0).contiguous(), kRate});
+      gen::audio::write_audio(dir / file, gen::audio::Audio{samples.unsqueeze(0).contiguous(), kTrainRate});
       lines += json{{"file", file}, {"caption", caption}, {"split", i == 2 ? "heldout" : "train"}, {"kind", k}}.dump() + "\n";
     }
   gen::test::write_text(dir / "sounds.jsonl", lines);
-  gen::test::write_text(dir / "dataset.json", json{{"sample_rate", kRate}, {"clip_seconds", kSeconds}}.dump());
+  gen::test::write_text(dir / "dataset.json", json{{"sample_rate", kTrainRate}, {"clip_seconds", kSeconds}}.dump());
 }
 
 struct AudioRun {
@@ -68,7 +68,7 @@ AudioRun& shared_run() {
 
 const std::vector<std::string> kTinyVae = {"-O", "vae_width=8", "-O", "latent_channels=4", "-O", "crop_frames=32",
                                            "-O", "steps=3", "-O", "batch=2"};
-const std::vector<std::string> kTinyText = {"-O", "text_dim=16", "-O", "text_width=16", "-O", "text_layers=1",
+const std::vector<std::string> kTinyAudioText = {"-O", "text_dim=16", "-O", "text_width=16", "-O", "text_layers=1",
                                             "-O", "audio_width=8", "-O", "steps=3", "-O", "batch=4"};
 const std::vector<std::string> kTinyVocoder = {"-O", "vocoder_width=16", "-O", "discriminator_width=4",
                                                "-O", "segment_frames=8", "-O", "batch=2"};
@@ -94,7 +94,7 @@ struct EarlierStages {
     auto& run = shared_run();
     vae = run.path("vae"), text = run.path("text"), vocoder = run.path("vocoder");
     EXPECT_EQ(run.train("vae", vae, kTinyVae).exit_code, 0);
-    EXPECT_EQ(run.train("text", text, kTinyText).exit_code, 0);
+    EXPECT_EQ(run.train("text", text, kTinyAudioText).exit_code, 0);
     auto args = kTinyVocoder;
     args.insert(args.end(), {"-O", "steps=2", "-O", "checkpoint_every=1"});
     EXPECT_EQ(run.train("vocoder", vocoder, args).exit_code, 0);
@@ -139,7 +139,7 @@ TEST(AudioSpectrogramTrain, TextStageWritesATowerAndReportsRetrieval) {
 TEST(AudioSpectrogramTrain, TextStageLearnsWhichClipACaptionDescribes) {
   auto& run = shared_run();
   const auto out = run.dir / "text-learns";
-  auto args = kTinyText;
+  auto args = kTinyAudioText;
   args.insert(args.end(), {"-O", "steps=40", "-O", "batch=8", "-O", "lr=3e-3", "-O", "warmup=5"});
   ASSERT_EQ(run.train("text", out.string(), args).exit_code, 0);
   const auto report = json::parse(gen::test::read_text(out / "text_report.json"));
@@ -192,8 +192,8 @@ TEST(AudioSpectrogramTrain, UnetStageAssemblesAModelThatGenAudioRuns) {
   auto g = run_gen({"audio", "-m", model.string(), "-p", "a low tone", "--steps", "2", "-o", wav.string(), "-q"});
   ASSERT_EQ(g.exit_code, 0) << g.err;
   const auto audio = gen::audio::read_audio(wav);
-  EXPECT_EQ(audio.sample_rate, kRate);
-  EXPECT_EQ(audio.samples.size(1), std::llround(kSeconds * kRate)) << "the model's default duration is the clips'";
+  EXPECT_EQ(audio.sample_rate, kTrainRate);
+  EXPECT_EQ(audio.samples.size(1), std::llround(kSeconds * kTrainRate)) << "the model's default duration is the clips'";
 }
 
 // -O train_text: the text tower learns with the UNet, and the model carries the trained
@@ -238,7 +238,7 @@ TEST(AudioSpectrogramTrain, UnetStageCanAttendToTheTextTowersTokens) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto model = out / "model";
   const auto unet = json::parse(gen::test::read_text(model / "unet/config.json"));
-  EXPECT_EQ(unet["cross_attention_dim"], 16) << "the text tower's width (kTinyText)";
+  EXPECT_EQ(unet["cross_attention_dim"], 16) << "the text tower's width (kTinyAudioText)";
   EXPECT_EQ(unet["projection_class_embeddings_input_dim"], 16) << "the pooled class embedding stays";
   EXPECT_EQ(json::parse(gen::test::read_text(model / "generation_defaults.json"))["text_states"], true);
   const auto weights = gen::load_safetensors(model / "unet/diffusion_pytorch_model.safetensors");

@@ -22,23 +22,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-3d";
+const fs::path kDefault3dModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-3d";
 
 // Rows: the split's real clouds (the judges' ceiling), then the model.
-nlohmann::json evaluate(const std::string& split) {
+nlohmann::json evaluate_3d(const std::string& split) {
   return gen::test::eval_world("3d", {"--train", "32", "--heldout", "32", "-s", "7"},
                                {"--splits", split, "--count", "32", "--threads", "1"});
 }
 
 TEST(Default3dModel, IsShipped) {
-  EXPECT_TRUE(fs::exists(kModel / "unet" / "config.json")) << kModel << " is missing: see docs/model-zoo.md";
-  EXPECT_TRUE(fs::exists(kModel / "height_field" / "config.json"));
-  EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
+  EXPECT_TRUE(fs::exists(kDefault3dModel / "unet" / "config.json")) << kDefault3dModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kDefault3dModel / "height_field" / "config.json"));
+  EXPECT_TRUE(fs::exists(kDefault3dModel / "generation_defaults.json"));
 }
 
 TEST(Default3dModel, MakesThePromptedSolids) {
-  ASSERT_TRUE(fs::exists(kModel / "unet" / "config.json"));
-  const auto runs = evaluate("train");
+  ASSERT_TRUE(fs::exists(kDefault3dModel / "unet" / "config.json"));
+  const auto runs = evaluate_3d("train");
   ASSERT_EQ(runs.size(), 2u);
   const auto& real = runs[0];
   const auto& model = runs[1];
@@ -49,8 +49,8 @@ TEST(Default3dModel, MakesThePromptedSolids) {
 }
 
 TEST(Default3dModel, DoesHeldOutCombinations) {
-  ASSERT_TRUE(fs::exists(kModel / "unet" / "config.json"));
-  const auto runs = evaluate("heldout");
+  ASSERT_TRUE(fs::exists(kDefault3dModel / "unet" / "config.json"));
+  const auto runs = evaluate_3d("heldout");
   ASSERT_EQ(runs.size(), 2u);
   const auto& model = runs[1];
   EXPECT_GE(model["shape"].get<double>(), 0.81) << model.dump();

@@ -19,10 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-audio";
+const fs::path kDefaultAudioModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-audio";
 
 // Rows: the split's real clips (the judges' ceiling), then the model.
-nlohmann::json evaluate(const std::string& split) {
+nlohmann::json evaluate_audio(const std::string& split) {
   return gen::test::eval_world("audio", {"--train", "48", "--heldout", "48", "-s", "7"},
                                {"--splits", split, "--count", "24", "--steps", "25", "--vocoder-clips", "0", "--threads", "1"});
 }
@@ -30,15 +30,15 @@ nlohmann::json evaluate(const std::string& split) {
 double accuracy(const nlohmann::json& row, const char* measure) { return row[measure]["accuracy"].get<double>(); }
 
 TEST(DefaultAudioModel, IsShipped) {
-  EXPECT_TRUE(fs::exists(kModel / "unet" / "config.json")) << kModel << " is missing: see docs/model-zoo.md";
-  EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
+  EXPECT_TRUE(fs::exists(kDefaultAudioModel / "unet" / "config.json")) << kDefaultAudioModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kDefaultAudioModel / "generation_defaults.json"));
   // Griffin-Lim until a trained HiFi-GAN beats it (docs/model-zoo.md): no vocoder/ shipped.
-  EXPECT_FALSE(fs::exists(kModel / "vocoder"));
+  EXPECT_FALSE(fs::exists(kDefaultAudioModel / "vocoder"));
 }
 
 TEST(DefaultAudioModel, MakesThePromptedSounds) {
-  ASSERT_TRUE(fs::exists(kModel / "unet" / "config.json"));
-  const auto runs = evaluate("train");
+  ASSERT_TRUE(fs::exists(kDefaultAudioModel / "unet" / "config.json"));
+  const auto runs = evaluate_audio("train");
   ASSERT_EQ(runs.size(), 2u);
   const auto& real = runs[0];
   const auto& model = runs[1];
@@ -48,8 +48,8 @@ TEST(DefaultAudioModel, MakesThePromptedSounds) {
 }
 
 TEST(DefaultAudioModel, DoesHeldOutCombinations) {
-  ASSERT_TRUE(fs::exists(kModel / "unet" / "config.json"));
-  const auto runs = evaluate("heldout");
+  ASSERT_TRUE(fs::exists(kDefaultAudioModel / "unet" / "config.json"));
+  const auto runs = evaluate_audio("heldout");
   ASSERT_EQ(runs.size(), 2u);
   const auto& model = runs[1];
   EXPECT_GE(accuracy(model, "class"), 0.25) << model.dump();

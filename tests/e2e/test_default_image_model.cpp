@@ -26,23 +26,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-image";
+const fs::path kDefaultImageModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-image";
 
 // The report's rows for 40 prompts of one split; `how` picks samplers, steps, baselines.
-nlohmann::json evaluate(const std::string& split, std::vector<std::string> how = {}) {
+nlohmann::json evaluate_image(const std::string& split, std::vector<std::string> how = {}) {
   if (how.empty()) how = {"--samplers", "dpmpp_2m", "--steps", "25", "--cfg-scale", "5"};
-  std::vector<std::string> args = {"-m", kModel.string(), "--splits", split, "--count", "40", "--threads", "1"};
+  std::vector<std::string> args = {"-m", kDefaultImageModel.string(), "--splits", split, "--count", "40", "--threads", "1"};
   args.insert(args.end(), how.begin(), how.end());
   return gen::test::eval_world("image", {"--train", "40", "--heldout", "40", "-s", "7"}, args);
 }
 
 TEST(DefaultImageModel, IsShipped) {
-  EXPECT_TRUE(fs::exists(kModel / "model_index.json")) << kModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kDefaultImageModel / "model_index.json")) << kDefaultImageModel << " is missing: see docs/model-zoo.md";
 }
 
 TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
-  ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
-  const auto train = evaluate("train").at(0);
+  ASSERT_TRUE(fs::exists(kDefaultImageModel / "model_index.json"));
+  const auto train = evaluate_image("train").at(0);
   EXPECT_GE(train["color"].get<double>(), 0.95) << train.dump();
   EXPECT_GE(train["color_and_shape"].get<double>(), 0.90) << train.dump();
   EXPECT_GE(train["count"].get<double>(), 0.90) << train.dump();
@@ -54,16 +54,16 @@ TEST(DefaultImageModel, DrawsTheRequestedColourAndShape) {
 // through the shipped VAE. Version 1's VAE lost small shapes (0.575 here, first
 // analyser); version 2's keeps all of them (1.0; 0.975 by the first analyser).
 TEST(DefaultImageModel, AutoencoderKeepsColourAndShape) {
-  ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
-  const auto runs = evaluate("train", {"--baselines", "--samplers", "ddim", "--steps", "1"});
+  ASSERT_TRUE(fs::exists(kDefaultImageModel / "model_index.json"));
+  const auto runs = evaluate_image("train", {"--baselines", "--samplers", "ddim", "--steps", "1"});
   ASSERT_EQ(runs.at(1)["sampler"], "autoencoder");
   EXPECT_GE(runs.at(1)["color_and_shape"].get<double>(), 0.95) << runs.at(1).dump();
   EXPECT_GE(runs.at(1)["count"].get<double>(), 0.95) << runs.at(1).dump();
 }
 
 TEST(DefaultImageModel, ComposesColourShapePairsItNeverSaw) {
-  ASSERT_TRUE(fs::exists(kModel / "model_index.json"));
-  const auto heldout = evaluate("heldout").at(0);
+  ASSERT_TRUE(fs::exists(kDefaultImageModel / "model_index.json"));
+  const auto heldout = evaluate_image("heldout").at(0);
   EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.85) << heldout.dump();
   EXPECT_GE(heldout["count"].get<double>(), 0.90) << heldout.dump();
   EXPECT_GE(heldout["position"].get<double>(), 0.9) << heldout.dump();

@@ -21,22 +21,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-motion";
+const fs::path kDefaultMotionModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-motion";
 
 // Rows: the split's real motions (the judges' ceiling), then the model.
-nlohmann::json evaluate(const std::string& split) {
+nlohmann::json evaluate_motion(const std::string& split) {
   return gen::test::eval_world("motion", {"--train", "64", "--heldout", "64", "-s", "7"},
                                {"--splits", split, "--count", "32", "--mm-prompts", "0", "--threads", "1"});
 }
 
 TEST(DefaultMotionModel, IsShipped) {
-  EXPECT_TRUE(fs::exists(kModel / "mdm" / "config.json")) << kModel << " is missing: see docs/model-zoo.md";
-  EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
+  EXPECT_TRUE(fs::exists(kDefaultMotionModel / "mdm" / "config.json")) << kDefaultMotionModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kDefaultMotionModel / "generation_defaults.json"));
 }
 
 TEST(DefaultMotionModel, DoesThePromptedActions) {
-  ASSERT_TRUE(fs::exists(kModel / "mdm" / "config.json"));
-  const auto runs = evaluate("train");
+  ASSERT_TRUE(fs::exists(kDefaultMotionModel / "mdm" / "config.json"));
+  const auto runs = evaluate_motion("train");
   ASSERT_EQ(runs.size(), 2u);
   const auto& real = runs[0];
   const auto& model = runs[1];
@@ -47,8 +47,8 @@ TEST(DefaultMotionModel, DoesThePromptedActions) {
 }
 
 TEST(DefaultMotionModel, DoesHeldOutCombinations) {
-  ASSERT_TRUE(fs::exists(kModel / "mdm" / "config.json"));
-  const auto runs = evaluate("heldout");
+  ASSERT_TRUE(fs::exists(kDefaultMotionModel / "mdm" / "config.json"));
+  const auto runs = evaluate_motion("heldout");
   ASSERT_EQ(runs.size(), 2u);
   const auto& model = runs[1];
   // Version 3 does some held-out combinations (chance would be ~1 in 13 actions and 3 of

@@ -21,10 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-video";
+const fs::path kDefaultVideoModel = fs::path(GEN_SOURCE_DIR) / "assets" / "default-video";
 
 // The model's row for 8 prompts of one split.
-nlohmann::json evaluate(const std::string& split) {
+nlohmann::json evaluate_video(const std::string& split) {
   return gen::test::eval_world("video", {"--train", "8", "--heldout", "8", "-s", "7"},
                                {"--splits", split, "--count", "8", "--samplers", "dpmpp_2m", "--steps", "25",
                                 "--cfg-scale", "5", "--threads", "1"})
@@ -32,21 +32,21 @@ nlohmann::json evaluate(const std::string& split) {
 }
 
 TEST(DefaultVideoModel, IsShipped) {
-  EXPECT_TRUE(fs::exists(kModel / "config.json")) << kModel << " is missing: see docs/model-zoo.md";
-  EXPECT_TRUE(fs::exists(kModel / "generation_defaults.json"));
+  EXPECT_TRUE(fs::exists(kDefaultVideoModel / "config.json")) << kDefaultVideoModel << " is missing: see docs/model-zoo.md";
+  EXPECT_TRUE(fs::exists(kDefaultVideoModel / "generation_defaults.json"));
 }
 
 TEST(DefaultVideoModel, DrawsThePromptedObjectInEveryFrame) {
-  ASSERT_TRUE(fs::exists(kModel / "config.json"));
-  const auto train = evaluate("train");
+  ASSERT_TRUE(fs::exists(kDefaultVideoModel / "config.json"));
+  const auto train = evaluate_video("train");
   EXPECT_GE(train["color"].get<double>(), 0.85) << train.dump();
   EXPECT_GE(train["color_and_shape"].get<double>(), 0.45) << train.dump();
   EXPECT_GE(train["background"].get<double>(), 0.85) << train.dump();
 }
 
 TEST(DefaultVideoModel, DrawsHeldOutShapeMotionPairs) {
-  ASSERT_TRUE(fs::exists(kModel / "config.json"));
-  const auto heldout = evaluate("heldout");
+  ASSERT_TRUE(fs::exists(kDefaultVideoModel / "config.json"));
+  const auto heldout = evaluate_video("heldout");
   EXPECT_GE(heldout["color"].get<double>(), 0.85) << heldout.dump();
   EXPECT_GE(heldout["color_and_shape"].get<double>(), 0.40) << heldout.dump();
   EXPECT_GE(heldout["background"].get<double>(), 0.70) << heldout.dump();

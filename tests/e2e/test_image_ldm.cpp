@@ -15,7 +15,11 @@ using gen::test::read_text;
 using gen::test::write_folder;
 using gen::test::write_single_file;
 using gen::test::write_tokenizer;
+using gen::test::Args;
 using gen::test::run_gen;
+using gen::test::run_ok;
+using gen::test::sidecar;
+using gen::test::with;
 using gen::test::TempDir;
 using nlohmann::json;
 
@@ -49,7 +53,6 @@ const Models& models() {
 
 // ------------------------------------------------------------------ helpers
 
-using Args = std::vector<std::string>;
 
 Args base_args(const fs::path& model, const fs::path& out, const std::string& seed = "42") {
   // One thread: the tiny networks gain nothing from more, and a busy machine's
@@ -58,19 +61,8 @@ Args base_args(const fs::path& model, const fs::path& out, const std::string& se
           "-s",    seed,  "-o",           out.string(), "--threads",    "1",       "-q"};
 }
 
-Args with(Args args, const Args& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
-
-void run_ok(const Args& args) {
-  auto r = run_gen(args);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 torch::Tensor pixels(const fs::path& png) { return gen::image::read_image(png).pixels.to(torch::kInt32); }
 
-json sidecar(const fs::path& png) { return json::parse(read_text(fs::path(png.string() + ".json"))); }
 
 std::string parameters(const fs::path& png) { return gen::image::read_png_text(png).at("parameters"); }
 

@@ -20,7 +20,11 @@
 #include "test_util.h"
 
 namespace fs = std::filesystem;
+using gen::test::Args;
 using gen::test::run_gen;
+using gen::test::run_ok;
+using gen::test::sidecar;
+using gen::test::with;
 using gen::test::TempDir;
 using nlohmann::json;
 
@@ -50,10 +54,10 @@ std::map<std::string, torch::Tensor> weights_of(const torch::nn::Module& m) {
   return out;
 }
 
-struct Models {
+struct MdmModels {
   TempDir dir;
   fs::path folder, bare_file, text_encoder, normalizer_npy;
-  Models() {
+  MdmModels() {
     folder = dir / "tiny-motion";
     torch::manual_seed(31);
     gen::nn::MdmTransformer mdm(tiny_mdm_config());
@@ -87,29 +91,17 @@ struct Models {
   }
 };
 
-const Models& models() {
-  static Models m;
+const MdmModels& mdm_models() {
+  static MdmModels m;
   return m;
 }
 
-using Args = std::vector<std::string>;
 
 Args motion_args(const fs::path& out, const std::string& seed = "7") {
-  return {"motion", "-m", models().folder.string(), "-p", "a person walks", "--steps", "3",
+  return {"motion", "-m", mdm_models().folder.string(), "-p", "a person walks", "--steps", "3",
           "-s", seed, "-o", out.string(), "--threads", "1", "-q"};
 }
 
-Args with(Args args, const Args& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
-
-void run_ok(const Args& args) {
-  auto r = run_gen(args);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
-json sidecar(const fs::path& out) { return json::parse(gen::test::read_text(fs::path(out.string() + ".json"))); }
 
 // A smpl22 motion that walks forward 1 m in 2 s while swinging its arms, at 20 fps.
 gen::motion::Motion walking_motion(int64_t frames) {
@@ -230,7 +222,7 @@ TEST(MotionMdm, BodyPartEditingKeepsTheKeptJoints) {
 
 TEST(MotionMdm, BareMdmFileRunsWithItsPartsNamed) {
   TempDir dir;
-  const auto& m = models();
+  const auto& m = mdm_models();
   auto args = Args{"motion", "-m", m.bare_file.string(), "-O", "text_encoder=" + m.text_encoder.string(), "-O",
                    "normalizer=" + m.normalizer_npy.string(), "-p", "a person walks", "--steps", "3", "-s", "7",
                    "--duration", "2", "-o", (dir / "bare.npy").string(), "--threads", "1", "-q", "--sampler", "ddim",

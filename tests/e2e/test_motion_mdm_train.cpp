@@ -39,13 +39,13 @@ MotionRun& shared_run() {
   return run;
 }
 
-const std::vector<std::string> kTinyText = {"-O", "text_dim=32", "-O", "text_width=32", "-O", "text_layers=1",
+const std::vector<std::string> kTinyMotionText = {"-O", "text_dim=32", "-O", "text_width=32", "-O", "text_layers=1",
                                             "-O", "motion_width=32", "-O", "motion_layers=1"};
 
 TEST(MotionMdmTrain, TextStageLearnsWhichMotionACaptionDescribes) {
   auto& run = shared_run();
   const auto out = run.dir / "text";
-  auto args = kTinyText;
+  auto args = kTinyMotionText;
   args.insert(args.end(), {"-O", "steps=150", "-O", "batch=32", "-O", "warmup=10", "-O", "lr=2e-3"});
   auto r = run.train("text", out.string(), args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -65,7 +65,7 @@ TEST(MotionMdmTrain, TextStageLearnsWhichMotionACaptionDescribes) {
 TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
   auto& run = shared_run();
   const auto text = run.dir / "frozen-text", mdm = run.dir / "mdm";
-  auto args = kTinyText;
+  auto args = kTinyMotionText;
   args.insert(args.end(), {"-O", "steps=2", "-O", "batch=32"});
   ASSERT_EQ(run.train("text", text.string(), args).exit_code, 0);
   auto r = run.train("mdm", mdm.string(),
@@ -93,7 +93,7 @@ TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
 TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGenerates) {
   auto& run = shared_run();
   const auto mdm = run.dir / "mdm-every-frame";
-  auto args = kTinyText;
+  auto args = kTinyMotionText;
   args.resize(6);  // text_dim, text_width, text_layers: the tower is trained jointly here
   args.insert(args.end(), {"-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O", "layers=1", "-O", "ff_size=64",
                            "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0"});

@@ -15,10 +15,13 @@
 #include "tiny_checkpoint.h"
 
 namespace fs = std::filesystem;
+using gen::test::Args;
 using gen::test::run_gen;
+using gen::test::run_ok;
+using gen::test::sidecar;
+using gen::test::with;
 using gen::test::TempDir;
 using nlohmann::json;
-using Args = std::vector<std::string>;
 
 namespace {
 
@@ -47,16 +50,6 @@ const TinyModel& tiny() {
 Args shape_args(const fs::path& out, const std::string& seed = "7") {
   return {"3d", "-m", tiny().model.string(), "-p", "a red cube", "--steps", "3", "-s", seed, "-o", out.string(),
           "--threads", "1", "-q"};
-}
-
-Args with(Args args, const Args& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
-
-void run_ok(const Args& args) {
-  auto r = run_gen(args);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST(Points3d, TrainingWritesAModelFolder) {

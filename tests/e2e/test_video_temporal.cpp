@@ -17,7 +17,11 @@
 #include "tiny_checkpoint.h"
 
 namespace fs = std::filesystem;
+using gen::test::Args;
 using gen::test::run_gen;
+using gen::test::run_ok;
+using gen::test::sidecar;
+using gen::test::with;
 using gen::test::TempDir;
 using nlohmann::json;
 
@@ -45,10 +49,10 @@ void write_adapter(const fs::path& dir, const gen::nn::MotionAdapterConfig& c) {
   gen::save_safetensors(dir / "diffusion_pytorch_model.safetensors", state);
 }
 
-struct Models {
+struct VideoModels {
   TempDir dir;
   fs::path base, adapter, text_adapter, pipeline, wrong_adapter;
-  Models() {
+  VideoModels() {
     base = dir / "tiny-sd";
     gen::test::write_folder(base, 4);
     adapter = dir / "adapter";
@@ -67,29 +71,17 @@ struct Models {
   }
 };
 
-const Models& models() {
-  static Models m;
+const VideoModels& video_models() {
+  static VideoModels m;
   return m;
 }
 
-using Args = std::vector<std::string>;
 
 Args video_args(const fs::path& out, const std::string& seed = "7") {
-  return {"video", "-m", models().adapter.string(), "-O", "base=" + models().base.string(), "-p", "a red circle moving up",
+  return {"video", "-m", video_models().adapter.string(), "-O", "base=" + video_models().base.string(), "-p", "a red circle moving up",
           "--frames", "5", "--steps", "3", "-W", "32", "-H", "32", "-s", seed, "-o", out.string(), "--threads", "1", "-q"};
 }
 
-Args with(Args args, const Args& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
-
-void run_ok(const Args& args) {
-  auto r = run_gen(args);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
-json sidecar(const fs::path& out) { return json::parse(gen::test::read_text(fs::path(out.string() + ".json"))); }
 
 torch::Tensor tensor_file(const fs::path& file) {
   auto tensors = gen::load_safetensors(file);
@@ -223,9 +215,9 @@ TEST(VideoTemporal, BatchWritesOneClipPerSeedAndPreviews) {
 TEST(VideoTemporal, TextAttendingAdaptersAndPipelineFoldersLoad) {
   TempDir dir;
   Args text = video_args(dir / "t.safetensors");
-  text[2] = models().text_adapter.string();
+  text[2] = video_models().text_adapter.string();
   run_ok(text);
-  run_ok({"video", "-m", models().pipeline.string(), "-p", "a circle", "--frames", "3", "--steps", "2", "-W", "32", "-H",
+  run_ok({"video", "-m", video_models().pipeline.string(), "-p", "a circle", "--frames", "3", "--steps", "2", "-W", "32", "-H",
           "32", "-o", (dir / "p.gif").string(), "--threads", "1", "-q"});
   EXPECT_EQ(gen::video::read_video(dir / "p.gif").frame_count(), 3);
 }
@@ -246,7 +238,7 @@ TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
   EXPECT_LT(frame_spread(dir / "shared.safetensors"), 0.8 * frame_spread(dir / "independent.safetensors"));
 
   const auto adapter = dir / "adapter";
-  fs::copy(models().adapter, adapter, fs::copy_options::recursive);
+  fs::copy(video_models().adapter, adapter, fs::copy_options::recursive);
   gen::test::write_text(adapter / "generation_defaults.json", json{{"shared_noise", 3.0}}.dump());
   Args from_model = video_args(dir / "model.safetensors");
   from_model[2] = adapter.string();
@@ -269,7 +261,7 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
   ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
   const auto run = dir / "run";
   auto r = run_gen({"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(), "-O",
-                    "base=" + models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2", "-O",
+                    "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2", "-O",
                     "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto adapter = run / "motion_adapter";
@@ -290,7 +282,7 @@ TEST(VideoTemporal, TrainsMotionModulesWithTheirOwnTextTower) {
   ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
   const auto run = dir / "run";
   const Args train = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
-                      "-O", "base=" + models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
+                      "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
                       "-O", "text_width=16", "-O", "text_layers=1", "-s", "1", "--threads", "1", "-q"};
   auto r = run_gen(train);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -322,10 +314,10 @@ TEST(VideoTemporal, ErrorsAreOneLineWithTheirExitCode) {
   TempDir dir;
   const auto out = dir / "x.mp4";
   gen::test::expect_one_error_line(
-      run_gen({"video", "-m", models().adapter.string(), "-p", "x", "-o", out.string(), "-q"}), gen::kExitUsage,
+      run_gen({"video", "-m", video_models().adapter.string(), "-p", "x", "-o", out.string(), "-q"}), gen::kExitUsage,
       "-O base=");
   auto wrong = video_args(out);
-  wrong[2] = models().wrong_adapter.string();
+  wrong[2] = video_models().wrong_adapter.string();
   gen::test::expect_one_error_line(run_gen(wrong), gen::kExitModel, "number of blocks");
   gen::test::expect_one_error_line(run_gen(with(video_args(out), {"-i", (dir / "none.png").string()})),
                                    gen::kExitUsage, "does not exist");

@@ -29,7 +29,7 @@ using gen::test::read_json;
 #define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 // Prints the errors the final report quotes; the pass/fail decision is all_close's.
-void print_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
+void print_unet_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
   auto diff = (got.detach().to(torch::kFloat64) - want.detach().to(torch::kFloat64)).abs();
   std::cout << "[audioldm_unet] " << what << ": max abs error " << diff.max().item<double>() << "\n";
 }
@@ -44,8 +44,8 @@ std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
-fs::path case_dir() { return gen::test::golden_dir() / "audioldm_unet"; }
-fs::path weights_file() { return case_dir() / "diffusion_pytorch_model.safetensors"; }
+fs::path audioldm_unet_case_dir() { return gen::test::golden_dir() / "audioldm_unet"; }
+fs::path audioldm_unet_weights_file() { return audioldm_unet_case_dir() / "diffusion_pytorch_model.safetensors"; }
 
 // Norm groups and heads are not in the weights: the case's config gives them to detection.
 gen::nn::UNetDetectHints hints_of(const gen::nn::UNet2DConditionConfig& c) {
@@ -56,7 +56,7 @@ class AudioLdmUNetGolden : public ::testing::Test {
  protected:
   void SetUp() override {
     io = gen::test::load_io("audioldm_unet");
-    model = gen::nn::load_diffusers_unet(case_dir());
+    model = gen::nn::load_diffusers_unet(audioldm_unet_case_dir());
   }
   // diffusers' call: unet(sample, t, encoder_hidden_states=None, class_labels=labels).
   torch::Tensor run(gen::nn::UNet2DConditionModel& m, const std::string& sample, const torch::Tensor& t,
@@ -73,7 +73,7 @@ class AudioLdmUNetGolden : public ::testing::Test {
 };
 
 TEST_F(AudioLdmUNetGolden, ConfigKeysReadAsDiffusersReadsThem) {
-  const auto j = read_json(case_dir() / "config.json");
+  const auto j = read_json(audioldm_unet_case_dir() / "config.json");
   const auto& c = model->config();
   EXPECT_EQ(c.class_embed_type, j.at("class_embed_type").get<std::string>());
   EXPECT_EQ(c.projection_class_embeddings_input_dim, j.at("projection_class_embeddings_input_dim").get<int64_t>());
@@ -88,7 +88,7 @@ TEST_F(AudioLdmUNetGolden, ConfigKeysReadAsDiffusersReadsThem) {
   EXPECT_EQ(again.to_json(), c.to_json());
   int64_t params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
-  EXPECT_EQ(params, read_json(case_dir() / "info.json").at("num_params").get<int64_t>());
+  EXPECT_EQ(params, read_json(audioldm_unet_case_dir() / "info.json").at("num_params").get<int64_t>());
 }
 
 TEST_F(AudioLdmUNetGolden, TimeAndClassEmbeddings) {
@@ -102,31 +102,31 @@ TEST_F(AudioLdmUNetGolden, TimeAndClassEmbeddings) {
 
 TEST_F(AudioLdmUNetGolden, IntegerTimesteps) {
   const auto out = run(model, "sample", io_at(io, "timestep_int"), "class_labels");
-  print_errors("out_timestep_int", out, io_at(io, "out_timestep_int"));
+  print_unet_errors("out_timestep_int", out, io_at(io, "out_timestep_int"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_timestep_int")));
 }
 
 TEST_F(AudioLdmUNetGolden, FloatTimesteps) {
   const auto out = run(model, "sample", io_at(io, "timestep_float"), "class_labels");
-  print_errors("out_timestep_float", out, io_at(io, "out_timestep_float"));
+  print_unet_errors("out_timestep_float", out, io_at(io, "out_timestep_float"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_timestep_float")));
 }
 
 // 25 latent frames: not a multiple of 4, so each upsampler takes its skip's size.
 TEST_F(AudioLdmUNetGolden, OddLengthLatent) {
   const auto out = run(model, "sample_odd", io_at(io, "timestep_odd"), "class_labels_odd");
-  print_errors("out_odd", out, io_at(io, "out_odd"));
+  print_unet_errors("out_odd", out, io_at(io, "out_odd"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_odd")));
 }
 
 // The pipeline's CFG batch [uncond, cond] with a 0-d timestep, then u + 2.5 (c - u).
 TEST_F(AudioLdmUNetGolden, GuidedBatchWithScalarTimestep) {
   const auto out = run(model, "cfg_sample", torch::tensor(int64_t(250)), "cfg_class_labels");
-  print_errors("out_cfg_t250", out, io_at(io, "out_cfg_t250"));
+  print_unet_errors("out_cfg_t250", out, io_at(io, "out_cfg_t250"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_cfg_t250")));
   const auto u = out.narrow(0, 0, 1), c = out.narrow(0, 1, 1);
   const auto guided = u + 2.5 * (c - u);
-  print_errors("out_cfg_t250_guided_2.5", guided, io_at(io, "out_cfg_t250_guided_2.5"));
+  print_unet_errors("out_cfg_t250_guided_2.5", guided, io_at(io, "out_cfg_t250_guided_2.5"));
   EXPECT_TRUE(all_close(guided, io_at(io, "out_cfg_t250_guided_2.5")));
 }
 
@@ -151,22 +151,22 @@ TEST_F(AudioLdmUNetGolden, WrongInputsAreUsageErrors) {
 }
 
 TEST_F(AudioLdmUNetGolden, DetectedConfigReproducesTheOutputs) {
-  const auto shapes = gen::nn::shapes_in(gen::SafeTensorsFile::open(weights_file()));
+  const auto shapes = gen::nn::shapes_in(gen::SafeTensorsFile::open(audioldm_unet_weights_file()));
   auto detected = gen::nn::UNet2DConditionConfig::detect_from_weights(shapes, hints_of(model->config()));
   detected.sample_size = model->config().sample_size;  // not in the weights, and unused by forward
   EXPECT_EQ(detected.to_json(), model->config().to_json());
   gen::nn::UNet2DConditionModel m(detected);
-  gen::nn::load_state_dict(*m, gen::SafeTensorsFile::open(weights_file()));
+  gen::nn::load_state_dict(*m, gen::SafeTensorsFile::open(audioldm_unet_weights_file()));
   m->eval();
   expect_integer_timesteps_output(m);
 }
 
 // The lone weights file: beside its config.json, and moved away from it (shapes + hints).
 TEST_F(AudioLdmUNetGolden, SingleFileLoads) {
-  auto beside = gen::nn::load_diffusers_unet(weights_file());
+  auto beside = gen::nn::load_diffusers_unet(audioldm_unet_weights_file());
   expect_integer_timesteps_output(beside);
   gen::test::TempDir dir;
-  fs::copy_file(weights_file(), dir / "audioldm_unet.safetensors");
+  fs::copy_file(audioldm_unet_weights_file(), dir / "audioldm_unet.safetensors");
   auto alone = gen::nn::load_diffusers_unet(dir / "audioldm_unet.safetensors", true, hints_of(model->config()));
   expect_integer_timesteps_output(alone);
 }
@@ -174,10 +174,10 @@ TEST_F(AudioLdmUNetGolden, SingleFileLoads) {
 // A config whose class projection is narrower than the stored one names the tensor.
 TEST_F(AudioLdmUNetGolden, MismatchedConfigNamesTheTensor) {
   gen::test::TempDir dir;
-  auto j = read_json(case_dir() / "config.json");
+  auto j = read_json(audioldm_unet_case_dir() / "config.json");
   j["projection_class_embeddings_input_dim"] = 256;
   gen::test::write_text(dir / "config.json", j.dump(2));
-  fs::copy_file(weights_file(), dir / "diffusion_pytorch_model.safetensors");
+  fs::copy_file(audioldm_unet_weights_file(), dir / "diffusion_pytorch_model.safetensors");
   EXPECT_CONTAINS(error_of<gen::ModelError>([&] { gen::nn::load_diffusers_unet(dir.path()); }),
                   "class_embedding.weight: checkpoint [32, 512] vs model [32, 256]");
 }
@@ -209,7 +209,7 @@ TEST_F(AudioLdmFolder, LoadsTheThreeNetworks) {
 }
 
 TEST_F(AudioLdmFolder, PartsThatDoNotFitAreNamed) {
-  auto unet = gen::nn::UNet2DConditionConfig::from_json_file(case_dir() / "config.json");
+  auto unet = gen::nn::UNet2DConditionConfig::from_json_file(audioldm_unet_case_dir() / "config.json");
   const auto vae = gen::nn::AutoencoderKLConfig::from_json_file(gen::test::golden_dir() / "audioldm_vae" / "config.json");
   auto vocoder = gen::nn::HifiGanConfig::from_json_file(gen::test::golden_dir() / "vocoder_hifigan" / "config.json");
   EXPECT_NO_THROW(gen::nn::check_audioldm_parts(unet, vae, vocoder));

@@ -26,7 +26,7 @@ using gen::test::read_json;
 #define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 // Prints the errors the final report quotes; the pass/fail decision is all_close's.
-void print_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
+void print_vocoder_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
   auto diff = (got.detach().to(torch::kFloat64) - want.detach().to(torch::kFloat64)).abs();
   std::cout << "[vocoder_hifigan] " << what << ": max abs error " << diff.max().item<double>() << "\n";
 }
@@ -100,14 +100,14 @@ TEST_F(HifiGanGolden, TensorNamesAndShapesAreTransformers) {
 
 TEST_F(HifiGanGolden, BatchedWaveform) {
   const auto out = model(io_at(io, "spectrogram"));
-  print_errors("waveform", out, io_at(io, "waveform"));
+  print_vocoder_errors("waveform", out, io_at(io, "waveform"));
   EXPECT_TRUE(all_close(out, io_at(io, "waveform")));
   EXPECT_EQ(out.size(1), model->config().output_length(io_at(io, "spectrogram").size(1)));
 }
 
 TEST_F(HifiGanGolden, UnbatchedWaveform) {
   const auto out = model(io_at(io, "spectrogram_unbatched"));
-  print_errors("waveform_unbatched", out, io_at(io, "waveform_unbatched"));
+  print_vocoder_errors("waveform_unbatched", out, io_at(io, "waveform_unbatched"));
   EXPECT_TRUE(all_close(out, io_at(io, "waveform_unbatched")));
 }
 

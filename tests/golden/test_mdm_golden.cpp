@@ -24,7 +24,7 @@ using gen::test::io_at;
 using gen::test::read_json;
 
 // Prints the errors the final report quotes; the pass/fail decision is all_close's.
-void print_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
+void print_mdm_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
   auto diff = (got.detach().to(torch::kFloat64) - want.detach().to(torch::kFloat64)).abs();
   const double used = (diff / (gen::test::kNetAtol + gen::test::kNetRtol * want.to(torch::kFloat64).abs())).max().item<double>();
   std::cout << "[mdm] " << what << ": max abs error " << diff.max().item<double>()
@@ -110,13 +110,13 @@ TEST_F(MdmGolden, IntermediatesMatchMdm) {
 // The mask is passed and must be ignored: this model was built without mask_frames.
 TEST_F(MdmGolden, ConditionalMatchesMdm) {
   const auto out = model(x(), t(), text(), frame_mask());
-  print_errors("out_cond", out, io_at(io, "out_cond"));
+  print_mdm_errors("out_cond", out, io_at(io, "out_cond"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_cond")));
 }
 
 TEST_F(MdmGolden, UnconditionalMatchesMdm) {
   const auto out = model(x(), t(), text(), frame_mask(), all_rows(true));
-  print_errors("out_uncond", out, io_at(io, "out_uncond"));
+  print_mdm_errors("out_uncond", out, io_at(io, "out_uncond"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_uncond")));
   EXPECT_FALSE(all_close(out, io_at(io, "out_cond")));
   EXPECT_TRUE(all_close(model->forward(x(), t(), text(), {}, all_rows(false)), io_at(io, "out_cond")));
@@ -129,7 +129,7 @@ TEST_F(MdmGolden, GuidedMatchesMdmsClassifierFreeSampler) {
   const auto both = model->forward(x().repeat({2, 1, 1, 1}), t().repeat({2}), text().repeat({2, 1}), {}, uncond);
   const auto c = both.narrow(0, 0, B), u = both.narrow(0, B, B);
   const auto out = u + io_at(io, "cfg_scale").view({-1, 1, 1, 1}) * (c - u);
-  print_errors("out_cfg", out, io_at(io, "out_cfg"));
+  print_mdm_errors("out_cfg", out, io_at(io, "out_cfg"));
   EXPECT_TRUE(all_close(out, io_at(io, "out_cfg")));
 }
 
@@ -137,8 +137,8 @@ TEST_F(MdmGolden, MaskFramesMatchesMdm) {
   auto masked = mask_frames_model();
   const auto cond = masked(x(), t(), text(), frame_mask());
   const auto uncond = masked(x(), t(), text(), frame_mask(), all_rows(true));
-  print_errors("out_cond_mask_frames", cond, io_at(io, "out_cond_mask_frames"));
-  print_errors("out_uncond_mask_frames", uncond, io_at(io, "out_uncond_mask_frames"));
+  print_mdm_errors("out_cond_mask_frames", cond, io_at(io, "out_cond_mask_frames"));
+  print_mdm_errors("out_uncond_mask_frames", uncond, io_at(io, "out_uncond_mask_frames"));
   EXPECT_TRUE(all_close(cond, io_at(io, "out_cond_mask_frames")));
   EXPECT_TRUE(all_close(uncond, io_at(io, "out_uncond_mask_frames")));
   // Sample 1 has invalid frames, so its masked output differs from the unmasked one.

@@ -24,7 +24,7 @@ using gen::test::io_at;
 using gen::test::read_json;
 
 // Prints the errors the final report quotes; the pass/fail decision is all_close's.
-void print_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
+void print_motion_unet_errors(const std::string& what, const torch::Tensor& got, const torch::Tensor& want) {
   auto g = got.detach().to(torch::kFloat64), w = want.detach().to(torch::kFloat64);
   auto diff = (g - w).abs();
   auto significant = w.abs() >= 1e-3;  // relative errors of near-zero values say nothing
@@ -61,7 +61,7 @@ class MotionUNetGolden : public ::testing::TestWithParam<std::string> {
 TEST_P(MotionUNetGolden, AdapterPlusUNetMatchesDiffusers) {
   auto model = gen::nn::from_unet_and_adapter(unet, adapter);
   const auto out = run(model);
-  print_errors("out (adapter folder + UNet folder)", out, io_at(io, "out"));
+  print_motion_unet_errors("out (adapter folder + UNet folder)", out, io_at(io, "out"));
   EXPECT_TRUE(all_close(out, io_at(io, "out")));
 }
 
@@ -99,7 +99,7 @@ TEST_P(MotionUNetGolden, UNetFromSingleFileMatches) {
   auto single = gen::nn::load_single_file_unet(file, detected);
   auto model = gen::nn::from_unet_and_adapter(single, adapter);
   const auto out = run(model);
-  print_errors("out (adapter folder + UNet single file)", out, io_at(io, "out"));
+  print_motion_unet_errors("out (adapter folder + UNet single file)", out, io_at(io, "out"));
   EXPECT_TRUE(all_close(out, io_at(io, "out")));
 }
 
@@ -111,7 +111,7 @@ TEST_P(MotionUNetGolden, AdapterFromSingleFileMatches) {
   EXPECT_EQ(single->config().to_json(), json.to_json());
   auto model = gen::nn::from_unet_and_adapter(unet, single);
   const auto out = run(model);
-  print_errors("out (adapter single file + UNet folder)", out, io_at(io, "out"));
+  print_motion_unet_errors("out (adapter single file + UNet folder)", out, io_at(io, "out"));
   EXPECT_TRUE(all_close(out, io_at(io, "out")));
 }
 

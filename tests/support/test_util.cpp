@@ -139,4 +139,18 @@ nlohmann::json eval_world(const std::string& world, const std::vector<std::strin
   return nlohmann::json::parse(read_text(report))["runs"];
 }
 
+Args with(Args args, const Args& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+void run_ok(const Args& args) {
+  const auto r = run_gen(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+nlohmann::json sidecar(const std::filesystem::path& output) {
+  return nlohmann::json::parse(read_text(std::filesystem::path(output.string() + ".json")));
+}
+
 }  // namespace gen::test

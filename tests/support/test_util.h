@@ -51,6 +51,16 @@ std::vector<std::string> nonempty_lines(const std::string& text);
 // A failed run: exit `code` and exactly one line on stderr, "gen: error: ..." holding `needle`.
 void expect_one_error_line(const CommandResult& r, int code, const std::string& needle);
 
+// A gen command line, and the same with more arguments appended.
+using Args = std::vector<std::string>;
+Args with(Args args, const Args& more);
+
+// Runs gen; a non-zero exit is a fatal test failure that shows gen's stderr.
+void run_ok(const Args& args);
+
+// The JSON sidecar written beside an output file (<output>.json).
+nlohmann::json sidecar(const std::filesystem::path& output);
+
 // A world's judged run: `gen data <world> -o DIR <data_args> -q`, then `gen eval <world>
 // -d DIR <eval_args> -o report.json -q`; returns the report's "runs" (the split's real
 // rows first, then the model's). Failures of either command are test failures.

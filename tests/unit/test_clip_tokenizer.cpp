@@ -148,7 +148,7 @@ TEST(ClipTokenizerBpe, ConcurrentUseGivesTheSameIds) {
 // ---- errors
 
 template <typename F>
-std::string input_error(F f) {
+std::string tokenizer_input_error(F f) {
   try {
     f();
   } catch (const gen::InputError& e) {
@@ -165,17 +165,17 @@ class ClipTokenizerFiles : public ::testing::Test {
   std::filesystem::path vocab() const { return gen::test::golden_dir() / "tokenizer" / "vocab.json"; }
   std::string vocab_error(const std::string& content) {
     gen::test::write_text(dir / "vocab.json", content);
-    return input_error([&] { ClipTokenizer::from_files(dir / "vocab.json", merges()); });
+    return tokenizer_input_error([&] { ClipTokenizer::from_files(dir / "vocab.json", merges()); });
   }
   std::string merges_error(const std::string& content) {
     gen::test::write_text(dir / "merges.txt", content);
-    return input_error([&] { ClipTokenizer::from_files(vocab(), dir / "merges.txt"); });
+    return tokenizer_input_error([&] { ClipTokenizer::from_files(vocab(), dir / "merges.txt"); });
   }
   gen::test::TempDir dir;
 };
 
 TEST_F(ClipTokenizerFiles, MissingVocabNamesTheFile) {
-  const auto msg = input_error([&] { ClipTokenizer::from_files(dir / "nope.json", merges()); });
+  const auto msg = tokenizer_input_error([&] { ClipTokenizer::from_files(dir / "nope.json", merges()); });
   EXPECT_NE(msg.find("nope.json"), std::string::npos) << msg;
 }
 
@@ -189,7 +189,7 @@ TEST_F(ClipTokenizerFiles, GarbledVocab) {
 }
 
 TEST_F(ClipTokenizerFiles, MissingOrMalformedMerges) {
-  auto msg = input_error([&] { ClipTokenizer::from_files(vocab(), dir / "merges.txt"); });
+  auto msg = tokenizer_input_error([&] { ClipTokenizer::from_files(vocab(), dir / "merges.txt"); });
   EXPECT_NE(msg.find("merges.txt"), std::string::npos) << msg;
   msg = merges_error("#version: 0.2\ni n\na b c\n");
   EXPECT_NE(msg.find("line 3"), std::string::npos) << msg;
@@ -198,7 +198,7 @@ TEST_F(ClipTokenizerFiles, MissingOrMalformedMerges) {
 }
 
 TEST_F(ClipTokenizerFiles, MissingFolder) {
-  const auto msg = input_error([&] { ClipTokenizer::from_folder(dir / "tokenizer"); });
+  const auto msg = tokenizer_input_error([&] { ClipTokenizer::from_folder(dir / "tokenizer"); });
   EXPECT_NE(msg.find("tokenizer"), std::string::npos) << msg;
 }
 

@@ -12,12 +12,12 @@ namespace {
 
 using namespace gen::humans;
 
-MotionSpec one(const std::string& action, const std::string& direction = "", const std::string& speed = "",
+MotionSpec physics_spec(const std::string& action, const std::string& direction = "", const std::string& speed = "",
                const std::string& repetitions = "", const std::string& side = "") {
   return MotionSpec{{ActionSpec{action, direction, speed, repetitions, side}}};
 }
 
-torch::Tensor standing(uint64_t seed) { return animate(one("stand"), seed).motion.positions; }
+torch::Tensor standing(uint64_t seed) { return animate(physics_spec("stand"), seed).motion.positions; }
 
 TEST(HumansPhysics, AnimatedMotionsDoNotSkateSinkOrShake) {
   // Random specs of both splits: every action and most parameters.
@@ -83,7 +83,7 @@ TEST(HumansPhysics, SunkenBodiesPenetrateTheFloor) {
 }
 
 TEST(HumansPhysics, ShakingRaisesJitter) {
-  const auto m = animate(one("walk", "forward", "normal"), 4);
+  const auto m = animate(physics_spec("walk", "forward", "normal"), 4);
   const double smooth = jitter(m.motion.positions, 20);
   auto noisy = m.motion.positions + 0.01 * torch::randn(m.motion.positions.sizes(), torch::Generator{});
   EXPECT_GT(jitter(noisy, 20), 5 * smooth);

@@ -213,7 +213,7 @@ TEST(MotionDataset, IsDeterministicAndReadsBack) {
 }
 
 // The reader's message for a split whose files were tampered with by `damage`.
-std::string read_error(const std::function<void(const fs::path& split)>& damage) {
+std::string clip_read_error(const std::function<void(const fs::path& split)>& damage) {
   gen::test::TempDir dir;
   gen::shapes::write_motion_dataset(dir.path(), small_dataset(), {});
   damage(dir / "train");
@@ -226,12 +226,12 @@ std::string read_error(const std::function<void(const fs::path& split)>& damage)
 }
 
 TEST(MotionDataset, BrokenFilesAreOneClearInputError) {
-  EXPECT_NE(read_error([](const fs::path& d) { fs::remove(d / "clips.jsonl"); }).find("make one with `gen data video"),
+  EXPECT_NE(clip_read_error([](const fs::path& d) { fs::remove(d / "clips.jsonl"); }).find("make one with `gen data video"),
             std::string::npos);
-  EXPECT_NE(read_error([](const fs::path& d) { fs::resize_file(d / "clips.safetensors", 1000); }).find("clips.safetensors"),
+  EXPECT_NE(clip_read_error([](const fs::path& d) { fs::resize_file(d / "clips.safetensors", 1000); }).find("clips.safetensors"),
             std::string::npos);
   // One line fewer than clips, or one more.
-  EXPECT_NE(read_error([](const fs::path& d) {
+  EXPECT_NE(clip_read_error([](const fs::path& d) {
               auto lines = gen::test::nonempty_lines(gen::test::read_text(d / "clips.jsonl"));
               lines.pop_back();
               std::string text;
@@ -239,23 +239,23 @@ TEST(MotionDataset, BrokenFilesAreOneClearInputError) {
               gen::test::write_text(d / "clips.jsonl", text);
             }).find("has 11 clips but"),
             std::string::npos);
-  EXPECT_NE(read_error([](const fs::path& d) {
+  EXPECT_NE(clip_read_error([](const fs::path& d) {
               gen::test::write_text(d / "clips.jsonl", gen::test::read_text(d / "clips.jsonl") +
                                                            gen::test::nonempty_lines(gen::test::read_text(d / "clips.jsonl"))[0] + "\n");
             }).find("has 13 clips but"),
             std::string::npos);
   // A truncated last line.
-  EXPECT_NE(read_error([](const fs::path& d) {
+  EXPECT_NE(clip_read_error([](const fs::path& d) {
               const auto text = gen::test::read_text(d / "clips.jsonl");
               gen::test::write_text(d / "clips.jsonl", text.substr(0, text.size() - 30));
             }).find("line 12: not JSON"),
             std::string::npos);
   // Frames of the wrong type.
-  EXPECT_NE(read_error([](const fs::path& d) {
+  EXPECT_NE(clip_read_error([](const fs::path& d) {
               gen::save_safetensors(d / "clips.safetensors", {{"frames", torch::zeros({12, 6, 32, 32, 3})}});
             }).find("uint8 [N, F, H, W, 3]"),
             std::string::npos);
-  EXPECT_NE(read_error([](const fs::path& d) {
+  EXPECT_NE(clip_read_error([](const fs::path& d) {
               gen::save_safetensors(d / "clips.safetensors", {{"images", torch::zeros({12, 6, 32, 32, 3}, torch::kUInt8)}});
             }).find("no tensor \"frames\""),
             std::string::npos);

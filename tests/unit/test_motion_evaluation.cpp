@@ -25,7 +25,7 @@ gen::PluginRegistry walk_plugin() {
   return registry;
 }
 
-MotionEvaluationSettings small_run(const gen::test::TempDir& dir) {
+MotionEvaluationSettings small_motion_run(const gen::test::TempDir& dir) {
   MotionDatasetOptions data;
   data.train_count = 40, data.heldout_count = 40, data.seed = 5, data.captions = 2, data.examples = 0;
   write_motion_dataset(dir / "data", data, {});
@@ -44,7 +44,7 @@ const MotionEvaluationRow& row_of(const MotionEvaluationReport& r, const std::st
 
 TEST(MotionEvaluation, RealMotionsScoreFarAboveAStaticPoseAndMismatchedCaptions) {
   gen::test::TempDir dir;
-  auto s = small_run(dir);
+  auto s = small_motion_run(dir);
   s.generate = false, s.baselines = true;
   std::vector<std::string> streamed;
   const auto report = evaluate_motion_model(gen::PluginRegistry{}, s, [&](const auto& row) {
@@ -84,7 +84,7 @@ TEST(MotionEvaluation, RealMotionsScoreFarAboveAStaticPoseAndMismatchedCaptions)
 
 TEST(MotionEvaluation, AModelIgnoringThePromptIsReadAsIgnoringIt) {
   gen::test::TempDir dir;
-  auto s = small_run(dir);
+  auto s = small_motion_run(dir);
   s.model = "walk";
   s.splits = {"train"};
   const auto report = evaluate_motion_model(walk_plugin(), s);
@@ -107,7 +107,7 @@ TEST(MotionEvaluation, AModelIgnoringThePromptIsReadAsIgnoringIt) {
 
 TEST(MotionEvaluation, BadSettingsAndMissingPartsAreTheRightErrors) {
   gen::test::TempDir dir;
-  auto s = small_run(dir);
+  auto s = small_motion_run(dir);
   s.generate = false;
   s.count = 41;
   EXPECT_THROW(evaluate_motion_model(gen::PluginRegistry{}, s), gen::UsageError);

@@ -22,7 +22,7 @@ using gen::test::walking_motion;
 
 namespace {
 
-float max_distance(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).norm(2, -1).max().item<float>(); }
+float max_joint_distance(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).norm(2, -1).max().item<float>(); }
 
 // A .npy file by hand: magic, version 1.0, header length, header, data.
 std::string npy_file(const std::string& header, const std::string& data) {
@@ -120,7 +120,7 @@ TEST(MotionJson, RoundTripsPositionsAndSkeleton) {
   EXPECT_TRUE(same_layout(back.skeleton, smpl22()));
   EXPECT_EQ(back.skeleton.name, "smpl22");
   EXPECT_EQ(back.fps, 20);
-  EXPECT_LT(max_distance(back.positions, m.positions), 2e-6);
+  EXPECT_LT(max_joint_distance(back.positions, m.positions), 2e-6);
   // Another skeleton: names, parents and offsets come from the file.
   const auto custom = decode_motion_json(
       R"({"fps": 10, "joints": ["a", "b"], "parents": [-1, 0], "positions": [[[0,1,0],[0,2,0]], [[1,1,0],[1,2,0]]]})");
@@ -165,13 +165,13 @@ TEST(MotionIo, ReadsAndWritesByExtension) {
     const auto back = read_motion(dir / name);
     EXPECT_TRUE(same_layout(back.skeleton, smpl22())) << name;
     EXPECT_EQ(back.fps, 20) << name;
-    EXPECT_LT(max_distance(back.positions, m.positions), 1e-4) << name;
+    EXPECT_LT(max_joint_distance(back.positions, m.positions), 1e-4) << name;
   }
   // HumanML3D's feature files read as their decoded positions.
   write_npy(dir / "vecs.npy", humanml_encode(m));
   const auto decoded = read_motion(dir / "vecs.npy");
   EXPECT_EQ(decoded.frame_count(), 19);
-  EXPECT_LT(max_distance(decoded.positions, humanml_canonicalize(m.positions).slice(0, 0, 19)), 1e-4);
+  EXPECT_LT(max_joint_distance(decoded.positions, humanml_canonicalize(m.positions).slice(0, 0, 19)), 1e-4);
   write_npy(dir / "other.npy", torch::zeros({4, 5, 3}));
   EXPECT_THROW(read_motion(dir / "other.npy"), gen::InputError);
   EXPECT_THROW(read_motion(dir / "m.txt"), gen::InputError);
@@ -194,7 +194,7 @@ TEST(MotionFormats, HostPicksMotionWritersForMotionSamples) {
   const auto m = walking_motion(16, 20, 40);
   const auto sample = motion_sample(m);
   (*formats.find("w.bvh", gen::Modality::motion))(dir / "w.bvh", sample.data, sample);
-  EXPECT_LT(max_distance(read_bvh(dir / "w.bvh").positions, m.positions), 1e-4);
+  EXPECT_LT(max_joint_distance(read_bvh(dir / "w.bvh").positions, m.positions), 1e-4);
   (*formats.find("w.gif", gen::Modality::motion))(dir / "w.gif", sample.data, sample);
   const auto gif = gen::video::read_video(dir / "w.gif");
   EXPECT_EQ(gif.frame_count(), 16);

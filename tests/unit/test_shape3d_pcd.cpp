@@ -37,7 +37,7 @@ std::string lzf_literals(const std::string& raw) {
   return out;
 }
 
-fs::path write(const gen::test::TempDir& dir, const std::string& name, const std::string& bytes) {
+fs::path write_pcd_file(const gen::test::TempDir& dir, const std::string& name, const std::string& bytes) {
   std::ofstream(dir / name, std::ios::binary) << bytes;
   return dir / name;
 }
@@ -49,7 +49,7 @@ const std::string kXyzRgbHeader =
 TEST(Shape3dPcd, ReadsAsciiWithPackedColoursAndDropsNanHoles) {
   gen::test::TempDir dir;
   const auto cloud = read_point_cloud(
-      write(dir, "a.pcd", kXyzRgbHeader + "DATA ascii\n0.5 -1 2 16711680\nnan nan nan 0\n1 2 3 255\n"));
+      write_pcd_file(dir, "a.pcd", kXyzRgbHeader + "DATA ascii\n0.5 -1 2 16711680\nnan nan nan 0\n1 2 3 255\n"));
   ASSERT_EQ(cloud.size(), 2);
   EXPECT_TRUE(torch::allclose(cloud.xyz, torch::tensor({0.5f, -1.f, 2.f, 1.f, 2.f, 3.f}).view({2, 3})));
   ASSERT_TRUE(cloud.has_colors());
@@ -67,7 +67,7 @@ TEST(Shape3dPcd, ReadsBinaryRecordsWithDoublesAndMultiValueFields) {
     for (double v : {1.0 + p, 2.0 + p, 3.0 + p}) append(bytes, v);
     for (float v : {0.f, 1.f, 0.f}) append(bytes, v);
   }
-  const auto cloud = read_point_cloud(write(dir, "b.pcd", bytes));
+  const auto cloud = read_point_cloud(write_pcd_file(dir, "b.pcd", bytes));
   ASSERT_EQ(cloud.size(), 2);
   EXPECT_TRUE(torch::allclose(cloud.xyz, torch::tensor({1.f, 2.f, 3.f, 2.f, 3.f, 4.f}).view({2, 3})));
   ASSERT_TRUE(cloud.has_normals());
@@ -88,7 +88,7 @@ TEST(Shape3dPcd, ReadsBinaryCompressedFieldAfterField) {
   bytes += "DATA binary_compressed\n";
   append(bytes, static_cast<uint32_t>(packed.size()));
   append(bytes, static_cast<uint32_t>(raw.size()));
-  const auto cloud = read_point_cloud(write(dir, "c.pcd", bytes + packed));
+  const auto cloud = read_point_cloud(write_pcd_file(dir, "c.pcd", bytes + packed));
   ASSERT_EQ(cloud.size(), 2);
   EXPECT_TRUE(torch::allclose(cloud.xyz, torch::tensor({1.f, 2.f, 3.f, 4.f, 5.f, 6.f}).view({2, 3})));
   EXPECT_TRUE(torch::allclose(cloud.rgb, torch::tensor({1.f, 0.f, 0.f, 0.f, 1.f, 0.f}).view({2, 3})));
@@ -96,10 +96,10 @@ TEST(Shape3dPcd, ReadsBinaryCompressedFieldAfterField) {
   // The same file with its sizes lying, and with its stream corrupted.
   std::string lying = bytes;
   std::memset(&lying[lying.size() - 4], 0x7f, 2);
-  EXPECT_THROW(read_point_cloud(write(dir, "lying.pcd", lying + packed)), gen::InputError);
+  EXPECT_THROW(read_point_cloud(write_pcd_file(dir, "lying.pcd", lying + packed)), gen::InputError);
   std::string corrupt = packed;
   corrupt[0] = static_cast<char>(0xe0);  // a back-reference before the start
-  EXPECT_THROW(read_point_cloud(write(dir, "corrupt.pcd", bytes + corrupt)), gen::InputError);
+  EXPECT_THROW(read_point_cloud(write_pcd_file(dir, "corrupt.pcd", bytes + corrupt)), gen::InputError);
 }
 
 TEST(Shape3dPcd, RefusesHeadersOpen3dTrusted) {
@@ -128,7 +128,7 @@ TEST(Shape3dPcd, RefusesHeadersOpen3dTrusted) {
   };
   for (const auto& c : cases) {
     try {
-      (void)read_point_cloud(write(dir, c.name, c.bytes));
+      (void)read_point_cloud(write_pcd_file(dir, c.name, c.bytes));
       ADD_FAILURE() << c.name << " was accepted";
     } catch (const gen::InputError& e) {
       EXPECT_NE(std::string(e.what()).find(c.needle), std::string::npos) << c.name << ": " << e.what();
@@ -138,7 +138,7 @@ TEST(Shape3dPcd, RefusesHeadersOpen3dTrusted) {
   // or DATA (its first byte chose the extension).
   const auto finding = gen::test::read_text(fs::path(GEN_SOURCE_DIR) / "fuzz" / "findings" / "mesh-pcd-crash-e4d46469");
   ASSERT_GT(finding.size(), 1u);
-  EXPECT_THROW(read_point_cloud(write(dir, "finding.pcd", finding.substr(1))), gen::InputError);
+  EXPECT_THROW(read_point_cloud(write_pcd_file(dir, "finding.pcd", finding.substr(1))), gen::InputError);
 }
 
 }  // namespace

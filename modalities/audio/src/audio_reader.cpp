@@ -20,7 +20,7 @@
 namespace gen::audio {
 namespace {
 
-constexpr sf_count_t kChunkFrames = 1 << 14;
+constexpr sf_count_t kReadChunkFrames = 1 << 14;
 
 // libsndfile's messages, on one line and without trailing space.
 std::string one_line(const char* message) {
@@ -123,10 +123,10 @@ Audio read_audio_memory(std::string_view bytes, const AudioReadLimits& limits, c
                      " channels is over the limit of " + std::to_string(limits.max_samples) + " samples");
 
   std::vector<float> samples;
-  std::vector<float> chunk(static_cast<size_t>(kChunkFrames * channels));
+  std::vector<float> chunk(static_cast<size_t>(kReadChunkFrames * channels));
   int64_t frames = 0;
   for (;;) {
-    const sf_count_t got = sf_readf_float(file.get(), chunk.data(), kChunkFrames);
+    const sf_count_t got = sf_readf_float(file.get(), chunk.data(), kReadChunkFrames);
     if (got <= 0) break;
     if (frames + got > max_frames)
       throw InputError(name + ": decodes to more than " + std::to_string(limits.max_samples) +

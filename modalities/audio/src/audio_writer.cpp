@@ -19,7 +19,7 @@ namespace {
 // libsndfile draws a random Ogg serial number per stream; this fixed one makes output
 // bytes reproducible ("gen1").
 constexpr uint32_t kOggSerial = 0x316e6567;
-constexpr int64_t kChunkFrames = 1 << 15;
+constexpr int64_t kWriteChunkFrames = 1 << 15;
 
 const char* format_name(AudioFileFormat f) {
   switch (f) {
@@ -80,8 +80,8 @@ void write_frames(SNDFILE* file, const torch::Tensor& interleaved, AudioFileForm
   const bool integer = format != AudioFileFormat::ogg && sample_format != SampleFormat::float32;
   const int bits = sample_format == SampleFormat::pcm24 ? 24 : 16;
   std::vector<int32_t> ints;
-  for (int64_t start = 0; start < frames; start += kChunkFrames) {
-    const int64_t n = std::min(kChunkFrames, frames - start);
+  for (int64_t start = 0; start < frames; start += kWriteChunkFrames) {
+    const int64_t n = std::min(kWriteChunkFrames, frames - start);
     const float* chunk = data + start * channels;
     sf_count_t written;
     if (integer) {

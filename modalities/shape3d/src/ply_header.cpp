@@ -1,7 +1,7 @@
 #include "ply_header.h"
+#include "text_words.h"
 
 #include <charconv>
-#include <sstream>
 #include <stdexcept>
 
 namespace gen::shape3d::detail {
@@ -23,11 +23,10 @@ int ply_type_bytes(const std::string& type) {
 
 namespace {
 
-std::vector<std::string> words(std::string_view line) {
-  std::vector<std::string> out;
-  std::istringstream ss{std::string(line)};
-  for (std::string w; ss >> w;) out.push_back(w);
-  return out;
+// The header's words as strings: they outlive the line (element and property names).
+std::vector<std::string> header_words(std::string_view line) {
+  const auto views = words(line);
+  return {views.begin(), views.end()};
 }
 
 int64_t parse_count(const std::string& s) {
@@ -57,7 +56,7 @@ PlyHeader parse_ply_header(std::string_view bytes, int64_t file_bytes) {
     auto line = bytes.substr(pos, nl - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = nl + 1;
-    const auto w = words(line);
+    const auto w = header_words(line);
     if (first) {
       if (w.size() != 1 || w[0] != "ply") throw std::invalid_argument("not a PLY file (no \"ply\" first line)");
       first = false;

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/nn/functional/normalization.h>
 #include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/linear.h>
 
 #include <gen/error.h>
@@ -53,7 +54,7 @@ class MelSummaryImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MelSummary);
 
-torch::Tensor unit(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
+torch::Tensor unit_rows(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
 
 class ClapTask : public gen::TrainingTask {
  public:
@@ -86,7 +87,7 @@ class ClapTask : public gen::TrainingTask {
     const auto& index = b.cond.extra.at("clip");
     std::vector<std::string> captions;
     for (int64_t i = 0; i < index.size(0); ++i) captions.push_back(captions_[static_cast<size_t>(index[i].item<int64_t>())]);
-    const auto logits = log_scale_.exp().clamp_max(100) * unit(text_->embed(tokenizer_, captions)).mm(unit(audio_(b.x0)).t());
+    const auto logits = log_scale_.exp().clamp_max(100) * unit_rows(text_->embed(tokenizer_, captions)).mm(unit_rows(audio_(b.x0)).t());
     return gen::clip_contrastive_loss(logits);
   }
 
@@ -111,7 +112,7 @@ nlohmann::json retrieval(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTok
   int64_t top1 = 0, top3 = 0;
   for (int64_t start = 0; start < n; start += pool) {
     const std::vector<std::string> texts(captions.begin() + start, captions.begin() + start + pool);
-    const auto similarity = unit(text->embed(tokenizer, texts)).mm(unit(audio(mels.narrow(0, start, pool).unsqueeze(1))).t());
+    const auto similarity = unit_rows(text->embed(tokenizer, texts)).mm(unit_rows(audio(mels.narrow(0, start, pool).unsqueeze(1))).t());
     auto same = torch::zeros({pool, pool}, torch::kBool);
     for (int64_t i = 0; i < pool; ++i)
       for (int64_t j = 0; j < pool; ++j) same[i][j] = texts[static_cast<size_t>(i)] == texts[static_cast<size_t>(j)];

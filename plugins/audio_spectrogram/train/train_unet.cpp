@@ -69,7 +69,7 @@ struct CaptionCondition {
   bool text_states = false;                         // the UNet cross-attends to the token states
 };
 
-torch::Tensor unit(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(-1)); }
+torch::Tensor unit_length(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(-1)); }
 
 class LatentDiffusionTask : public gen::TrainingTask {
  public:
@@ -120,7 +120,7 @@ class LatentDiffusionTask : public gen::TrainingTask {
  private:
   gen::Conditioning encode(const gen::nn::ClipTextEncoding& text) const {
     gen::Conditioning c;
-    c.pooled = unit(text.pooled);
+    c.pooled = unit_length(text.pooled);
     if (condition_.text_states) c.context = text.states;
     return c;
   }
@@ -160,13 +160,13 @@ void encode_captions(CaptionCondition& c, gen::nn::ClipTextEmbedder& text, const
   for (size_t i = 0; i < captions.size(); i += 64) {
     const std::vector<std::string> chunk(captions.begin() + i, captions.begin() + std::min(captions.size(), i + 64));
     const auto both = text->encode(text->token_ids(tokenizer, chunk));
-    labels.push_back(unit(both.pooled));
+    labels.push_back(unit_length(both.pooled));
     if (c.text_states) states.push_back(both.states);
   }
   c.labels = torch::cat(labels);
   if (c.text_states) c.states = torch::cat(states);
   const auto null = text->encode(text->token_ids(tokenizer, {""}));
-  c.null_label = unit(null.pooled);
+  c.null_label = unit_length(null.pooled);
   if (c.text_states) c.null_states = null.states;
 }
 

@@ -33,7 +33,7 @@ const std::string& pick_name(std::mt19937_64& rng, const std::vector<std::string
 constexpr double kMargin = 0.02;
 // Translations cover at least this much of the frame, so the analyser's threshold for
 // "it moved" (motion_analysis.cpp) is far below every real clip's travel.
-constexpr double kMinTravel = 0.3, kMaxTravel = 0.55;
+constexpr double kMinClipTravel = 0.3, kMaxClipTravel = 0.55;
 
 // The radius ranges of the still scenes' sizes (random_scene), so the frozen image
 // model sees objects of the sizes it learned.
@@ -43,7 +43,7 @@ double radius_of(std::mt19937_64& rng, const std::string& size) {
 
 void place_translation(ShapeClip& c, std::mt19937_64& rng) {
   const double lo = c.radius + kMargin, hi = 1 - c.radius - kMargin;
-  const double travel = uniform(rng, kMinTravel, std::min(kMaxTravel, hi - lo));
+  const double travel = uniform(rng, kMinClipTravel, std::min(kMaxClipTravel, hi - lo));
   const double start = uniform(rng, lo, hi - travel), across = uniform(rng, std::max(lo, 0.25), std::min(hi, 0.75));
   const bool forward = c.motion == "right" || c.motion == "down";  // towards larger x or y
   const double from = forward ? start : start + travel, to = forward ? start + travel : start;

@@ -17,12 +17,12 @@ namespace gen::shapes {
 
 namespace {
 
-struct Rgb {
+struct PaletteColor {
   float r, g, b;
 };
 
-const std::map<std::string, Rgb>& palette() {
-  static const std::map<std::string, Rgb> colors{
+const std::map<std::string, PaletteColor>& palette() {
+  static const std::map<std::string, PaletteColor> colors{
       {"red", {220, 30, 30}},    {"green", {40, 170, 60}},  {"blue", {40, 80, 220}},   {"yellow", {240, 210, 40}},
       {"purple", {140, 60, 190}}, {"orange", {245, 140, 30}}, {"white", {245, 245, 245}}, {"black", {20, 20, 20}},
       {"pink", {240, 120, 180}},  {"cyan", {40, 200, 210}},  {"gray", {128, 128, 128}}};
@@ -181,7 +181,7 @@ ShapeScene random_scene(std::mt19937_64& rng, bool heldout) {
 image::Image render_scene(const ShapeScene& scene, int size, int supersample) {
   if (size < 8 || supersample < 1) throw UsageError("render_scene needs size >= 8 and supersample >= 1");
   const ShapeTest test(scene.shape, scene.radius);
-  const Rgb bg = palette().at(scene.background), fg = palette().at(scene.color);
+  const PaletteColor bg = palette().at(scene.background), fg = palette().at(scene.color);
   const double step = 1.0 / (size * supersample), inv_samples = 1.0 / (supersample * supersample);
   image::Image img{torch::empty({size, size, 3}, torch::kUInt8)};
   auto* out = img.pixels.data_ptr<uint8_t>();

@@ -4,6 +4,7 @@
 // regex, mapped to byte-unicode symbols and merged by BPE rank.
 // No LibTorch here: ids are plain int64 vectors, ready for torch::tensor().
 #pragma once
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,11 @@
 #include <gen/export.h>
 
 namespace gen::nn {
+
+// openai's bytes_to_unicode, indexed by byte: printable latin-1 bytes stand for
+// themselves, the other 68 map to U+0100.. in byte order (UTF-8 encoded), so every BPE
+// symbol is a visible character.
+GEN_API std::array<std::string, 256> clip_byte_symbols();
 
 struct ClipTokenizerOptions {
   int max_length = 77;      // BOS + up to max_length - 2 tokens + EOS, then padding
