@@ -5,8 +5,9 @@
 # readers (OBJ, OFF, STL, glTF/GLB, PCD, XYZ) 1/12 each, and the four dataset JSONL
 # readers (the shapes world's clips.jsonl, the humans world's motions.jsonl, the sounds
 # world's sounds.jsonl and the audio training stages' reader of it) the rest, a quarter
-# each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The jsonl fuzzers link their worlds from the gen
-# build ($GEN_BUILD_DIR, default build/), so build gen first.
+# each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The
+# jsonl fuzzers link their worlds from the gen build ($GEN_BUILD_DIR, default build/), so
+# build gen first. GEN_FUZZ_JOBS compilers run at once (default: one per core).
 # Usage: scripts/fuzz.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,22 +26,59 @@ humans=worlds/humans
 sounds=worlds/sounds
 build_dir=${GEN_BUILD_DIR:-build}
 
-# build BINARY "FLAGS..." SOURCES... -- LIBS...: (re)builds when a source or header is newer.
-build() {
-  local bin=$1 flags=$2; shift 2
-  local sources=() libs=()
-  while [ "$1" != "--" ]; do sources+=("$1"); shift; done
+jobs=${GEN_FUZZ_JOBS:-$(nproc)}
+sanitize=(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
+includes=(-Icore/include -I"$video"/include -I"$video"/src -I"$motion"/include -I"$audio"/include -I"$audio"/src
+          -I"$shape3d"/include -I"$shape3d"/src -I/usr/include/eigen3 -I"$shapes"/include -Imodalities/image/include
+          -I"$humans"/include -I"$sounds"/include -Iplugins/audio_spectrogram/train -Ifuzz)
+headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
+         "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
+         "$audio"/include/gen/audio/*.h "$audio"/src/*.h
+         "$humans"/include/gen/humans/*.h "$sounds"/include/gen/sounds/*.h
+         "$shape3d"/include/gen/shape3d/*.h "$shape3d"/src/*.h plugins/audio_spectrogram/train/*.h fuzz/*.h)
+
+# Every source is compiled once, with the sanitizers and libFuzzer's coverage (not its
+# main), into $out/obj/, `jobs` at a time; the fuzzers and the seed makers link the same
+# objects (a seed maker runs instrumented, without libFuzzer). A library's sources are
+# compiled as one unity file, so their headers are read once.
+# Rebuilt when a source or any header is newer.
+object_of() { echo "$out/obj/$1.o"; }
+sources_of() {  # a unity file's sources, or the source itself
+  case $1 in "$out"/unity/*) sed -n 's/^#include "\(.*\)"$/\1/p' "$1" ;; *) echo "$1" ;; esac
+}
+# unity NAME SOURCES...: writes $out/unity/NAME.cpp including the sources (kept when unchanged).
+unity() {
+  local name=$1 file="$out/unity/$1.cpp" text; shift
+  text=$(printf '#include "'"$PWD"'/%s"\n' "$@")
+  mkdir -p "$out/unity"
+  [ -f "$file" ] && [ "$(cat "$file")" = "$text" ] || echo "$text" > "$file"
+}
+compile_objects() {
+  local stale=() src obj
+  for src in "$@"; do
+    obj=$(object_of "$src")
+    # shellcheck disable=SC2046
+    if [ ! -f "$obj" ] || [ -n "$(find "$src" $(sources_of "$src") "${headers[@]}" -newer "$obj" -print -quit)" ]; then
+      stale+=("$src")
+    fi
+  done
+  ((${#stale[@]})) || return 0
+  echo "fuzz.sh: compiling ${#stale[@]} translation units, $jobs at a time"
+  # shellcheck disable=SC2016
+  printf '%s\n' "${stale[@]}" | sort -u | xargs -P "$jobs" -I{} bash -c \
+    'mkdir -p "$(dirname "$1")" && clang++ "${@:2}" -c "$0" -o "$1"' {} "$out/obj/{}.o" \
+    -std=c++17 -O1 -g "${sanitize[@]}" "${torch_flags[@]}" "${includes[@]}"
+}
+
+# link BINARY fuzzer|seeds SOURCES... -- LIBS...: links the sources' objects.
+link() {
+  local bin=$1 kind=$2; shift 2
+  local objects=() libs=() link_sanitize=(-fsanitize=address,undefined)
+  while [ "$1" != "--" ]; do objects+=("$(object_of "$1")"); shift; done
   shift; libs=("$@")
-  local headers=(core/include/gen/*.h "$video"/include/gen/video/*.h "$video"/src/*.h "$shapes"/include/gen/shapes/*.h
-                 "$motion"/include/gen/motion/*.h "$motion"/src/*.h tests/support/motion_fixtures.h
-                 "$audio"/include/gen/audio/*.h "$audio"/src/*.h
-                 "$humans"/include/gen/humans/*.h "$sounds"/include/gen/sounds/*.h
-                 "$shape3d"/include/gen/shape3d/*.h "$shape3d"/src/*.h)
-  if [ ! -x "$bin" ] || [ -n "$(find "${sources[@]}" "${headers[@]}" -newer "$bin")" ]; then
-    echo "fuzz.sh: building $bin"
-    # shellcheck disable=SC2086
-    clang++ -std=c++17 -O1 -g $flags "${torch_flags[@]}" -I"$video"/include -I"$video"/src \
-      "${sources[@]}" "${libs[@]}" "${torch_libs[@]}" -o "$bin"
+  [ "$kind" = fuzzer ] && link_sanitize=(-fsanitize=fuzzer,address,undefined)
+  if [ ! -x "$bin" ] || [ -n "$(find "${objects[@]}" -newer "$bin" -print -quit)" ]; then
+    clang++ "${link_sanitize[@]}" "${objects[@]}" "${libs[@]}" "${torch_libs[@]}" -o "$bin"
   fi
 }
 
@@ -62,21 +100,32 @@ fuzz() {
   if [ "$rc" -ne 0 ]; then tail -40 "$log"; failed=1; fi
 }
 
-sanitize="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+video_sources=("$video"/src/{video_reader,input_source,frame_timing,frame_rate,pixel_convert,ffmpeg_util,video_writer,gif_writer,gif_palette,encoder,muxer,video}.cpp)
+motion_sources=("$motion"/src/{bvh_reader,bvh_parser,bvh_lexer,bvh_writer,inverse_kinematics,skeleton,motion,quaternion,file_bytes}.cpp)
+audio_sources=("$audio"/src/{audio,audio_io,audio_reader,audio_writer,ogg_pages,wav_chunks,sndfile_memory}.cpp)
+shape3d_sources=("$shape3d"/src/{shape_io,ply_header,ply_body,pcd_reader,off_reader,stl_reader,text_words,open3d_convert,point_cloud,mesh,glb_container,stderr_capture}.cpp)
+unity core core/src/safetensors.cpp core/src/atomic_file.cpp
+unity video "${video_sources[@]}"
+unity motion "${motion_sources[@]}"
+unity audio "${audio_sources[@]}"
+unity shape3d "${shape3d_sources[@]}"
+core_tu=$out/unity/core.cpp video_tu=$out/unity/video.cpp motion_tu=$out/unity/motion.cpp audio_tu=$out/unity/audio.cpp
+shape3d_tu=$out/unity/shape3d.cpp
+jsonl_sources=("$shapes"/src/clip_record.cpp "$humans"/src/motion_record.cpp "$sounds"/src/sound_dataset.cpp
+               plugins/audio_spectrogram/train/sound_entries.cpp)
+compile_objects fuzz/*.cpp "$core_tu" "$video_tu" "$motion_tu" "$audio_tu" "$shape3d_tu" "${jsonl_sources[@]}"
 
 # Safetensors: seeds are small valid files in every dtype plus the corner cases, made
 # by the project's own writer through the test suite's format (fuzz/make_seeds.sh).
-build "$out/safetensors_fuzz" "$sanitize" fuzz/safetensors_fuzz.cpp core/src/safetensors.cpp core/src/atomic_file.cpp --
+link "$out/safetensors_fuzz" fuzzer fuzz/safetensors_fuzz.cpp "$core_tu" --
 mkdir -p "$out/corpus"
 fuzz/make_seeds.sh "$out/corpus"
 fuzz safetensors "$out/safetensors_fuzz" "$out/corpus" $((seconds / 4)) 4096
 
 # Video: seeds are small MP4, WebM and GIF clips written by modalities/video's own
-# writers (fuzz/make_video_seeds.cpp, built without sanitizers).
-reader=("$video"/src/{video_reader,input_source,frame_timing,frame_rate,pixel_convert,ffmpeg_util}.cpp)
-writer=("$video"/src/{video_writer,gif_writer,gif_palette,encoder,muxer,pixel_convert,ffmpeg_util,video,frame_rate}.cpp)
-build "$out/video_fuzz" "$sanitize" fuzz/video_fuzz.cpp "${reader[@]}" -- "${ffmpeg_libs[@]}"
-build "$out/make_video_seeds" "" fuzz/make_video_seeds.cpp "${writer[@]}" -- "${ffmpeg_libs[@]}"
+# writers (fuzz/make_video_seeds.cpp).
+link "$out/video_fuzz" fuzzer fuzz/video_fuzz.cpp "$video_tu" -- "${ffmpeg_libs[@]}"
+link "$out/make_video_seeds" seeds fuzz/make_video_seeds.cpp "$video_tu" -- "${ffmpeg_libs[@]}"
 mkdir -p "$out/video_corpus"
 "$out/make_video_seeds" "$out/video_corpus"
 # Any single allocation over 256 MiB is a finding: the reader caps FFmpeg's at 128 MiB
@@ -85,11 +134,9 @@ fuzz video "$out/video_fuzz" "$out/video_corpus" $((seconds / 4)) 16384 -malloc_
 
 # BVH: the reader, the writer it must be able to feed and the kinematics under them, all
 # with the sanitizers. Seeds are short motions the project's writer makes plus
-# hand-written files in other conventions (fuzz/make_bvh_seeds.cpp, built without).
-bvh=("$motion"/src/{bvh_reader,bvh_parser,bvh_lexer,bvh_writer,inverse_kinematics,skeleton,motion,quaternion,file_bytes}.cpp
-     core/src/atomic_file.cpp)
-build "$out/bvh_fuzz" "$sanitize -I$motion/include" fuzz/bvh_fuzz.cpp "${bvh[@]}" --
-build "$out/make_bvh_seeds" "-I$motion/include" fuzz/make_bvh_seeds.cpp "${bvh[@]}" --
+# hand-written files in other conventions (fuzz/make_bvh_seeds.cpp).
+link "$out/bvh_fuzz" fuzzer fuzz/bvh_fuzz.cpp "$motion_tu" "$core_tu" --
+link "$out/make_bvh_seeds" seeds fuzz/make_bvh_seeds.cpp "$motion_tu" "$core_tu" --
 mkdir -p "$out/bvh_corpus"
 "$out/make_bvh_seeds" "$out/bvh_corpus"
 fuzz bvh "$out/bvh_fuzz" "$out/bvh_corpus" $((seconds / 6)) 8192 -malloc_limit_mb=512
@@ -97,11 +144,9 @@ fuzz bvh "$out/bvh_fuzz" "$out/bvh_corpus" $((seconds / 6)) 8192 -malloc_limit_m
 # Audio: gen's WAV chunk and Ogg page checks and the reader around libsndfile, with the
 # sanitizers (libsndfile and its codecs are Debian's, uninstrumented, but a crash or an
 # allocation over the limit inside them is still caught). Seeds are short clips the
-# project's writer makes in every format (fuzz/make_audio_seeds.cpp, built without).
-audio_sources=("$audio"/src/{audio,audio_io,audio_reader,audio_writer,ogg_pages,wav_chunks,sndfile_memory}.cpp
-               core/src/atomic_file.cpp)
-build "$out/audio_fuzz" "$sanitize -I$audio/include -I$audio/src" fuzz/audio_fuzz.cpp "${audio_sources[@]}" -- -lsndfile
-build "$out/make_audio_seeds" "-I$audio/include -I$audio/src" fuzz/make_audio_seeds.cpp "${audio_sources[@]}" -- -lsndfile
+# project's writer makes in every format (fuzz/make_audio_seeds.cpp).
+link "$out/audio_fuzz" fuzzer fuzz/audio_fuzz.cpp "$audio_tu" "$core_tu" -- -lsndfile
+link "$out/make_audio_seeds" seeds fuzz/make_audio_seeds.cpp "$audio_tu" "$core_tu" -- -lsndfile
 mkdir -p "$out/audio_corpus"
 "$out/make_audio_seeds" "$out/audio_corpus"
 # The reader's own buffers stay under the fuzz limits (1 MiB of file, 1 MiB of samples).
@@ -109,20 +154,18 @@ fuzz audio "$out/audio_fuzz" "$out/audio_corpus" $((seconds / 6)) 16384 -malloc_
 
 # PLY: gen's header check and Open3D's reader behind it (Debian's, uninstrumented: a
 # crash or an allocation over the limit inside it is still caught). Seeds are clouds
-# and a mesh the project's writer makes (fuzz/make_ply_seeds.cpp, built without).
-ply_sources=("$shape3d"/src/{shape_io,ply_header,ply_body,pcd_reader,off_reader,stl_reader,text_words,open3d_convert,point_cloud,mesh,glb_container,stderr_capture}.cpp core/src/atomic_file.cpp)
-ply_flags="-I$shape3d/include -I$shape3d/src -I/usr/include/eigen3"
-build "$out/ply_fuzz" "$sanitize $ply_flags" fuzz/ply_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
-build "$out/make_ply_seeds" "$ply_flags" fuzz/make_ply_seeds.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
+# and a mesh the project's writer makes (fuzz/make_ply_seeds.cpp).
+link "$out/ply_fuzz" fuzzer fuzz/ply_fuzz.cpp "$shape3d_tu" "$core_tu" -- -lOpen3D -llzf
+link "$out/make_ply_seeds" seeds fuzz/make_ply_seeds.cpp "$shape3d_tu" "$core_tu" -- -lOpen3D -llzf
 mkdir -p "$out/ply_corpus"
 "$out/make_ply_seeds" "$out/ply_corpus"
 fuzz ply "$out/ply_fuzz" "$out/ply_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256
 
 # OBJ, OFF, STL, glTF/GLB, PCD, XYZ: Open3D's other readers behind gen's checks (the
 # first byte of an input picks the extension). Seeds are a mesh and a cloud the
-# project's writers make in each (fuzz/make_mesh_seeds.cpp, built without sanitizers).
-build "$out/mesh_fuzz" "$sanitize $ply_flags -Ifuzz" fuzz/mesh_fuzz.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
-build "$out/make_mesh_seeds" "$ply_flags -Ifuzz" fuzz/make_mesh_seeds.cpp "${ply_sources[@]}" -- -lOpen3D -llzf
+# project's writers make in each (fuzz/make_mesh_seeds.cpp).
+link "$out/mesh_fuzz" fuzzer fuzz/mesh_fuzz.cpp "$shape3d_tu" "$core_tu" -- -lOpen3D -llzf
+link "$out/make_mesh_seeds" seeds fuzz/make_mesh_seeds.cpp "$shape3d_tu" "$core_tu" -- -lOpen3D -llzf
 mkdir -p "$out/mesh_corpus"
 "$out/make_mesh_seeds" "$out/mesh_corpus"
 fuzz mesh "$out/mesh_fuzz" "$out/mesh_corpus" $((seconds / 12)) 8192 -malloc_limit_mb=256
@@ -135,7 +178,7 @@ if [ ! -f "$lib/libgen_shapes.so" ] || [ ! -x "$build_dir/bin/gen" ]; then
   echo "fuzz.sh: no $lib/libgen_shapes.so or $build_dir/bin/gen; build gen first (scripts/setup.sh)" >&2
   exit 1
 fi
-build "$out/clip_jsonl_fuzz" "$sanitize -I$shapes/include -Imodalities/image/include" fuzz/clip_jsonl_fuzz.cpp \
+link "$out/clip_jsonl_fuzz" fuzzer fuzz/clip_jsonl_fuzz.cpp \
   "$shapes"/src/clip_record.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_shapes -lgen_video -lgen_image -lgen_core
 mkdir -p "$out/clip_corpus"
 rm -rf "$out/clip_data"
@@ -151,7 +194,7 @@ if [ ! -f "$lib/libgen_humans.so" ]; then
   echo "fuzz.sh: no $lib/libgen_humans.so; build gen first (scripts/setup.sh)" >&2
   exit 1
 fi
-build "$out/motion_jsonl_fuzz" "$sanitize -I$humans/include -Imodalities/motion/include" fuzz/motion_jsonl_fuzz.cpp \
+link "$out/motion_jsonl_fuzz" fuzzer fuzz/motion_jsonl_fuzz.cpp \
   "$humans"/src/motion_record.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_humans -lgen_motion -lgen_core
 mkdir -p "$out/motion_corpus"
 rm -rf "$out/motion_data"
@@ -166,7 +209,7 @@ if [ ! -f "$lib/libgen_sounds.so" ]; then
   echo "fuzz.sh: no $lib/libgen_sounds.so; build gen first (scripts/setup.sh)" >&2
   exit 1
 fi
-build "$out/sounds_jsonl_fuzz" "$sanitize -I$sounds/include -I$audio/include" fuzz/sounds_jsonl_fuzz.cpp \
+link "$out/sounds_jsonl_fuzz" fuzzer fuzz/sounds_jsonl_fuzz.cpp \
   "$sounds"/src/sound_dataset.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_sounds -lgen_audio -lgen_core
 mkdir -p "$out/sounds_corpus"
 rm -rf "$out/sounds_data"
@@ -176,7 +219,7 @@ fuzz sounds_jsonl "$out/sounds_jsonl_fuzz" "$out/sounds_corpus" $((jsonl_seconds
 
 # The audio training stages' own reader of the same file (they do not link the sounds
 # world): the parser alone with the sanitizers, on the same seeds.
-build "$out/training_sounds_jsonl_fuzz" "$sanitize -Iplugins/audio_spectrogram/train" fuzz/training_sounds_jsonl_fuzz.cpp \
+link "$out/training_sounds_jsonl_fuzz" fuzzer fuzz/training_sounds_jsonl_fuzz.cpp \
   plugins/audio_spectrogram/train/sound_entries.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_core
 fuzz training_sounds_jsonl "$out/training_sounds_jsonl_fuzz" "$out/sounds_corpus" \
   $((jsonl_seconds - 3 * (jsonl_seconds / 4))) 4096
