@@ -50,7 +50,7 @@ TEST_P(UNetGolden, ScalarTimestepBroadcastToBatch) {
   EXPECT_TRUE(all_close(out1, io_at(io, "out_cfg_t250")));
 }
 
-TEST(Attention, SmallChunksGiveTheSameResult) {
+TEST(AttentionChunks, SmallChunksGiveTheSameResult) {
   torch::NoGradGuard no_grad;
   // The chunked attention path (heads, then queries) must agree with the one-shot path.
   auto q = torch::randn({2, 64, 32}), k = torch::randn({2, 7, 32}), v = torch::randn({2, 7, 32});

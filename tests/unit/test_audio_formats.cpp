@@ -32,7 +32,7 @@ gen::Sample audio_sample(const torch::Tensor& data, int rate) {
 
 }  // namespace
 
-TEST(AudioSpectrogram, PictureHasTheRequestedSizeAndAxes) {
+TEST(SpectrogramPicture, PictureHasTheRequestedSizeAndAxes) {
   gen::test::TempDir dir;
   const Audio clip{sine(1000, 16000, 16000).unsqueeze(0), 16000};
   SpectrogramImageOptions o;
@@ -62,7 +62,7 @@ TEST(AudioSpectrogram, PictureHasTheRequestedSizeAndAxes) {
   EXPECT_THROW(render_spectrogram(clip, o), gen::UsageError);
 }
 
-TEST(AudioSpectrogram, ToneAppearsAtItsFrequency) {
+TEST(SpectrogramPicture, ToneAppearsAtItsFrequency) {
   for (double hz : {500.0, 1000.0, 3000.0}) {
     for (auto scale : {FrequencyScale::mel, FrequencyScale::linear}) {
       const Audio clip{sine(hz, 16000, 16000).unsqueeze(0), 16000};
@@ -78,14 +78,14 @@ TEST(AudioSpectrogram, ToneAppearsAtItsFrequency) {
   }
 }
 
-TEST(AudioSpectrogram, SilenceAndShortClipsDraw) {
+TEST(SpectrogramPicture, SilenceAndShortClipsDraw) {
   const auto silent = render_spectrogram(Audio{torch::zeros({2, 100}), 8000});
   EXPECT_EQ(silent.pixels.size(0), 400);
   const auto empty = render_spectrogram(Audio{torch::zeros({1, 0}), 8000});
   EXPECT_EQ(empty.pixels.size(1), 800);
 }
 
-TEST(AudioSpectrogram, ColourMaps) {
+TEST(SpectrogramPicture, ColourMaps) {
   const auto m0 = colormap_rgb(ColorMap::magma, 0), m1 = colormap_rgb(ColorMap::magma, 1);
   EXPECT_EQ(m0, (std::array<uint8_t, 3>{0, 0, 4}));
   EXPECT_EQ(m1, (std::array<uint8_t, 3>{252, 253, 191}));
