@@ -1,8 +1,9 @@
 // The video_temporal plugin object: what it declares to `gen plugins`, which -m values
-// it takes, the generator it builds for a model, and its training stage (train/).
+// it takes, the generator it builds for a model, and its training stages (train/).
 #include <gen/error.h>
 #include <gen/plugin.h>
 
+#include "train/text_pretraining.h"
 #include "train/train_motion.h"
 #include "video_generator.h"
 #include "video_temporal.h"
@@ -37,7 +38,10 @@ class VideoTemporalPlugin : public gen::Plugin {
   }
 
   void train(const gen::TrainRequest& request, const gen::ProgressCallback& progress) override {
-    train_motion(request, progress);
+    if (request.model == "text")
+      train_text_tower(request, progress);
+    else
+      train_motion(request, progress);
   }
 };
 

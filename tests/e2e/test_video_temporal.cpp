@@ -310,6 +310,63 @@ TEST(VideoTemporal, TrainsMotionModulesWithTheirOwnTextTower) {
   gen::test::expect_one_error_line(run_gen(with(generate, {"--frames", "4"})), gen::kExitModel, "text_encoder/");
 }
 
+// -m text pretrains the modules' tower contrastively against the clips; -m motion then
+// reads it (-O text_encoder=RUN), fixed with freeze_text: the adapter carries it unchanged.
+TEST(VideoTemporal, PretrainedTextTowerIsReadFixedByTheMotionStage) {
+  TempDir dir;
+  const auto data = dir / "data";
+  ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
+  const auto text_run = dir / "text";
+  const Args text = {"train", "video_temporal", "-m", "text", "-o", text_run.string(), "-O", "data=" + data.string(),
+                     "-O", "base=" + video_models().base.string(), "-O", "text_width=16", "-O", "text_layers=1",
+                     "-O", "clip_width=8", "-O", "batch=4", "-O", "steps=3", "-s", "1", "--threads", "1", "-q"};
+  auto r = run_gen(text);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(gen::test::read_text(text_run / "text_encoder" / "config.json"))["hidden_size"], 16);
+  const auto report = json::parse(gen::test::read_text(text_run / "text_report.json"));
+  EXPECT_EQ(report["train"]["captions"], 4);
+  EXPECT_EQ(report["heldout"]["captions"], 2);
+  EXPECT_GE(report["train"]["top1"].get<double>(), 0.0);
+  EXPECT_LE(report["train"]["top3"].get<double>(), 1.0);
+
+  const auto run = dir / "run";
+  const Args motion = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
+                       "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
+                       "-O", "text_encoder=" + text_run.string(), "-O", "freeze_text=true", "-s", "1", "--threads", "1",
+                       "-q"};
+  r = run_gen(motion);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto adapter = run / "motion_adapter";
+  EXPECT_EQ(json::parse(gen::test::read_text(adapter / "config.json"))["motion_cross_attention_dim"], 16);
+  const auto pretrained = gen::load_safetensors(text_run / "text_encoder" / "model.safetensors");
+  const auto saved = gen::load_safetensors(adapter / "text_encoder" / "model.safetensors");
+  ASSERT_EQ(saved.size(), pretrained.size());
+  for (const auto& [name, tensor] : pretrained) {
+    ASSERT_TRUE(saved.count(name)) << name;
+    EXPECT_TRUE(torch::equal(saved.at(name), tensor)) << name;
+  }
+  EXPECT_EQ(gen::test::read_text(adapter / "tokenizer" / "vocab.json"), gen::test::read_text(text_run / "tokenizer" / "vocab.json"));
+  Args generate = video_args(dir / "clip.safetensors");
+  generate[2] = adapter.string();
+  run_ok(with(generate, {"--frames", "4"}));
+
+  // Trained on (freeze_text false), the tower moves.
+  r = run_gen(with(motion, {"-O", "freeze_text=false", "-o", (dir / "run2").string()}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto moved = gen::load_safetensors(dir / "run2" / "motion_adapter" / "text_encoder" / "model.safetensors");
+  bool changed = false;
+  for (const auto& [name, tensor] : pretrained) changed |= !torch::equal(moved.at(name), tensor);
+  EXPECT_TRUE(changed);
+
+  gen::test::expect_one_error_line(run_gen(with(motion, {"-O", "text_width=16"})), gen::kExitUsage, "not both");
+  gen::test::expect_one_error_line(run_gen(with(motion, {"-O", "text_encoder=" + data.string()})), gen::kExitBadInput,
+                                   "-m text");
+  Args unfrozen_alone(motion.begin(), motion.end());
+  unfrozen_alone.erase(unfrozen_alone.end() - 9, unfrozen_alone.end() - 7);  // drop -O text_encoder=...
+  gen::test::expect_one_error_line(run_gen(unfrozen_alone), gen::kExitUsage, "freeze_text");
+  gen::test::expect_one_error_line(run_gen(with(text, {"-O", "clip_width=10"})), gen::kExitUsage, "multiples of 4");
+}
+
 TEST(VideoTemporal, ErrorsAreOneLineWithTheirExitCode) {
   TempDir dir;
   const auto out = dir / "x.mp4";

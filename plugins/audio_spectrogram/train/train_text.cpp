@@ -6,12 +6,12 @@
 // for the same reason: an embedding that already separates "a dog barks" from "rain"
 // gives the UNet something to follow; one learned only through the diffusion loss hardly does.
 #include <spdlog/spdlog.h>
-#include <torch/nn/functional/normalization.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/linear.h>
 
 #include <gen/error.h>
+#include <gen/nn/clip_contrastive_task.h>
 #include <gen/nn/clip_text_embedder.h>
 #include <gen/nn/clip_vocabulary.h>
 #include <gen/train_options.h>
@@ -25,7 +25,6 @@ namespace audio_spectrogram {
 namespace {
 
 namespace fs = std::filesystem;
-namespace F = torch::nn::functional;
 using gen::OptionSpec;
 
 // log-mel [B, 1, frames, bands] -> three stride-2 convolutions -> the mean over time of
@@ -54,78 +53,16 @@ class MelSummaryImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MelSummary);
 
-torch::Tensor unit_rows(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
-
-class ClapTask : public gen::TrainingTask {
- public:
-  ClapTask(gen::nn::ClipTextEmbedder text, gen::nn::ClipTokenizer tokenizer, MelSummary audio, torch::Tensor mels,
-           std::vector<std::string> captions, int64_t batch)
-      : text_(std::move(text)),
-        tokenizer_(std::move(tokenizer)),
-        audio_(std::move(audio)),
-        mels_(std::move(mels)),
-        captions_(std::move(captions)),
-        batch_(batch),
-        log_scale_(torch::full({1}, std::log(1 / 0.07)).set_requires_grad(true)) {}  // CLIP's initial temperature
-
-  std::vector<std::pair<std::string, torch::Tensor>> parameters() override {
-    std::vector<std::pair<std::string, torch::Tensor>> out{{"log_scale", log_scale_}};
-    for (const auto& p : text_->named_parameters()) out.emplace_back("text." + p.key(), p.value());
-    for (const auto& p : audio_->named_parameters()) out.emplace_back("audio." + p.key(), p.value());
-    return out;
-  }
-
-  gen::TrainingBatch next_batch(int64_t, at::Generator& generator) override {
-    gen::TrainingBatch b;
-    const auto index = torch::randint(0, mels_.size(0), {batch_}, generator, torch::kLong);
-    b.x0 = mels_.index_select(0, index).unsqueeze(1);
-    b.cond.extra["clip"] = index;
-    return b;
-  }
-
-  torch::Tensor custom_loss(const gen::TrainingBatch& b, at::Generator&) override {
-    const auto& index = b.cond.extra.at("clip");
-    std::vector<std::string> captions;
-    for (int64_t i = 0; i < index.size(0); ++i) captions.push_back(captions_[static_cast<size_t>(index[i].item<int64_t>())]);
-    const auto logits = log_scale_.exp().clamp_max(100) * unit_rows(text_->embed(tokenizer_, captions)).mm(unit_rows(audio_(b.x0)).t());
-    return gen::clip_contrastive_loss(logits);
-  }
-
- private:
-  gen::nn::ClipTextEmbedder text_;
-  gen::nn::ClipTokenizer tokenizer_;
-  MelSummary audio_;
-  torch::Tensor mels_;
-  std::vector<std::string> captions_;
-  int64_t batch_;
-  torch::Tensor log_scale_;
-};
-
-// Caption-to-clip retrieval in pools of up to 32 clips (each caption against its pool's
-// clips): top-1 and top-3 rates. A clip whose caption is the query's own counts as right
-// (datasets repeat captions), so the rank of a caption is the number of clips with other
-// captions scoring above its clip. Chance is about 1/pool and 3/pool.
-nlohmann::json retrieval(gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer, MelSummary& audio,
-                         const torch::Tensor& mels, const std::vector<std::string>& captions) {
-  torch::NoGradGuard no_grad;
-  const int64_t pool = std::min<int64_t>(32, mels.size(0)), n = std::min<int64_t>(512, mels.size(0)) / pool * pool;
-  int64_t top1 = 0, top3 = 0;
-  for (int64_t start = 0; start < n; start += pool) {
-    const std::vector<std::string> texts(captions.begin() + start, captions.begin() + start + pool);
-    const auto similarity = unit_rows(text->embed(tokenizer, texts)).mm(unit_rows(audio(mels.narrow(0, start, pool).unsqueeze(1))).t());
-    auto same = torch::zeros({pool, pool}, torch::kBool);
-    for (int64_t i = 0; i < pool; ++i)
-      for (int64_t j = 0; j < pool; ++j) same[i][j] = texts[static_cast<size_t>(i)] == texts[static_cast<size_t>(j)];
-    const auto rank = ((similarity > similarity.diagonal().unsqueeze(1)) & same.logical_not()).sum(1);
-    top1 += (rank < 1).sum().item<int64_t>();
-    top3 += (rank < 3).sum().item<int64_t>();
-  }
-  return {{"pool", pool}, {"captions", n}, {"top1", double(top1) / n}, {"top3", double(top3) / n}};
-}
-
 gen::nn::ClipTextConfig text_config(const gen::TrainRequest& r, int64_t vocab) {
   return gen::nn::word_clip_text_config(vocab, width_option(r, "text_width", 128), integer(r, "text_layers", 2, 1, 48), 4,
                                         32);
+}
+
+// Each clip has one caption: the contrastive task's list of phrasings per item.
+std::vector<std::vector<std::string>> one_each(const std::vector<std::string>& captions) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& c : captions) out.push_back({c});
+  return out;
 }
 
 }  // namespace
@@ -164,7 +101,8 @@ void train_text(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   text->train();
   audio->train();
   spdlog::info("text tower: {} clips, {} vocabulary entries, {} pairs per step", clips.size(), tokenizer.vocab_size(), batch);
-  ClapTask task(text, tokenizer, audio, mels, clips.captions, batch);
+  const gen::nn::ItemEncoder mel_encoder{audio.ptr(), [audio](const torch::Tensor& mel) mutable { return audio(mel); }};
+  gen::nn::ClipContrastiveTask task(text, tokenizer, mel_encoder, mels.unsqueeze(1), one_each(clips.captions), batch);
   gen::Trainer trainer(task, config, torch::Tensor());
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
@@ -172,10 +110,13 @@ void train_text(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   audio->eval();
 
   nlohmann::json report{{"steps", config.steps}, {"batch", batch}, {"seed", r.seed},
-                        {"train", retrieval(text, tokenizer, audio, mels, clips.captions)}, {"heldout", nullptr}};
+                        {"heldout", nullptr}};
+  report["train"] = gen::nn::caption_retrieval(text, tokenizer, mel_encoder, mels.unsqueeze(1), one_each(clips.captions));
   // A dataset without held-out clips is fine: the report says null.
   const auto heldout = load_sound_clips(data, "heldout", geometry.sample_rate, 0, {}, true);
-  if (heldout.size() > 0) report["heldout"] = retrieval(text, tokenizer, audio, clip_mels(heldout, geometry), heldout.captions);
+  if (heldout.size() > 0)
+    report["heldout"] = gen::nn::caption_retrieval(text, tokenizer, mel_encoder, clip_mels(heldout, geometry).unsqueeze(1),
+                                                   one_each(heldout.captions));
   gen::nn::save_clip_text_embedder(out / "text_encoder", text);
   write_json(out / "text_report.json", report);
   spdlog::info("text tower written to {}: retrieval {}", (out / "text_encoder").string(), report.dump());

@@ -27,7 +27,7 @@ MotionTask::MotionTask(gen::nn::UNetMotionModel m, LatentClips clips, gen::nn::C
   null_context_ = text_states("").unsqueeze(0);
 }
 
-void MotionTask::set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipTokenizer tokenizer) {
+void MotionTask::set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipTokenizer tokenizer, bool trainable) {
   const auto positions = text->config().max_position_embeddings;
   for (const auto& phrasings : clips_.captions)
     for (const auto& caption : phrasings)
@@ -36,21 +36,32 @@ void MotionTask::set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipToken
                               std::to_string(positions) + " positions");
   motion_text_ = std::move(text);
   motion_tokenizer_.emplace(std::move(tokenizer));
-  motion_text_->train();
+  motion_text_trainable_ = trainable;
+  for (auto& p : motion_text_->parameters()) p.set_requires_grad(trainable);
+  if (trainable)
+    motion_text_->train();
+  else
+    motion_text_->eval();
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> MotionTask::parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
   for (const auto& p : model->named_parameters())
     if (is_motion_parameter(p.key())) out.emplace_back(p.key(), p.value());
-  if (!motion_text_.is_empty())
+  if (motion_text_trainable_)
     for (const auto& p : motion_text_->named_parameters()) out.emplace_back("motion_text." + p.key(), p.value());
   return out;
 }
 
 torch::Tensor MotionTask::motion_text_states(const std::string& caption) {
-  // As gen video encodes the prompt, with gradients: the tower learns through the loss.
-  return gen::nn::encode_prompts(motion_text_, *motion_tokenizer_, 1, caption, "", 0, false).cond;
+  // As gen video encodes the prompt; with gradients when the tower learns through the loss.
+  if (motion_text_trainable_) return gen::nn::encode_prompts(motion_text_, *motion_tokenizer_, 1, caption, "", 0, false).cond;
+  auto it = motion_cache_.find(caption);
+  if (it != motion_cache_.end()) return it->second;
+  torch::NoGradGuard no_grad;
+  auto states = gen::nn::encode_prompts(motion_text_, *motion_tokenizer_, 1, caption, "", 0, false).cond;
+  motion_cache_.emplace(caption, states);
+  return states;
 }
 
 torch::Tensor MotionTask::text_states(const std::string& caption) {

@@ -1,6 +1,7 @@
 // The training task of the motion stage: clips of VAE latents, captions through the
 // frozen text encoder, noise prediction by the motion UNet whose spatial part is frozen.
-// Optionally the motion modules read a text tower of their own, trained with them.
+// Optionally the motion modules read a text tower of their own, trained with them or
+// (pretrained by -m text) kept fixed.
 #pragma once
 #include <optional>
 #include <string>
@@ -13,22 +14,18 @@
 #include <gen/progress.h>
 #include <gen/trainer.h>
 
-namespace video_temporal {
+#include "training_clips.h"
 
-// Clips already in latent space, with every phrasing of each clip's caption.
-struct LatentClips {
-  torch::Tensor mean, std;                       // [N, C, F, h, w] VAE posterior, scaled
-  std::vector<std::vector<std::string>> captions;  // [N][phrasings]
-};
+namespace video_temporal {
 
 class MotionTask : public gen::TrainingTask {
  public:
   MotionTask(gen::nn::UNetMotionModel model, LatentClips clips, gen::nn::ClipTextModel text,
              gen::nn::ClipTokenizer tokenizer, int sd_version, int64_t batch, int64_t frames);
-  // Gives the motion modules their own text tower, trained from here on (its parameters
-  // join parameters() as "motion_text.*"). Throws gen::UsageError when a caption does
-  // not fit the tower's positions.
-  void set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipTokenizer tokenizer);
+  // Gives the motion modules their own text tower; a trainable one trains from here on
+  // (its parameters join parameters() as "motion_text.*"), a fixed one is only read.
+  // Throws gen::UsageError when a caption does not fit the tower's positions.
+  void set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipTokenizer tokenizer, bool trainable);
   gen::nn::ClipTextModel motion_text() const { return motion_text_; }
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
@@ -38,15 +35,16 @@ class MotionTask : public gen::TrainingTask {
 
  private:
   torch::Tensor text_states(const std::string& caption);  // [M, D], cached (the encoder is frozen)
-  torch::Tensor motion_text_states(const std::string& caption);  // [1, M', D'], through the trained tower
+  torch::Tensor motion_text_states(const std::string& caption);  // [1, M', D'], through the own tower
   LatentClips clips_;
   gen::nn::ClipTextModel text_;
   gen::nn::ClipTokenizer tokenizer_;
   int sd_version_;
   int64_t batch_, frames_;
   torch::Tensor null_context_;
-  std::unordered_map<std::string, torch::Tensor> cache_;
+  std::unordered_map<std::string, torch::Tensor> cache_, motion_cache_;
   gen::nn::ClipTextModel motion_text_{nullptr};
+  bool motion_text_trainable_ = false;
   std::optional<gen::nn::ClipTokenizer> motion_tokenizer_;
 };
 

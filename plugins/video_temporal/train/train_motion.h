@@ -9,6 +9,7 @@
 
 namespace video_temporal {
 
+// -m motion and -m text (text_pretraining.h).
 std::vector<gen::TrainStage> train_stages();
 void train_motion(const gen::TrainRequest& request, const gen::ProgressCallback& progress);
 
