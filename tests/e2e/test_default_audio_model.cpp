@@ -3,10 +3,11 @@
 // model's own sampler at 25 steps, one thread (bit-reproducible); the shipped judges
 // (assets/judge-audio, trained on real renders only and checked on fresh real ones in
 // test_sound_judges_shipped.cpp) read the class, the pitch and the timing back.
-// Version 1 (v-prediction UNet, Griffin-Lim; 2026-12-04) measured with these settings:
-// class 0.54, pitch 0.09 on training captions, class 0.38, pitch 0.17 held out (real
-// clips 1.00). The bounds sit a few clips under version 1; the targets (0.90 /
-// 0.70 class and pitch) are docs/model-zoo.md's business until a version earns them.
+// Version 2 (the UNet cross-attends to the text tower's token states; 2026-12-05)
+// measured with these settings: class 0.875, pitch 0.455 on training captions, class
+// 0.583, pitch 0.125 held out (real clips 1.00; version 1: 0.54, 0.09, 0.38, 0.17). The
+// bounds sit a few clips under version 2; the targets (0.90 / 0.70 class and
+// pitch) are docs/model-zoo.md's business until a version earns them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -42,8 +43,8 @@ TEST(DefaultAudioModel, MakesThePromptedSounds) {
   ASSERT_EQ(runs.size(), 2u);
   const auto& real = runs[0];
   const auto& model = runs[1];
-  EXPECT_GE(accuracy(model, "class"), 0.45) << model.dump();  // chance: 1 in 12
-  EXPECT_GT(accuracy(model, "pitch"), 0.0) << model.dump();
+  EXPECT_GE(accuracy(model, "class"), 0.75) << model.dump();  // chance: 1 in 12
+  EXPECT_GE(accuracy(model, "pitch"), 0.25) << model.dump();
   EXPECT_GE(accuracy(real, "class"), 0.95) << "the judges misread real renders: " << real.dump();
 }
 
@@ -52,7 +53,7 @@ TEST(DefaultAudioModel, DoesHeldOutCombinations) {
   const auto runs = evaluate_audio("heldout");
   ASSERT_EQ(runs.size(), 2u);
   const auto& model = runs[1];
-  EXPECT_GE(accuracy(model, "class"), 0.25) << model.dump();
+  EXPECT_GE(accuracy(model, "class"), 0.45) << model.dump();
   EXPECT_GT(accuracy(model, "pitch"), 0.0) << model.dump();
 }
 
