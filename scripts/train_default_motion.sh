@@ -24,7 +24,7 @@ for stage in $STAGES; do
     text) "$GEN" train motion_mdm -m text -o "$RUN/text" -O data="$RUN/data" -O steps="$TEXT_STEPS" -s 1 --threads 2 \
            "${EXTRA[@]}" ;;
     mdm) "$GEN" train motion_mdm -m mdm -o "$RUN/mdm" -O data="$RUN/data" -O text_encoder="$RUN/text" -O freeze_text=true \
-           -O cond_every_frame=true -O batch=32 -O steps="$STEPS" -O lr=3e-4 -O warmup=200 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
+           -O cond_every_frame=true -O batch=32 -O steps="$STEPS" -O lr=6e-4 -O warmup=300 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-motion}
       rm -rf "$dst" && cp -r "$RUN/mdm/model" "$dst"  # the trainer writes F16 weights

@@ -498,13 +498,15 @@ std::string read_file(const std::filesystem::path& path, const std::string& what
 
 }  // namespace
 
+bool clip_byte_is_printable(unsigned byte) {
+  return (byte >= '!' && byte <= '~') || (byte >= 0xA1 && byte <= 0xAC) || (byte >= 0xAE && byte <= 0xFF);
+}
+
 std::array<std::string, 256> clip_byte_symbols() {
   std::array<std::string, 256> table;
   char32_t next = 256;
-  for (unsigned b = 0; b < 256; ++b) {
-    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
-    table[b] = u32_to_utf8(U32(1, printable ? static_cast<char32_t>(b) : next++));
-  }
+  for (unsigned b = 0; b < 256; ++b)
+    table[b] = u32_to_utf8(U32(1, clip_byte_is_printable(b) ? static_cast<char32_t>(b) : next++));
   return table;
 }
 

@@ -18,12 +18,11 @@ namespace {
 // the remapped ones, each group in byte order.
 std::vector<std::string> vocabulary_byte_symbols() {
   const auto table = clip_byte_symbols();
-  auto printable = [](int b) { return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE; };
   std::vector<std::string> out;
-  for (int b = 0; b < 256; ++b)
-    if (printable(b)) out.push_back(table[b]);
-  for (int b = 0; b < 256; ++b)
-    if (!printable(b)) out.push_back(table[b]);
+  for (unsigned b = 0; b < 256; ++b)
+    if (clip_byte_is_printable(b)) out.push_back(table[b]);
+  for (unsigned b = 0; b < 256; ++b)
+    if (!clip_byte_is_printable(b)) out.push_back(table[b]);
   return out;
 }
 

@@ -20,6 +20,8 @@ namespace gen::nn {
 // themselves, the other 68 map to U+0100.. in byte order (UTF-8 encoded), so every BPE
 // symbol is a visible character.
 GEN_API std::array<std::string, 256> clip_byte_symbols();
+// The bytes clip_byte_symbols keeps as themselves ('!'..'~', 0xA1..0xAC, 0xAE..0xFF).
+GEN_API bool clip_byte_is_printable(unsigned byte);
 
 struct ClipTokenizerOptions {
   int max_length = 77;      // BOS + up to max_length - 2 tokens + EOS, then padding
