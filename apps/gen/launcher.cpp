@@ -1,11 +1,12 @@
 // The `gen` executable: sets the thread-pool environment, then loads the CLI
 // (libgen_cli.so, which pulls in LibTorch) and runs it. It links nothing but libc.
 //
-// Why a launcher: libgomp reads OMP_WAIT_POLICY and OpenBLAS reads OPENBLAS_CORETYPE
-// and OPENBLAS_THREAD_TIMEOUT once, when they are loaded. A binary linked against LibTorch loads both before main,
-// so it could only apply them by running itself again, which loaded LibTorch's ~290
-// shared libraries twice (0.6 s of every command on a 2-core EPYC, docs/benchmarks.md).
-// Here they are set before anything reads them, at the cost of one dlopen.
+// Why a launcher: libgomp reads OMP_WAIT_POLICY and OpenBLAS reads OPENBLAS_CORETYPE and
+// OPENBLAS_THREAD_TIMEOUT once, when they are loaded. A binary linked against LibTorch
+// loads both before main, so it could only apply them by running itself again, which
+// loaded LibTorch's ~290 shared libraries twice (0.6 s of every command on a 2-core
+// EPYC, docs/benchmarks.md). Here they are set before anything reads them, at the cost
+// of one dlopen.
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -36,9 +37,9 @@ const char* better_blas_core(void* blas) {
 // LibTorch's OpenMP threads otherwise spin after every parallel region, stealing the
 // core OpenBLAS's own threads need next (2x slower steps on 2 cores). OpenBLAS's threads
 // in turn spin (sched_yield) for 2^28 cycles after every product before they sleep,
-// stealing the cores LibTorch's next convolution or softmax needs: with 2^10 a small
-// network's steps ran 17% faster (the default audio model, docs/benchmarks.md) and
-// the image and motion models as fast as before. A choice the user made is left alone.
+// stealing the cores LibTorch's next convolution or softmax needs: with 2^10 the default
+// audio model's small UNet made a clip 17% sooner (docs/benchmarks.md) and the image
+// and motion models were as fast as before. A choice the user made is left alone.
 void prepare_environment(char** argv) {
   if (!std::getenv("OMP_WAIT_POLICY")) ::setenv("OMP_WAIT_POLICY", "passive", 1);
   if (!std::getenv("OPENBLAS_THREAD_TIMEOUT")) ::setenv("OPENBLAS_THREAD_TIMEOUT", "10", 1);
