@@ -90,13 +90,13 @@ TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
 }
 
 // cond_every_frame=true is saved in the model's config and generation runs it.
-TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGenerates) {
+TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGeneratesWithLengthWindows) {
   auto& run = shared_run();
   const auto mdm = run.dir / "mdm-every-frame";
   auto args = kTinyMotionText;
   args.resize(6);  // text_dim, text_width, text_layers: the tower is trained jointly here
   args.insert(args.end(), {"-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O", "layers=1", "-O", "ff_size=64",
-                           "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0"});
+                           "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0", "-O", "length_window=16"});
   auto r = run.train("mdm", mdm.string(), args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto config = nlohmann::json::parse(gen::test::read_text(mdm / "model" / "mdm" / "config.json"));
@@ -117,6 +117,8 @@ TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
                                    "freeze_text=true needs");
   gen::test::expect_one_error_line(run.train("text", (run.dir / "z").string(), {"-O", "batch=1"}), 2, "batch");
   gen::test::expect_one_error_line(run.train("txt", (run.dir / "w").string(), {}), 2, "txt");
+  gen::test::expect_one_error_line(run.train("mdm", (run.dir / "u").string(), {"-O", "length_window=-4"}), 2,
+                                   "length_window");
   gen::test::expect_one_error_line(
       run_gen({"train", "motion_mdm", "-m", "text", "-o", (run.dir / "v").string(), "-O",
                "data=" + (run.dir / "missing").string(), "-q"}),

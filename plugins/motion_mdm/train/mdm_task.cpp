@@ -18,21 +18,25 @@ torch::Tensor masked_mean(const torch::Tensor& squared, const torch::Tensor& val
   return (squared * w).sum() / w.sum().clamp_min(1.0);
 }
 
+const FeatureClips& nonempty(const FeatureClips& clips) {
+  if (clips.features.size(0) == 0) throw gen::InputError("no training motions");
+  return clips;
+}
+
 }  // namespace
 
 MdmTask::MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder,
                  gen::nn::ClipTokenizer tokenizer, gen::motion::FeatureNormalizer normalizer, FeatureClips clips,
-                 int64_t batch, GeometricLossWeights weights, bool train_text)
+                 int64_t batch, GeometricLossWeights weights, bool train_text, int64_t length_window)
     : network_(std::move(network)),
       text_encoder_(std::move(text_encoder)),
       tokenizer_(std::move(tokenizer)),
       normalizer_(std::move(normalizer)),
       clips_(std::move(clips)),
       batch_(batch),
+      batches_(nonempty(clips_).lengths, batch, length_window),
       weights_(weights),
-      train_text_(train_text) {
-  if (clips_.features.size(0) == 0) throw gen::InputError("no training motions");
-}
+      train_text_(train_text) {}
 
 std::vector<std::pair<std::string, torch::Tensor>> MdmTask::parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
@@ -54,8 +58,8 @@ torch::Tensor MdmTask::caption_ids(const std::string& caption) {
 }
 
 gen::TrainingBatch MdmTask::next_batch(int64_t, at::Generator& g) {
-  const int64_t n = clips_.features.size(0), frames = clips_.features.size(2);
-  auto index = torch::randint(0, n, {batch_}, g, torch::kLong);
+  const int64_t frames = clips_.features.size(2);
+  auto index = batches_.draw(g);
   auto pick = torch::rand({batch_}, g, torch::kFloat64);
   std::vector<torch::Tensor> ids;
   for (int64_t b = 0; b < batch_; ++b) {

@@ -1,10 +1,12 @@
 // The training task of MDM: batches of normalized HumanML3D features (padded to the
-// longest clip, padding weighted 0 and hidden from attention), captions through the
-// jointly trained text tower, and MDM's geometric losses on the x0 estimate.
+// longest clip, padding weighted 0 and hidden from attention; optionally drawn among
+// clips of similar length), captions through the text tower (trained along or fixed),
+// and MDM's geometric losses on the x0 estimate.
 #pragma once
 #include <string>
 #include <vector>
 
+#include <gen/length_batches.h>
 #include <gen/motion/feature_normalizer.h>
 #include <gen/nn/clip_text_embedder.h>
 #include <gen/nn/clip_tokenizer.h>
@@ -29,7 +31,7 @@ class MdmTask : public gen::TrainingTask {
  public:
   MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder, gen::nn::ClipTokenizer tokenizer,
           gen::motion::FeatureNormalizer normalizer, FeatureClips clips, int64_t batch, GeometricLossWeights weights,
-          bool train_text = true);
+          bool train_text = true, int64_t length_window = 0);
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
@@ -44,6 +46,7 @@ class MdmTask : public gen::TrainingTask {
   gen::motion::FeatureNormalizer normalizer_;
   FeatureClips clips_;
   int64_t batch_;
+  gen::LengthBatches batches_;  // which clips make a batch
   GeometricLossWeights weights_;
   bool train_text_;  // false: the text tower is fixed (not among the trained parameters)
   std::map<std::string, torch::Tensor> ids_;  // tokenized captions, cached
