@@ -19,9 +19,9 @@ torch::Tensor LengthBatches::draw(at::Generator& g) const {
   const int64_t n = order_.size(0);
   if (window_ == 0) return torch::randint(0, n, {batch_}, g, torch::kLong);
   const int64_t start = torch::randint(0, n, {1}, g, torch::kLong).item<int64_t>();
-  auto picked = torch::randperm(window_, g, torch::kLong);
-  if (batch_ <= window_) picked = picked.narrow(0, 0, batch_);
-  else picked = torch::randint(0, window_, {batch_}, g, torch::kLong);  // a window smaller than the batch
+  // Distinct items, unless the whole set is smaller than a batch.
+  auto picked = batch_ <= window_ ? torch::randperm(window_, g, torch::kLong).narrow(0, 0, batch_)
+                                  : torch::randint(0, window_, {batch_}, g, torch::kLong);
   return order_.index_select(0, (picked + start).remainder(n));
 }
 
