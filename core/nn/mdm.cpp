@@ -27,6 +27,8 @@ MdmTransformerImpl::MdmTransformerImpl(const MdmConfig& config) : config_(config
   embed_timestep_ = register_module("embed_timestep", MdmTimestepEmbedder(d, sequence_pos_encoder_));
   embed_text_ = register_module("embed_text", detail::linear(config_.clip_dim, d));
   output_process_ = register_module("output_process", MdmOutputProcess(d, config_.njoints, config_.nfeats));
+  if (config_.text_tokens_dim > 0)
+    embed_text_tokens_ = register_module("embed_text_tokens", detail::linear(config_.text_tokens_dim, d));
 }
 
 void MdmTransformerImpl::check_inputs(const torch::Tensor& x, const torch::Tensor& text_embed) const {
@@ -67,16 +69,42 @@ torch::Tensor MdmTransformerImpl::embed_text(const torch::Tensor& text_embed, co
 
 torch::Tensor MdmTransformerImpl::input_process(const torch::Tensor& x) { return input_process_(x); }
 
+std::pair<torch::Tensor, torch::Tensor> MdmTransformerImpl::text_tokens(const torch::Tensor& states,
+                                                                        const torch::Tensor& mask,
+                                                                        const torch::Tensor& uncond, int64_t batch) {
+  if (!states.defined() || states.dim() != 3 || states.size(0) != batch || states.size(2) != config_.text_tokens_dim)
+    throw UsageError("MDM text token states must be [" + std::to_string(batch) + ", tokens, " +
+                     std::to_string(config_.text_tokens_dim) + "], got " +
+                     (states.defined() ? shape_text(states) : std::string("none")));
+  const int64_t L = states.size(1);
+  auto real = mask.defined() ? mask.to(states.device(), torch::kBool) : torch::ones({batch, L}, torch::kBool);
+  if (real.dim() != 2 || real.size(0) != batch || real.size(1) != L)
+    throw UsageError("MDM text mask must be [" + std::to_string(batch) + ", " + std::to_string(L) + "], got " +
+                     shape_text(real));
+  if (uncond.defined()) real = real.logical_and(uncond.reshape({-1, 1}).to(real.device(), torch::kBool).logical_not());
+  // Captions are padded to the tower's length; attention over pads nobody reads is waste.
+  const auto order = torch::arange(1, L + 1, torch::kLong).unsqueeze(0);
+  const int64_t used = L == 0 ? 0 : (real.to(torch::kLong) * order).max().item<int64_t>();
+  return {embed_text_tokens_(states.narrow(1, 0, used)), real.narrow(1, 0, used).logical_not()};
+}
+
 torch::Tensor MdmTransformerImpl::forward(const torch::Tensor& x, const torch::Tensor& timesteps,
                                           const torch::Tensor& text_embed, const torch::Tensor& frame_mask,
-                                          const torch::Tensor& uncond) {
+                                          const torch::Tensor& uncond, const torch::Tensor& text_states,
+                                          const torch::Tensor& text_mask) {
   check_inputs(x, text_embed);
   const int64_t B = x.size(0), F = x.size(3);
   const auto emb = embed_text(text_embed, uncond) + embed_timestep(broadcast_timesteps(timesteps, B));
   auto frames = input_process(x);
   if (config_.cond_every_frame) frames = frames + emb.unsqueeze(1);
   auto seq = sequence_pos_encoder_(torch::cat({emb.unsqueeze(1), frames}, 1));  // [B, 1+F, d]
-  const auto padding = config_.mask_frames && frame_mask.defined() ? key_padding(frame_mask, B, F) : torch::Tensor();
+  auto padding = config_.mask_frames && frame_mask.defined() ? key_padding(frame_mask, B, F) : torch::Tensor();
+  if (config_.text_tokens_dim > 0) {
+    auto [tokens, hidden] = text_tokens(text_states, text_mask, uncond, B);
+    seq = torch::cat({seq, tokens}, 1);  // [B, 1+F+L', d]
+    if (!padding.defined()) padding = torch::zeros({B, 1 + F}, torch::kBool);
+    padding = torch::cat({padding, hidden.to(padding.device())}, 1);
+  }
   seq = seqTransEncoder_(seq, padding);
   return output_process_(seq.narrow(1, 1, F));
 }

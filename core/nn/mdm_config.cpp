@@ -61,6 +61,8 @@ void MdmConfig::validate() const {
   require_positive(clip_dim, "clip_dim");
   if (latent_dim % 2 != 0)
     throw ModelError("MDM config: latent_dim " + std::to_string(latent_dim) + " must be even (sinusoidal positions)");
+  if (text_tokens_dim < 0)
+    throw ModelError("MDM config: text_tokens_dim must be 0 (none) or positive, got " + std::to_string(text_tokens_dim));
   if (pos_embed_max_len < 2)
     throw ModelError("MDM config: pos_embed_max_len must be at least 2 (the condition token and one frame)");
   check_transformer_encoder_options(encoder_options(), "MDM config");
@@ -92,6 +94,7 @@ MdmConfig MdmConfig::from_json(const json& j) {
     c.activation = j.value("activation", c.activation);
     c.mask_frames = j.value("mask_frames", c.mask_frames);
     c.cond_every_frame = j.value("cond_every_frame", c.cond_every_frame);
+    c.text_tokens_dim = j.value("text_tokens_dim", c.text_tokens_dim);
     c.dropout = j.value("dropout", c.dropout);
     c.validate();
     return c;
@@ -121,6 +124,7 @@ json MdmConfig::to_json() const {
           {"activation", activation}, {"mask_frames", mask_frames},
           {"dropout", dropout}};
   if (cond_every_frame) j["cond_every_frame"] = true;  // absent = MDM's own architecture
+  if (text_tokens_dim > 0) j["text_tokens_dim"] = text_tokens_dim;
   return j;
 }
 
@@ -140,6 +144,8 @@ MdmConfig MdmConfig::detect_from_weights(const ShapeMap& shapes, const MdmHints&
   c.ff_size = shape_of(shapes, layer_key(0, "linear1.weight"), 2)[0];
   c.clip_dim = shape_of(shapes, "embed_text.weight", 2, " (only text-conditioned MDMs are supported)")[1];
   if (shapes.count("sequence_pos_encoder.pe")) c.pos_embed_max_len = shape_of(shapes, "sequence_pos_encoder.pe", 3)[0];
+  if (shapes.count("embed_text_tokens.weight"))
+    c.text_tokens_dim = shape_of(shapes, "embed_text_tokens.weight", 2)[1];
   c.num_heads = hints.num_heads;
   c.mask_frames = hints.mask_frames;
   c.validate();

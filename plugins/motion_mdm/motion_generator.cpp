@@ -80,11 +80,14 @@ torch::Tensor MotionGenerator::sample_features(const gen::Request& r, const Plan
                                                const gen::ProgressCallback& progress) {
   auto& m = *model_;
   torch::NoGradGuard no_grad;
-  gen::Conditioning cond, uncond;
-  cond.pooled = m.text_encoder->embed(*m.tokenizer, {r.prompt});
+  const bool tokens = m.network->config().text_tokens_dim > 0;
+  auto caption = [&](const std::string& text) {
+    return text_condition(*m.text_encoder, m.text_encoder->token_ids(*m.tokenizer, {text}), m.tokenizer->eos_id(),
+                          tokens);
+  };
+  const auto cond = caption(r.prompt);
   // MDM's unconditional half zeroes the text feature; a negative prompt replaces it.
-  uncond.pooled = r.negative_prompt.empty() ? torch::zeros_like(cond.pooled)
-                                            : m.text_encoder->embed(*m.tokenizer, {r.negative_prompt});
+  const auto uncond = r.negative_prompt.empty() ? null_text_condition(cond) : caption(r.negative_prompt);
   gen::SamplingOptions so;
   so.steps = p.steps;
   so.progress = progress;

@@ -66,8 +66,21 @@ MotionModel load_motion_model(const std::string& model, const MotionOptions& opt
 gen::SchedulerConfig mdm_schedule(int train_timesteps);
 ModelDefaults read_generation_defaults(const std::filesystem::path& file);
 
+// ---- text_condition.cpp: a caption as MDM's condition.
+// [B, L] true for the real tokens of EOS-padded ids (up to and including the first EOS).
+torch::Tensor text_token_mask(const torch::Tensor& ids, int64_t eos_id);
+// ids [B, L] through the tower: pooled [B, dim]; with `tokens` (an MDM with
+// text_tokens_dim) also context = the per-token states [B, L, hidden] and
+// extra["text_mask"].
+gen::Conditioning text_condition(gen::nn::ClipTextEmbedderImpl& tower, const torch::Tensor& ids, int64_t eos_id,
+                                 bool tokens);
+// The unconditional condition shaped like `cond` (one row): a zero text feature, zero
+// states and every token hidden.
+gen::Conditioning null_text_condition(const gen::Conditioning& cond);
+
 // ---- mdm_denoiser.cpp: MDM through the core's Denoiser interface.
-// x_t [B, 263, F] (normalized features, MDM's nfeats axis dropped); cond.pooled [B, clip_dim].
+// x_t [B, 263, F] (normalized features, MDM's nfeats axis dropped); cond.pooled [B, clip_dim];
+// for text tokens cond.context [B, L, text_tokens_dim] and cond.extra["text_mask"].
 class MdmDenoiser : public gen::Denoiser {
  public:
   explicit MdmDenoiser(gen::nn::MdmTransformer network) : network_(std::move(network)) {}

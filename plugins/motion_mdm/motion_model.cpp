@@ -52,6 +52,9 @@ void check_parts(const MotionModel& m) {
   if (m.text_encoder->dim() != c.clip_dim)
     throw gen::ModelError("the text encoder gives " + std::to_string(m.text_encoder->dim()) +
                           "-wide embeddings but the MDM expects clip_dim " + std::to_string(c.clip_dim));
+  if (c.text_tokens_dim > 0 && m.text_encoder->config().hidden_size != c.text_tokens_dim)
+    throw gen::ModelError("the text encoder's token states are " + std::to_string(m.text_encoder->config().hidden_size) +
+                          " wide but the MDM reads text_tokens_dim " + std::to_string(c.text_tokens_dim));
   if (m.normalizer.size() != c.input_feats())
     throw gen::ModelError("the normalizer has " + std::to_string(m.normalizer.size()) + " features but the MDM takes " +
                           std::to_string(c.input_feats()));

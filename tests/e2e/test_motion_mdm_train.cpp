@@ -108,6 +108,37 @@ TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGeneratesWithLengthWindows) 
   EXPECT_TRUE(fs::exists(out));
 }
 
+// text_tokens=true: the token projection is saved with the tower's width, the model
+// loads from its folder and generates with guidance and a negative prompt (both halves
+// of CFG carry token states).
+TEST(MotionMdmTrain, TextTokensAreSavedAndGenerate) {
+  auto& run = shared_run();
+  const auto mdm = run.dir / "mdm-tokens";
+  auto args = kTinyMotionText;
+  args.resize(6);
+  args.insert(args.end(), {"-O", "text_tokens=true", "-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O",
+                           "layers=1", "-O", "ff_size=64", "-O", "steps=2", "-O", "batch=8", "-O",
+                           "checkpoint_every=0"});
+  auto r = run.train("mdm", mdm.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = mdm / "model";
+  const auto config = nlohmann::json::parse(gen::test::read_text(model / "mdm" / "config.json"));
+  const auto text = nlohmann::json::parse(gen::test::read_text(model / "text_encoder" / "config.json"));
+  EXPECT_EQ(config["text_tokens_dim"], text["hidden_size"]);
+  EXPECT_TRUE(gen::load_safetensors(model / "mdm" / "model.safetensors").count("embed_text_tokens.weight"));
+  const auto a = run.dir / "tokens-a.npy", b = run.dir / "tokens-b.npy", c = run.dir / "tokens-c.npy";
+  auto generate = [&](const fs::path& out, const std::string& prompt) {
+    return run_gen({"motion", "-m", model.string(), "-p", prompt, "-n", "a person sits down", "--cfg-scale", "3",
+                    "--steps", "2", "--duration", "1", "-s", "5", "-o", out.string(), "-q"});
+  };
+  for (const auto& [out, prompt] : {std::pair{a, "a person jumps"}, {b, "a person jumps"}, {c, "a person waves"}}) {
+    auto g = generate(out, prompt);
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+  }
+  EXPECT_EQ(gen::test::read_text(a), gen::test::read_text(b));  // same seed, same bytes
+  EXPECT_NE(gen::test::read_text(a), gen::test::read_text(c));  // the caption's words reach the motion
+}
+
 TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
   auto& run = shared_run();
   gen::test::expect_one_error_line(

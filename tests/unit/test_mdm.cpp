@@ -270,6 +270,92 @@ TEST(MdmTransformer, CondEveryFrameAddsTheConditionToEachFrameToken) {
   EXPECT_FALSE(torch::allclose(run(every, in), run(plain, in), 1e-3, 1e-3));
 }
 
+// ---- text tokens (gen's own) -----------------------------------------------------------
+
+struct TokenInputs {
+  torch::Tensor states, mask;
+};
+
+TokenInputs random_tokens(const MdmConfig& c, int64_t batch, int64_t length, uint64_t seed = 23) {
+  torch::manual_seed(seed);
+  return {torch::randn({batch, length, c.text_tokens_dim}), torch::ones({batch, length}, torch::kBool)};
+}
+
+torch::Tensor run_tokens(MdmTransformer m, const Inputs& in, const TokenInputs& tokens, const torch::Tensor& uncond = {}) {
+  torch::NoGradGuard no_grad;
+  return m->forward(in.x, in.t, in.text, {}, uncond, tokens.states, tokens.mask);
+}
+
+MdmConfig token_config() {
+  auto c = tiny_config();
+  c.text_tokens_dim = 12;
+  return c;
+}
+
+// Every token reaches the frames; hidden ones (padding) do not, wherever they sit.
+TEST(MdmTransformer, TextTokensReachTheFramesAndPaddingDoesNot) {
+  const auto c = token_config();
+  auto m = random_model(c);
+  const auto in = random_inputs(c, 2, 6);
+  auto tokens = random_tokens(c, 2, 5);
+  tokens.mask[0].narrow(0, 3, 2).fill_(false);
+  tokens.mask[1].narrow(0, 4, 1).fill_(false);
+  const auto base = run_tokens(m, in, tokens);
+  auto changed = TokenInputs{tokens.states.clone(), tokens.mask};
+  changed.states[0][4].normal_();  // padding of row 0
+  changed.states[1][4].normal_();  // padding of row 1
+  EXPECT_TRUE(torch::allclose(run_tokens(m, in, changed), base, 0, 1e-6));
+  changed.states[0][2].normal_();  // a real token of row 0 only
+  const auto after = run_tokens(m, in, changed);
+  EXPECT_FALSE(torch::allclose(after[0], base[0], 1e-3, 1e-3));
+  EXPECT_TRUE(torch::allclose(after[1], base[1], 0, 1e-6));
+  // Trailing padding is dropped, not attended to as zeros: the same as the cropped call.
+  TokenInputs cropped{tokens.states.narrow(1, 0, 4), tokens.mask.narrow(1, 0, 4)};
+  EXPECT_TRUE(torch::allclose(run_tokens(m, in, cropped), base, 1e-6, 1e-6));
+}
+
+// An unconditional row hides its tokens as it zeroes its pooled feature; a mask with
+// every token hidden is the same thing (the trainer's and CFG's null condition).
+TEST(MdmTransformer, UncondRowsIgnoreTheirTextTokens) {
+  const auto c = token_config();
+  auto m = random_model(c);
+  const auto in = random_inputs(c, 2, 6);
+  const auto tokens = random_tokens(c, 2, 4);
+  const auto uncond = run_tokens(m, in, tokens, torch::tensor({true, true}));
+  EXPECT_TRUE(torch::allclose(run_tokens(m, in, random_tokens(c, 2, 4, 5), torch::tensor({true, true})), uncond, 0,
+                              1e-6));
+  const Inputs zero_text{in.x, in.t, torch::zeros_like(in.text)};
+  const TokenInputs hidden{torch::zeros_like(tokens.states), torch::zeros_like(tokens.mask)};
+  EXPECT_TRUE(torch::allclose(run_tokens(m, zero_text, hidden), uncond, 1e-6, 1e-6));
+  EXPECT_FALSE(torch::allclose(run_tokens(m, in, tokens), uncond, 1e-3, 1e-3));
+}
+
+TEST(MdmTransformer, TextTokenShapesAreChecked) {
+  const auto c = token_config();
+  auto m = random_model(c);
+  const auto in = random_inputs(c, 2, 6);
+  EXPECT_CONTAINS(error_of<gen::UsageError>([&] { run(m, in); }), "text token states must be [2, tokens, 12]");
+  EXPECT_CONTAINS(error_of<gen::UsageError>([&] { run_tokens(m, in, random_tokens(token_config(), 1, 4)); }),
+                  "got [1, 4, 12]");
+  auto bad_mask = random_tokens(c, 2, 4);
+  bad_mask.mask = torch::ones({2, 3}, torch::kBool);
+  EXPECT_CONTAINS(error_of<gen::UsageError>([&] { run_tokens(m, in, bad_mask); }), "text mask must be [2, 4]");
+}
+
+TEST(MdmConfig, TextTokensAreWrittenOnlyWhenOnAndDetectedFromTheWeights) {
+  auto c = tiny_config();
+  EXPECT_FALSE(c.to_json().contains("text_tokens_dim"));
+  c.text_tokens_dim = 12;
+  EXPECT_EQ(MdmConfig::from_json(c.to_json()).text_tokens_dim, 12);
+  gen::nn::ShapeMap shapes;
+  for (const auto& [name, tensor] : state_of(random_model(c))) shapes[name] = tensor.sizes().vec();
+  EXPECT_EQ(MdmConfig::detect_from_weights(shapes).text_tokens_dim, 12);
+  shapes.erase("embed_text_tokens.weight");
+  EXPECT_EQ(MdmConfig::detect_from_weights(shapes).text_tokens_dim, 0);
+  c.text_tokens_dim = -1;
+  EXPECT_THROW(c.validate(), gen::ModelError);
+}
+
 TEST(MdmTransformer, SampleZeroDoesNotDependOnSampleOne) {
   auto c = tiny_config();
   c.mask_frames = true;

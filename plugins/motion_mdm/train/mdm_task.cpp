@@ -3,6 +3,8 @@
 #include <gen/error.h>
 #include <gen/motion/humanml_features.h>
 
+#include "../motion_mdm.h"
+
 namespace motion_mdm {
 namespace {
 
@@ -75,15 +77,17 @@ gen::TrainingBatch MdmTask::next_batch(int64_t, at::Generator& g) {
   batch.x0 = clips_.features.index_select(0, index).narrow(2, 0, longest);
   batch.weight = valid.to(torch::kFloat32).unsqueeze(1);
   // With autograd on: the text tower learns through the diffusion loss.
-  batch.cond.pooled = text_encoder_->forward(torch::stack(ids));
+  batch.cond = text_condition(*text_encoder_, torch::stack(ids), tokenizer_.eos_id(),
+                              network_->config().text_tokens_dim > 0);
+  batch.null_cond = null_text_condition(batch.cond);
   batch.cond.extra["frame_mask"] = valid;
-  batch.null_cond.pooled = torch::zeros({1, text_encoder_->dim()});  // MDM's unconditional: a zero text feature
   return batch;
 }
 
 torch::Tensor MdmTask::predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) {
-  const auto& mask = cond.extra.at("frame_mask");
-  return network_->forward(x_t.unsqueeze(2), t, cond.pooled, mask).squeeze(2);
+  auto text_mask = cond.extra.count("text_mask") ? cond.extra.at("text_mask") : torch::Tensor();
+  return network_->forward(x_t.unsqueeze(2), t, cond.pooled, cond.extra.at("frame_mask"), {}, cond.context, text_mask)
+      .squeeze(2);
 }
 
 torch::Tensor MdmTask::auxiliary_loss(const gen::TrainingBatch& batch, const torch::Tensor& x0_estimate,

@@ -23,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using gen::OptionSpec;
 
-gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames, int64_t text_dim) {
+gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames, int64_t text_dim,
+                                  int64_t text_width) {
   gen::nn::MdmConfig c;
   c.latent_dim = integer(r, "latent_dim", 256, 8, 4096);
   c.layers = integer(r, "layers", 4, 1, 64);
@@ -32,6 +33,7 @@ gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames
   c.clip_dim = text_dim;
   c.mask_frames = true;  // padded batches: padding is hidden from attention
   c.cond_every_frame = flag(r, "cond_every_frame", false);
+  c.text_tokens_dim = flag(r, "text_tokens", false) ? text_width : 0;
   c.pos_embed_max_len = std::max<int64_t>(1001, max_frames + 1);
   if (c.latent_dim % c.num_heads != 0)
     throw gen::UsageError("option latent_dim=" + std::to_string(c.latent_dim) + " must be a multiple of heads=" +
@@ -71,6 +73,8 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads (published: 4)"),
       OptionSpec::boolean("cond_every_frame", false, "Also add the condition to every frame token (gen's own; "
                                                      "published MDMs do not)"),
+      OptionSpec::boolean("text_tokens", false, "The frames also attend to the text tower's per-token states "
+                                                "(gen's own; published MDMs read one pooled feature)"),
       OptionSpec::path("text_encoder", "A `-m text` run folder: start from its text tower and tokenizer "
                                        "(text_dim/text_width/text_layers then come from it)"),
       OptionSpec::boolean("freeze_text", false, "Keep the text tower fixed (as MDM keeps CLIP)"),
@@ -123,7 +127,7 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
                                 : load_text_tower(text_run, out / "tokenizer");
   auto text = tower.encoder;
   const int64_t max_frames = features.features.size(2);
-  gen::nn::MdmTransformer network(network_config(r, max_frames, text->dim()));
+  gen::nn::MdmTransformer network(network_config(r, max_frames, text->dim(), text->config().hidden_size));
   network->train();
   text->train(!freeze_text);
   for (auto& p : text->parameters()) p.set_requires_grad(!freeze_text);

@@ -5,6 +5,8 @@
 //   emb  = embed_text(uncond ? 0 : text) + embed_timestep(t)          the condition token [B, 1, d]
 //   seq  = [emb, input_process(x)] + pe[0 : F+1]                        token 0 = condition, f+1 = frame f
 //          (cond_every_frame, gen's own option: [emb, input_process(x) + emb] + pe)
+//          (text_tokens_dim, gen's own option: the text tower's per-token states, projected by
+//           embed_text_tokens, appended after the frames without positions: [..., tokens])
 //   seq  = seqTransEncoder(seq, padding = mask_frames ? [false, !frame_mask] : none)   post-LN, gelu
 //   out  = output_process(seq[:, 1:])                                  [B, njoints, nfeats, F]
 // The network predicts x0 for every published MDM checkpoint (predict_xstart).
@@ -47,6 +49,10 @@ struct GEN_API MdmConfig {
   // Not MDM's: the condition (text + timestep) is also added to every frame token, so a
   // small network trained briefly cannot ignore its caption. Off for every MDM checkpoint.
   bool cond_every_frame = false;
+  // Not MDM's: width of the text tower's per-token states that join the sequence as
+  // tokens the frames attend to (padding and unconditional rows hidden), so a caption's
+  // words stay apart instead of meeting in one pooled vector. 0 (MDM's) = none.
+  int64_t text_tokens_dim = 0;
   double dropout = 0.1;       // active only in training mode
 
   int64_t input_feats() const { return njoints * nfeats; }
@@ -62,7 +68,8 @@ struct GEN_API MdmConfig {
   nlohmann::json to_json() const;
   // latent_dim and input features from input_process.poseEmbedding.weight, layers by
   // counting seqTransEncoder.layers.*, ff_size from linear1, clip_dim from embed_text,
-  // pos_embed_max_len from sequence_pos_encoder.pe (default when absent); the rest from hints.
+  // pos_embed_max_len from sequence_pos_encoder.pe (default when absent), text_tokens_dim
+  // from embed_text_tokens (0 when absent); the rest from hints.
   static MdmConfig detect_from_weights(const ShapeMap& shapes, const MdmHints& hints = {});
 };
 
@@ -74,9 +81,13 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
   // position table, or float (see MdmPositionalEncodingImpl::rows); text_embed [B, clip_dim];
   // frame_mask [B, F], true = valid frame, read only when config.mask_frames; uncond [B]
   // bool, true = zero that row's text feature (classifier-free guidance's unconditional
-  // half, and condition dropout in training). Returns [B, njoints, nfeats, F].
+  // half, and condition dropout in training) and hide its text tokens. With
+  // text_tokens_dim: text_states [B, L, text_tokens_dim] (required) and text_mask [B, L],
+  // true = a real token (absent: all real); the tokens after the last real one in any
+  // row are dropped before the encoder. Returns [B, njoints, nfeats, F].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& timesteps, const torch::Tensor& text_embed,
-                        const torch::Tensor& frame_mask = {}, const torch::Tensor& uncond = {});
+                        const torch::Tensor& frame_mask = {}, const torch::Tensor& uncond = {},
+                        const torch::Tensor& text_states = {}, const torch::Tensor& text_mask = {});
 
   // The pieces, batch-first (MDM's own intermediates are sequence-first: transpose(0, 1)).
   torch::Tensor embed_timestep(const torch::Tensor& timesteps);  // [B] -> [B, d]
@@ -86,17 +97,22 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
   const MdmConfig& config() const { return config_; }
 
   // Under MDM's names: input_process, sequence_pos_encoder, seqTransEncoder,
-  // embed_timestep (sharing sequence_pos_encoder), embed_text, output_process.
+  // embed_timestep (sharing sequence_pos_encoder), embed_text, output_process; then
+  // gen's embed_text_tokens when text_tokens_dim > 0.
   MdmInputProcess input_process_{nullptr};
   MdmPositionalEncoding sequence_pos_encoder_{nullptr};
   TransformerEncoder seqTransEncoder_{nullptr};
   MdmTimestepEmbedder embed_timestep_{nullptr};
   torch::nn::Linear embed_text_{nullptr};
   MdmOutputProcess output_process_{nullptr};
+  torch::nn::Linear embed_text_tokens_{nullptr};
 
  private:
   void check_inputs(const torch::Tensor& x, const torch::Tensor& text_embed) const;
   torch::Tensor key_padding(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) const;
+  // The projected text tokens [B, L', d] and their key padding [B, L'] (true = hidden).
+  std::pair<torch::Tensor, torch::Tensor> text_tokens(const torch::Tensor& states, const torch::Tensor& mask,
+                                                      const torch::Tensor& uncond, int64_t batch);
   MdmConfig config_;
 };
 TORCH_MODULE(MdmTransformer);
