@@ -3,15 +3,14 @@
 // (7), the model's own sampler and steps (DDIM, 50), one thread (bit-reproducible); the
 // shipped judges (assets/judge-motion, trained on real motions only and checked on fresh
 // real ones in test_motion_judges_shipped.cpp) read the action and the caption back.
-// Version 4 (version 3's network and fixed tower, trained at twice the learning rate)
-// measured here on 2026-12-06: train actions 0.75 (24 of 32), R@3 0.81 (real 0.94),
-// skating 0.003 (real 0), penetration 0.13 cm; held out actions 0.31 (10 of 32), R@3 0.47
-// (real 1.00), FID 0.58. Version 3 measured 0.72 / 0.88 train and 0.28 / 0.59 held out,
-// version 2 0.75 / 0.81 and 0.31 / 0.47: on one pool of 32 captions the held-out R@3
-// moves by up to four motions between versions that the 128-caption evaluation of
-// docs/model-zoo.md ranks the other way (held-out R@3 there: version 4 0.51, version 3
-// 0.46). The bounds sit a few motions under version 4; the targets (0.90 / 0.70
-// actions) are docs/model-zoo.md's business until a version earns them.
+// Version 5 (version 4's fixed tower; the frames also attend to its token states)
+// measured here on 2026-12-06: train actions 0.75 (24 of 32), R@3 0.91 (real 0.94),
+// skating 0.025 (real 0), penetration 0.12 cm; held out actions 0.31 (10 of 32), R@3
+// 0.66 (real 1.00), FID 0.52. Version 4 measured 0.75 / 0.81 train and 0.31 / 0.47 / 0.58
+// held out, version 3 0.72 / 0.88 and 0.28 / 0.59 / 0.63: on one pool of 32 captions one
+// motion is 3 points, so the 128-caption evaluation of docs/model-zoo.md is the one that
+// ranks versions. The bounds sit a few motions under version 5; the targets
+// (0.90 / 0.70 actions) are docs/model-zoo.md's business until a version earns them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -44,7 +43,7 @@ TEST(DefaultMotionModel, DoesThePromptedActions) {
   const auto& real = runs[0];
   const auto& model = runs[1];
   EXPECT_GE(model["actions"].get<double>(), 0.65) << model.dump();
-  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.75) << model.dump();
+  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.8) << model.dump();
   EXPECT_LE(model["skating"].get<double>(), real["skating"].get<double>() + 0.1) << model.dump();
   EXPECT_LE(model["penetration"].get<double>(), 0.01) << model.dump();
 }
@@ -57,8 +56,8 @@ TEST(DefaultMotionModel, DoesHeldOutCombinations) {
   // Version 4 does some held-out combinations (chance would be ~1 in 13 actions and 3 of
   // 32 for R@3) and its motions stay nearer real ones than a static pose's 2.0.
   EXPECT_GE(model["actions"].get<double>(), 0.2) << model.dump();
-  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.4) << model.dump();
-  EXPECT_LE(model["fid"].get<double>(), 1.0) << model.dump();
+  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.55) << model.dump();
+  EXPECT_LE(model["fid"].get<double>(), 0.75) << model.dump();
 }
 
 }  // namespace
