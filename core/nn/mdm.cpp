@@ -1,5 +1,6 @@
 #include <gen/nn/mdm.h>
 
+#include <cmath>
 #include <string>
 
 #include <gen/error.h>
@@ -29,6 +30,8 @@ MdmTransformerImpl::MdmTransformerImpl(const MdmConfig& config) : config_(config
   output_process_ = register_module("output_process", MdmOutputProcess(d, config_.njoints, config_.nfeats));
   if (config_.text_tokens_dim > 0)
     embed_text_tokens_ = register_module("embed_text_tokens", detail::linear(config_.text_tokens_dim, d));
+  if (config_.frame_progress)
+    embed_progress_ = register_module("embed_progress", detail::linear(2 * kProgressFrequencies, d));
 }
 
 void MdmTransformerImpl::check_inputs(const torch::Tensor& x, const torch::Tensor& text_embed) const {
@@ -52,6 +55,22 @@ torch::Tensor MdmTransformerImpl::key_padding(const torch::Tensor& frame_mask, i
   auto valid = frame_mask.to(torch::kBool);
   auto token = torch::zeros({batch, 1}, valid.options());
   return torch::cat({token, valid.logical_not()}, 1);
+}
+
+torch::Tensor MdmTransformerImpl::progress(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) {
+  torch::Tensor length = torch::full({batch, 1}, frames, torch::kFloat);
+  if (frame_mask.defined()) {
+    if (frame_mask.dim() != 2 || frame_mask.size(0) != batch || frame_mask.size(1) != frames)
+      throw UsageError("MDM frame mask must be [" + std::to_string(batch) + ", " + std::to_string(frames) +
+                       "], got " + shape_text(frame_mask));
+    length = frame_mask.to(torch::kBool).sum(1, true).to(torch::kFloat);
+  }
+  const auto device = embed_progress_->weight.device();
+  auto p = torch::arange(frames, torch::kFloat).unsqueeze(0) / (length - 1).clamp_min(1);  // [B, F]
+  p = p.clamp(0, 1).to(device);
+  const auto k = torch::arange(1, kProgressFrequencies + 1, torch::TensorOptions(torch::kFloat).device(device));
+  const auto angle = p.unsqueeze(-1) * (k * M_PI);  // [B, F, K]
+  return embed_progress_(torch::cat({angle.sin(), angle.cos()}, -1));
 }
 
 torch::Tensor MdmTransformerImpl::embed_timestep(const torch::Tensor& timesteps) {
@@ -97,6 +116,7 @@ torch::Tensor MdmTransformerImpl::forward(const torch::Tensor& x, const torch::T
   const auto emb = embed_text(text_embed, uncond) + embed_timestep(broadcast_timesteps(timesteps, B));
   auto frames = input_process(x);
   if (config_.cond_every_frame) frames = frames + emb.unsqueeze(1);
+  if (config_.frame_progress) frames = frames + progress(frame_mask, B, F);
   auto seq = sequence_pos_encoder_(torch::cat({emb.unsqueeze(1), frames}, 1));  // [B, 1+F, d]
   auto padding = config_.mask_frames && frame_mask.defined() ? key_padding(frame_mask, B, F) : torch::Tensor();
   if (config_.text_tokens_dim > 0) {

@@ -95,6 +95,7 @@ MdmConfig MdmConfig::from_json(const json& j) {
     c.mask_frames = j.value("mask_frames", c.mask_frames);
     c.cond_every_frame = j.value("cond_every_frame", c.cond_every_frame);
     c.text_tokens_dim = j.value("text_tokens_dim", c.text_tokens_dim);
+    c.frame_progress = j.value("frame_progress", c.frame_progress);
     c.dropout = j.value("dropout", c.dropout);
     c.validate();
     return c;
@@ -125,6 +126,7 @@ json MdmConfig::to_json() const {
           {"dropout", dropout}};
   if (cond_every_frame) j["cond_every_frame"] = true;  // absent = MDM's own architecture
   if (text_tokens_dim > 0) j["text_tokens_dim"] = text_tokens_dim;
+  if (frame_progress) j["frame_progress"] = true;
   return j;
 }
 
@@ -146,6 +148,7 @@ MdmConfig MdmConfig::detect_from_weights(const ShapeMap& shapes, const MdmHints&
   if (shapes.count("sequence_pos_encoder.pe")) c.pos_embed_max_len = shape_of(shapes, "sequence_pos_encoder.pe", 3)[0];
   if (shapes.count("embed_text_tokens.weight"))
     c.text_tokens_dim = shape_of(shapes, "embed_text_tokens.weight", 2)[1];
+  c.frame_progress = shapes.count("embed_progress.weight") > 0;
   c.num_heads = hints.num_heads;
   c.mask_frames = hints.mask_frames;
   c.validate();

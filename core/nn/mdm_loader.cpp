@@ -49,6 +49,7 @@ void check_config_matches_weights(const MdmConfig& config, const ShapeMap& shape
   compare(diffs, "ff_size", config.ff_size, found.ff_size);
   compare(diffs, "clip_dim", config.clip_dim, found.clip_dim);
   compare(diffs, "text_tokens_dim", config.text_tokens_dim, found.text_tokens_dim);
+  compare(diffs, "frame_progress", config.frame_progress, found.frame_progress);
   if (diffs.empty()) return;
   std::string msg = config_path.string() + " does not describe " + weights_path.string() + ": it says ";
   for (size_t i = 0; i < diffs.size(); ++i) msg += (i ? "; " : "") + diffs[i];

@@ -111,12 +111,13 @@ TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGeneratesWithLengthWindows) 
 // text_tokens=true: the token projection is saved with the tower's width, the model
 // loads from its folder and generates with guidance and a negative prompt (both halves
 // of CFG carry token states).
-TEST(MotionMdmTrain, TextTokensAreSavedAndGenerate) {
+TEST(MotionMdmTrain, TextTokensAndFrameProgressAreSavedAndGenerate) {
   auto& run = shared_run();
   const auto mdm = run.dir / "mdm-tokens";
   auto args = kTinyMotionText;
   args.resize(6);
-  args.insert(args.end(), {"-O", "text_tokens=true", "-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O",
+  args.insert(args.end(), {"-O", "text_tokens=true", "-O", "frame_progress=true", "-O", "cond_every_frame=true",
+                           "-O", "latent_dim=32", "-O",
                            "layers=1", "-O", "ff_size=64", "-O", "steps=2", "-O", "batch=8", "-O",
                            "checkpoint_every=0"});
   auto r = run.train("mdm", mdm.string(), args);
@@ -125,7 +126,10 @@ TEST(MotionMdmTrain, TextTokensAreSavedAndGenerate) {
   const auto config = nlohmann::json::parse(gen::test::read_text(model / "mdm" / "config.json"));
   const auto text = nlohmann::json::parse(gen::test::read_text(model / "text_encoder" / "config.json"));
   EXPECT_EQ(config["text_tokens_dim"], text["hidden_size"]);
-  EXPECT_TRUE(gen::load_safetensors(model / "mdm" / "model.safetensors").count("embed_text_tokens.weight"));
+  EXPECT_EQ(config["frame_progress"], true);
+  const auto weights = gen::load_safetensors(model / "mdm" / "model.safetensors");
+  EXPECT_TRUE(weights.count("embed_text_tokens.weight"));
+  EXPECT_TRUE(weights.count("embed_progress.weight"));
   const auto a = run.dir / "tokens-a.npy", b = run.dir / "tokens-b.npy", c = run.dir / "tokens-c.npy";
   auto generate = [&](const fs::path& out, const std::string& prompt) {
     return run_gen({"motion", "-m", model.string(), "-p", prompt, "-n", "a person sits down", "--cfg-scale", "3",

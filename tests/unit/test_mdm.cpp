@@ -356,6 +356,54 @@ TEST(MdmConfig, TextTokensAreWrittenOnlyWhenOnAndDetectedFromTheWeights) {
   EXPECT_THROW(c.validate(), gen::ModelError);
 }
 
+// ---- frame progress (gen's own) ---------------------------------------------------------
+
+MdmConfig progress_config() {
+  auto c = tiny_config();
+  c.mask_frames = true;
+  c.frame_progress = true;
+  return c;
+}
+
+// A frame's place is measured in its own clip: a clip padded to a longer batch gives what
+// it gives alone. And the place reaches the frames: the same weights without
+// embed_progress give something else.
+TEST(MdmTransformer, FrameProgressIsMeasuredInTheClipNotTheBatch) {
+  const auto c = progress_config();
+  auto m = random_model(c);
+  const auto padded = random_inputs(c, 1, 10);
+  const Inputs alone{padded.x.narrow(3, 0, 6), padded.t, padded.text};
+  auto mask = torch::ones({1, 10}, torch::kBool);
+  mask[0].narrow(0, 6, 4).fill_(false);
+  const auto by_itself = run(m, alone);
+  EXPECT_TRUE(torch::allclose(run(m, padded, mask).narrow(3, 0, 6), by_itself, 1e-5, 1e-5));
+
+  auto plain_config = c;
+  plain_config.frame_progress = false;
+  MdmTransformer plain(plain_config);
+  plain->eval();
+  {
+    torch::NoGradGuard no_grad;
+    const auto state = state_of(m);
+    for (auto& p : plain->named_parameters()) p.value().copy_(state.at(p.key()));
+  }
+  EXPECT_FALSE(torch::allclose(run(plain, alone), by_itself, 1e-3, 1e-3));
+  EXPECT_CONTAINS(error_of<gen::UsageError>([&] { run(m, padded, torch::ones({1, 9}, torch::kBool)); }),
+                  "frame mask must be [1, 10]");
+}
+
+TEST(MdmConfig, FrameProgressIsWrittenOnlyWhenOnAndDetectedFromTheWeights) {
+  auto c = tiny_config();
+  EXPECT_FALSE(c.to_json().contains("frame_progress"));
+  c.frame_progress = true;
+  EXPECT_TRUE(MdmConfig::from_json(c.to_json()).frame_progress);
+  gen::nn::ShapeMap shapes;
+  for (const auto& [name, tensor] : state_of(random_model(c))) shapes[name] = tensor.sizes().vec();
+  EXPECT_TRUE(MdmConfig::detect_from_weights(shapes).frame_progress);
+  shapes.erase("embed_progress.weight");
+  EXPECT_FALSE(MdmConfig::detect_from_weights(shapes).frame_progress);
+}
+
 TEST(MdmTransformer, SampleZeroDoesNotDependOnSampleOne) {
   auto c = tiny_config();
   c.mask_frames = true;
@@ -450,6 +498,17 @@ TEST_F(MdmLoading, ConfigThatContradictsTheWeightsIsNamed) {
   const auto msg = error_of<gen::ModelError>([&] { gen::nn::load_mdm(save(state)); });
   EXPECT_CONTAINS(msg, "layers 2 but the weights have 3");
   EXPECT_CONTAINS(msg, "ff_size 64 but the weights have 48");
+}
+
+TEST_F(MdmLoading, FrameProgressRoundTripsAndAContradictingConfigIsNamed) {
+  config.frame_progress = true;
+  model = random_model(config);
+  want = run(model, in);
+  const auto file = save(state_of(model));
+  EXPECT_TRUE(torch::equal(run(gen::nn::load_mdm(file), in), want));
+  config.frame_progress = false;
+  gen::test::write_text(dir / "config.json", config.to_json().dump());
+  EXPECT_CONTAINS(error_of<gen::ModelError>([&] { gen::nn::load_mdm(file); }), "frame_progress 0 but the weights have 1");
 }
 
 TEST_F(MdmLoading, MissingKeyIsNamed) {

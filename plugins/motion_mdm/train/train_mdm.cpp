@@ -34,6 +34,7 @@ gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames
   c.mask_frames = true;  // padded batches: padding is hidden from attention
   c.cond_every_frame = flag(r, "cond_every_frame", false);
   c.text_tokens_dim = flag(r, "text_tokens", false) ? text_width : 0;
+  c.frame_progress = flag(r, "frame_progress", false);
   c.pos_embed_max_len = std::max<int64_t>(1001, max_frames + 1);
   if (c.latent_dim % c.num_heads != 0)
     throw gen::UsageError("option latent_dim=" + std::to_string(c.latent_dim) + " must be a multiple of heads=" +
@@ -75,6 +76,8 @@ std::vector<gen::TrainStage> train_stages() {
                                                      "published MDMs do not)"),
       OptionSpec::boolean("text_tokens", false, "The frames also attend to the text tower's per-token states "
                                                 "(gen's own; published MDMs read one pooled feature)"),
+      OptionSpec::boolean("frame_progress", false, "Each frame also knows how far through its clip it is, so "
+                                                   "sequences hand over at the right place (gen's own)"),
       OptionSpec::path("text_encoder", "A `-m text` run folder: start from its text tower and tokenizer "
                                        "(text_dim/text_width/text_layers then come from it)"),
       OptionSpec::boolean("freeze_text", false, "Keep the text tower fixed (as MDM keeps CLIP)"),

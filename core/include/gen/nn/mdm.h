@@ -7,6 +7,8 @@
 //          (cond_every_frame, gen's own option: [emb, input_process(x) + emb] + pe)
 //          (text_tokens_dim, gen's own option: the text tower's per-token states, projected by
 //           embed_text_tokens, appended after the frames without positions: [..., tokens])
+//          (frame_progress, gen's own option: each frame token also gets embed_progress of
+//           its place in its clip, sin/cos(pi k p) for p = f / (length - 1), k = 1..8)
 //   seq  = seqTransEncoder(seq, padding = mask_frames ? [false, !frame_mask] : none)   post-LN, gelu
 //   out  = output_process(seq[:, 1:])                                  [B, njoints, nfeats, F]
 // The network predicts x0 for every published MDM checkpoint (predict_xstart).
@@ -53,6 +55,11 @@ struct GEN_API MdmConfig {
   // tokens the frames attend to (padding and unconditional rows hidden), so a caption's
   // words stay apart instead of meeting in one pooled vector. 0 (MDM's) = none.
   int64_t text_tokens_dim = 0;
+  // Not MDM's: each frame also knows how far through its clip it is (the clip's length
+  // from frame_mask, else all frames), so "A then B" can hand over from A to B at the
+  // right place in clips of any length. Absolute positions alone do not say where a
+  // clip ends.
+  bool frame_progress = false;
   double dropout = 0.1;       // active only in training mode
 
   int64_t input_feats() const { return njoints * nfeats; }
@@ -69,7 +76,8 @@ struct GEN_API MdmConfig {
   // latent_dim and input features from input_process.poseEmbedding.weight, layers by
   // counting seqTransEncoder.layers.*, ff_size from linear1, clip_dim from embed_text,
   // pos_embed_max_len from sequence_pos_encoder.pe (default when absent), text_tokens_dim
-  // from embed_text_tokens (0 when absent); the rest from hints.
+  // from embed_text_tokens (0 when absent), frame_progress from embed_progress; the rest
+  // from hints.
   static MdmConfig detect_from_weights(const ShapeMap& shapes, const MdmHints& hints = {});
 };
 
@@ -79,7 +87,8 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
 
   // x [B, njoints, nfeats, F] (x_t); timesteps [B] (or one for all) int64 rows of the
   // position table, or float (see MdmPositionalEncodingImpl::rows); text_embed [B, clip_dim];
-  // frame_mask [B, F], true = valid frame, read only when config.mask_frames; uncond [B]
+  // frame_mask [B, F], true = valid frame (a prefix of each row), read when config.mask_frames
+  // or config.frame_progress; uncond [B]
   // bool, true = zero that row's text feature (classifier-free guidance's unconditional
   // half, and condition dropout in training) and hide its text tokens. With
   // text_tokens_dim: text_states [B, L, text_tokens_dim] (required) and text_mask [B, L],
@@ -98,7 +107,7 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
 
   // Under MDM's names: input_process, sequence_pos_encoder, seqTransEncoder,
   // embed_timestep (sharing sequence_pos_encoder), embed_text, output_process; then
-  // gen's embed_text_tokens when text_tokens_dim > 0.
+  // gen's embed_text_tokens when text_tokens_dim > 0 and embed_progress with frame_progress.
   MdmInputProcess input_process_{nullptr};
   MdmPositionalEncoding sequence_pos_encoder_{nullptr};
   TransformerEncoder seqTransEncoder_{nullptr};
@@ -106,10 +115,15 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
   torch::nn::Linear embed_text_{nullptr};
   MdmOutputProcess output_process_{nullptr};
   torch::nn::Linear embed_text_tokens_{nullptr};
+  torch::nn::Linear embed_progress_{nullptr};
+
+  static constexpr int64_t kProgressFrequencies = 8;
 
  private:
   void check_inputs(const torch::Tensor& x, const torch::Tensor& text_embed) const;
   torch::Tensor key_padding(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) const;
+  // embed_progress of each frame's place in its clip [B, F, d].
+  torch::Tensor progress(const torch::Tensor& frame_mask, int64_t batch, int64_t frames);
   // The projected text tokens [B, L', d] and their key padding [B, L'] (true = hidden).
   std::pair<torch::Tensor, torch::Tensor> text_tokens(const torch::Tensor& states, const torch::Tensor& mask,
                                                       const torch::Tensor& uncond, int64_t batch);
