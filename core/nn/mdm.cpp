@@ -13,6 +13,12 @@ namespace {
 
 std::string shape_text(const torch::Tensor& t) { return shape_string(t.sizes()); }
 
+void check_frame_mask(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) {
+  if (frame_mask.dim() != 2 || frame_mask.size(0) != batch || frame_mask.size(1) != frames)
+    throw UsageError("MDM frame mask must be [" + std::to_string(batch) + ", " + std::to_string(frames) + "], got " +
+                     shape_text(frame_mask));
+}
+
 }  // namespace
 
 // Registration order is MDM's __init__ order, so named_parameters() lists the tensors
@@ -49,9 +55,7 @@ void MdmTransformerImpl::check_inputs(const torch::Tensor& x, const torch::Tenso
 // MDM's src_key_padding_mask: the condition token is always a valid key, frames are
 // padding where the mask says invalid.
 torch::Tensor MdmTransformerImpl::key_padding(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) const {
-  if (frame_mask.dim() != 2 || frame_mask.size(0) != batch || frame_mask.size(1) != frames)
-    throw UsageError("MDM frame mask must be [" + std::to_string(batch) + ", " + std::to_string(frames) + "], got " +
-                     shape_text(frame_mask));
+  check_frame_mask(frame_mask, batch, frames);
   auto valid = frame_mask.to(torch::kBool);
   auto token = torch::zeros({batch, 1}, valid.options());
   return torch::cat({token, valid.logical_not()}, 1);
@@ -60,9 +64,7 @@ torch::Tensor MdmTransformerImpl::key_padding(const torch::Tensor& frame_mask, i
 torch::Tensor MdmTransformerImpl::progress(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) {
   torch::Tensor length = torch::full({batch, 1}, frames, torch::kFloat);
   if (frame_mask.defined()) {
-    if (frame_mask.dim() != 2 || frame_mask.size(0) != batch || frame_mask.size(1) != frames)
-      throw UsageError("MDM frame mask must be [" + std::to_string(batch) + ", " + std::to_string(frames) +
-                       "], got " + shape_text(frame_mask));
+    check_frame_mask(frame_mask, batch, frames);
     length = frame_mask.to(torch::kBool).sum(1, true).to(torch::kFloat);
   }
   const auto device = embed_progress_->weight.device();
