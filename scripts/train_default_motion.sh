@@ -21,10 +21,11 @@ TEXT_STEPS=${TEXT_STEPS:-800}
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"
   case $stage in
-    data) "$GEN" data motion -o "$RUN/data" --train 3000 --heldout 300 -s 1 -q ;;
+    data) "$GEN" data motion -o "$RUN/data" --train 3000 --heldout 300 -s 1 -q          # the text tower's
+          "$GEN" data motion -o "$RUN/data6k" --train 6000 --heldout 300 -s 1 -q ;;     # the denoiser's
     text) "$GEN" train motion_mdm -m text -o "$RUN/text" -O data="$RUN/data" -O steps="$TEXT_STEPS" -s 1 --threads 2 \
            "${EXTRA[@]}" ;;
-    mdm) "$GEN" train motion_mdm -m mdm -o "$RUN/mdm" -O data="$RUN/data" -O text_encoder="$RUN/text" -O freeze_text=true \
+    mdm) "$GEN" train motion_mdm -m mdm -o "$RUN/mdm" -O data="$RUN/data6k" -O text_encoder="$RUN/text" -O freeze_text=true \
            -O cond_every_frame=true -O text_tokens=true -O length_window=512 -O batch=32 -O steps="$STEPS" -O lr=6e-4 -O warmup=300 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-motion}

@@ -3,14 +3,14 @@
 // (7), the model's own sampler and steps (DDIM, 50), one thread (bit-reproducible); the
 // shipped judges (assets/judge-motion, trained on real motions only and checked on fresh
 // real ones in test_motion_judges_shipped.cpp) read the action and the caption back.
-// Version 5 (version 4's fixed tower; the frames also attend to its token states)
-// measured here on 2026-12-06: train actions 0.75 (24 of 32), R@3 0.91 (real 0.94),
-// skating 0.025 (real 0), penetration 0.12 cm; held out actions 0.31 (10 of 32), R@3
-// 0.66 (real 1.00), FID 0.52. Version 4 measured 0.75 / 0.81 train and 0.31 / 0.47 / 0.58
-// held out, version 3 0.72 / 0.88 and 0.28 / 0.59 / 0.63: on one pool of 32 captions one
-// motion is 3 points, so the 128-caption evaluation of docs/model-zoo.md is the one that
-// ranks versions. The bounds sit a few motions under version 5; the targets
-// (0.90 / 0.70 actions) are docs/model-zoo.md's business until a version earns them.
+// Version 6 (version 5's recipe on twice the training motions) measured here on
+// 2026-12-06: train actions 0.81 (26 of 32), R@3 0.97 (real 0.94), skating 0.022 (real
+// 0), penetration 0.16 cm; held out actions 0.38 (12 of 32), R@3 0.69 (real 1.00), FID
+// 0.56. Version 5 measured 0.75 / 0.91 train and 0.31 / 0.66 / 0.52 held out, version 4
+// 0.75 / 0.81 and 0.31 / 0.47 / 0.58: on one pool of 32 captions one motion is 3 points,
+// so the 128-caption evaluation of docs/model-zoo.md is the one that ranks versions. The
+// bounds sit three motions under version 6; the targets (0.90 / 0.70 actions)
+// are docs/model-zoo.md's business until a version earns them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -42,8 +42,8 @@ TEST(DefaultMotionModel, DoesThePromptedActions) {
   ASSERT_EQ(runs.size(), 2u);
   const auto& real = runs[0];
   const auto& model = runs[1];
-  EXPECT_GE(model["actions"].get<double>(), 0.65) << model.dump();
-  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.8) << model.dump();
+  EXPECT_GE(model["actions"].get<double>(), 0.7) << model.dump();
+  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.85) << model.dump();
   EXPECT_LE(model["skating"].get<double>(), real["skating"].get<double>() + 0.1) << model.dump();
   EXPECT_LE(model["penetration"].get<double>(), 0.01) << model.dump();
 }
@@ -53,10 +53,10 @@ TEST(DefaultMotionModel, DoesHeldOutCombinations) {
   const auto runs = evaluate_motion("heldout");
   ASSERT_EQ(runs.size(), 2u);
   const auto& model = runs[1];
-  // Version 4 does some held-out combinations (chance would be ~1 in 13 actions and 3 of
+  // Version 6 does some held-out combinations (chance would be ~1 in 13 actions and 3 of
   // 32 for R@3) and its motions stay nearer real ones than a static pose's 2.0.
-  EXPECT_GE(model["actions"].get<double>(), 0.2) << model.dump();
-  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.55) << model.dump();
+  EXPECT_GE(model["actions"].get<double>(), 0.28) << model.dump();
+  EXPECT_GE(model["r_precision"]["top3"].get<double>(), 0.6) << model.dump();
   EXPECT_LE(model["fid"].get<double>(), 0.75) << model.dump();
 }
 
