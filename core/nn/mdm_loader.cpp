@@ -38,6 +38,12 @@ void compare(std::vector<std::string>& out, const char* name, int64_t config, in
     out.push_back(std::string(name) + " " + std::to_string(config) + " but the weights have " + std::to_string(weights));
 }
 
+void compare(std::vector<std::string>& out, const char* name, bool config, bool weights) {
+  if (config != weights)
+    out.push_back(std::string(name) +
+                  (config ? " true but the weights lack its layer" : " false but the weights have its layer"));
+}
+
 // config.json fields the tensor shapes contradict, each as one phrase.
 void check_config_matches_weights(const MdmConfig& config, const ShapeMap& shapes, const fs::path& config_path,
                                   const fs::path& weights_path) {

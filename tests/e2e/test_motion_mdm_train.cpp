@@ -90,13 +90,15 @@ TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
 }
 
 // cond_every_frame=true is saved in the model's config and generation runs it.
+// Also weighs a sequence's later actions 3x (the frames test_training_clips marks).
 TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGeneratesWithLengthWindows) {
   auto& run = shared_run();
   const auto mdm = run.dir / "mdm-every-frame";
   auto args = kTinyMotionText;
   args.resize(6);  // text_dim, text_width, text_layers: the tower is trained jointly here
   args.insert(args.end(), {"-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O", "layers=1", "-O", "ff_size=64",
-                           "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0", "-O", "length_window=16"});
+                           "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0", "-O", "length_window=16",
+                           "-O", "later_action_weight=3"});
   auto r = run.train("mdm", mdm.string(), args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto config = nlohmann::json::parse(gen::test::read_text(mdm / "model" / "mdm" / "config.json"));
@@ -154,6 +156,8 @@ TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
   gen::test::expect_one_error_line(run.train("txt", (run.dir / "w").string(), {}), 2, "txt");
   gen::test::expect_one_error_line(run.train("mdm", (run.dir / "u").string(), {"-O", "length_window=-4"}), 2,
                                    "length_window");
+  gen::test::expect_one_error_line(run.train("mdm", (run.dir / "t").string(), {"-O", "later_action_weight=200"}), 2,
+                                   "later_action_weight");
   gen::test::expect_one_error_line(
       run_gen({"train", "motion_mdm", "-m", "text", "-o", (run.dir / "v").string(), "-O",
                "data=" + (run.dir / "missing").string(), "-q"}),

@@ -508,7 +508,8 @@ TEST_F(MdmLoading, FrameProgressRoundTripsAndAContradictingConfigIsNamed) {
   EXPECT_TRUE(torch::equal(run(gen::nn::load_mdm(file), in), want));
   config.frame_progress = false;
   gen::test::write_text(dir / "config.json", config.to_json().dump());
-  EXPECT_CONTAINS(error_of<gen::ModelError>([&] { gen::nn::load_mdm(file); }), "frame_progress 0 but the weights have 1");
+  EXPECT_CONTAINS(error_of<gen::ModelError>([&] { gen::nn::load_mdm(file); }),
+                  "frame_progress false but the weights have its layer");
 }
 
 TEST_F(MdmLoading, MissingKeyIsNamed) {

@@ -29,7 +29,8 @@ const FeatureClips& nonempty(const FeatureClips& clips) {
 
 MdmTask::MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder,
                  gen::nn::ClipTokenizer tokenizer, gen::motion::FeatureNormalizer normalizer, FeatureClips clips,
-                 int64_t batch, GeometricLossWeights weights, bool train_text, int64_t length_window)
+                 int64_t batch, GeometricLossWeights weights, bool train_text, int64_t length_window,
+                 double later_action_weight)
     : network_(std::move(network)),
       text_encoder_(std::move(text_encoder)),
       tokenizer_(std::move(tokenizer)),
@@ -38,7 +39,12 @@ MdmTask::MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text
       batch_(batch),
       batches_(nonempty(clips_).lengths, batch, length_window),
       weights_(weights),
-      train_text_(train_text) {}
+      train_text_(train_text),
+      later_action_weight_(later_action_weight) {
+  if (later_action_weight_ != 1.0 &&
+      (!clips_.later_actions.defined() || clips_.later_actions.size(0) != clips_.features.size(0)))
+    throw gen::ModelError("later_action_weight needs each clip's action spans");
+}
 
 std::vector<std::pair<std::string, torch::Tensor>> MdmTask::parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
@@ -75,7 +81,13 @@ gen::TrainingBatch MdmTask::next_batch(int64_t, at::Generator& g) {
   auto valid = torch::arange(longest, torch::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, F']
   gen::TrainingBatch batch;
   batch.x0 = clips_.features.index_select(0, index).narrow(2, 0, longest);
-  batch.weight = valid.to(torch::kFloat32).unsqueeze(1);
+  auto weight = valid.to(torch::kFloat32);
+  // Sequences fail on their second action (docs/model-zoo.md): its frames may count more.
+  if (later_action_weight_ != 1.0) {
+    auto later = clips_.later_actions.index_select(0, index).narrow(1, 0, longest);
+    weight = weight * (1 + (later_action_weight_ - 1) * later);
+  }
+  batch.weight = weight.unsqueeze(1);
   // With autograd on: the text tower learns through the diffusion loss.
   batch.cond = text_condition(*text_encoder_, torch::stack(ids), tokenizer_.eos_id(),
                               network_->config().text_tokens_dim > 0);
@@ -94,13 +106,13 @@ torch::Tensor MdmTask::auxiliary_loss(const gen::TrainingBatch& batch, const tor
                                       const torch::Tensor&) {
   static const int64_t ric = slice_begin("ric"), vel = slice_begin("local_velocity"),
                        contact = slice_begin("foot_contact");
-  const auto& valid = batch.weight;  // [B, 1, F]
+  const auto& valid = batch.weight;  // [B, 1, F]: 0 on padding, else each frame's weight
   auto error = x0_estimate - batch.x0;
   torch::Tensor loss = torch::zeros({});
   if (weights_.position > 0) loss = loss + weights_.position * masked_mean(error.narrow(1, ric, 63).pow(2), valid);
   if (weights_.velocity > 0) {
     auto step = error.narrow(1, ric, 63).diff(1, 2);
-    auto both = valid.narrow(2, 1, valid.size(2) - 1) * valid.narrow(2, 0, valid.size(2) - 1);
+    auto both = torch::minimum(valid.narrow(2, 1, valid.size(2) - 1), valid.narrow(2, 0, valid.size(2) - 1));
     loss = loss + weights_.velocity * masked_mean(step.pow(2), both);
   }
   if (weights_.foot > 0) {

@@ -1,7 +1,8 @@
 // The training task of MDM: batches of normalized HumanML3D features (padded to the
 // longest clip, padding weighted 0 and hidden from attention; optionally drawn among
 // clips of similar length), captions through the text tower (trained along or fixed),
-// and MDM's geometric losses on the x0 estimate.
+// and MDM's geometric losses on the x0 estimate; a sequence's later actions may weigh
+// more than its first.
 #pragma once
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct FeatureClips {
   torch::Tensor features;                         // [N, 263, F] normalized, zero after each clip's end
   torch::Tensor lengths;                          // [N] int64 feature frames
   std::vector<std::vector<std::string>> captions; // every phrasing of each clip
+  torch::Tensor later_actions;                    // [N, F] 1 on the frames of each clip's second and later actions
 };
 
 struct GeometricLossWeights {
@@ -31,7 +33,7 @@ class MdmTask : public gen::TrainingTask {
  public:
   MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder, gen::nn::ClipTokenizer tokenizer,
           gen::motion::FeatureNormalizer normalizer, FeatureClips clips, int64_t batch, GeometricLossWeights weights,
-          bool train_text = true, int64_t length_window = 0);
+          bool train_text = true, int64_t length_window = 0, double later_action_weight = 1.0);
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
@@ -49,6 +51,7 @@ class MdmTask : public gen::TrainingTask {
   gen::LengthBatches batches_;  // which clips make a batch
   GeometricLossWeights weights_;
   bool train_text_;  // false: the text tower is fixed (not among the trained parameters)
+  double later_action_weight_;  // every loss's weight on a sequence's later actions' frames (1: as any frame)
   std::map<std::string, torch::Tensor> ids_;  // tokenized captions, cached
 };
 

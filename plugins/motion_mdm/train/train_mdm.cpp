@@ -85,6 +85,8 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::number("position_loss", 1.0, 0, 1e3, "Weight of the joint position loss"),
       OptionSpec::number("velocity_loss", 1.0, 0, 1e3, "Weight of the joint velocity loss"),
       OptionSpec::number("foot_loss", 1.0, 0, 1e3, "Weight of the foot contact loss"),
+      OptionSpec::number("later_action_weight", 1.0, 0, 100, "Loss weight of the frames of a sequence's second and "
+                                                             "later actions (1 = as every other frame)"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training motions (0 = all)"),
       OptionSpec::integer("length_window", 0, 0, 10000000, "Draw each batch among this many motions of neighbouring "
                                                            "length (less padding, faster steps; 0 = among all)"),
@@ -116,6 +118,7 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
                 length_window = integer(r, "length_window", 0, 0, 10000000);
   GeometricLossWeights weights{number(r, "position_loss", 1.0, 0, 1e3), number(r, "velocity_loss", 1.0, 0, 1e3),
                                number(r, "foot_loss", 1.0, 0, 1e3)};
+  const double later_action_weight = number(r, "later_action_weight", 1.0, 0, 100);
 
   auto clips = load_training_clips(data, "train", max_clips, progress);
   auto normalizer = gen::motion::FeatureNormalizer::fit(clips.raw_rows, gen::motion::humanml_feature_slices(),
@@ -138,7 +141,7 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
                max_frames, tower.tokenizer.vocab_size(), text_run.empty() ? "from scratch" : text_run,
                freeze_text ? " (frozen)" : "");
   MdmTask task(network, text, tower.tokenizer, normalizer, std::move(features), batch, weights, !freeze_text,
-               length_window);
+               length_window, later_action_weight);
   gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(mdm_schedule(1000))));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());

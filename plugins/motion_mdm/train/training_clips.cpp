@@ -34,12 +34,23 @@ RawClips load_training_clips(const std::filesystem::path& dir, const std::string
     rows.push_back(features);
     out.features.push_back(features);
     out.captions.push_back(data.records[static_cast<size_t>(i)].captions);
+    out.spans.push_back(data.records[static_cast<size_t>(i)].spans);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (progress && (i % 256 == 255 || i + 1 == n)) progress({"encoding motions", i + 1, n, elapsed, ""});
   }
   if (rows.empty()) throw gen::InputError(dir.string() + ": the " + split + " split has no motions");
   out.raw_rows = torch::cat(rows, 0);
   return out;
+}
+
+torch::Tensor later_action_frames(const std::vector<gen::humans::ActionSpan>& spans, int64_t frames) {
+  auto marked = torch::zeros({frames});
+  for (size_t i = 1; i < spans.size(); ++i) {
+    const int64_t begin = std::clamp<int64_t>(spans[i].start, 0, frames);
+    const int64_t end = std::clamp<int64_t>(spans[i].end, 0, frames);
+    if (end > begin) marked.narrow(0, begin, end - begin).fill_(1);
+  }
+  return marked;
 }
 
 FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNormalizer& normalizer) {
@@ -49,10 +60,13 @@ FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNo
   FeatureClips out;
   out.features = torch::zeros({n, gen::motion::kHumanMLFeatureSize, longest});
   out.lengths = torch::empty({n}, torch::kLong);
+  out.later_actions = torch::zeros({n, longest});
   for (int64_t i = 0; i < n; ++i) {
     const auto& f = clips.features[static_cast<size_t>(i)];
     out.features[i].narrow(1, 0, f.size(0)).copy_(normalizer.normalize(f).transpose(0, 1));
     out.lengths[i] = f.size(0);
+    if (!clips.spans.empty())
+      out.later_actions[i].copy_(later_action_frames(clips.spans[static_cast<size_t>(i)], longest));
   }
   out.captions = clips.captions;
   return out;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <gen/humans/animator.h>
 #include <gen/motion/feature_normalizer.h>
 #include <gen/progress.h>
 
@@ -16,11 +17,15 @@ struct RawClips {
   std::vector<torch::Tensor> features;             // per clip [frames - 1, 263], not normalized
   torch::Tensor raw_rows;                          // every clip's rows stacked [sum, 263] (for the statistics)
   std::vector<std::vector<std::string>> captions;  // every phrasing of each clip
+  std::vector<std::vector<gen::humans::ActionSpan>> spans;  // each clip's actions, in order
 };
 
 // Reads split "train" or "heldout" of a `gen data motion` folder; max_clips 0 = all.
 RawClips load_training_clips(const std::filesystem::path& dir, const std::string& split, int64_t max_clips,
                              const gen::ProgressCallback& progress);
+// [frames] float: 1 on the feature frames of a clip's second and later actions, 0 on the
+// first action's and on the idle frames around them.
+torch::Tensor later_action_frames(const std::vector<gen::humans::ActionSpan>& spans, int64_t frames);
 // Normalized and padded to the longest clip: [N, 263, F].
 FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNormalizer& normalizer);
 // The distinct words of the captions (lowercase), for the tokenizer's vocabulary.
