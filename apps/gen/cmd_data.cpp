@@ -63,6 +63,9 @@ Runner add_data_command(CLI::App& app, CommonFlags& flags) {
   motion->add_option("--max-frames", motions->max_frames, "Frames per motion in the tensors (padded; real lengths recorded)")
       ->check(CLI::Range(1, 1024));
   motion->add_option("--fps", motions->fps, "Frame rate")->check(CLI::Range(10.0, 60.0));
+  motion->add_option("--sequences", motions->sequences,
+                     "Chance a motion is a two-action sequence (0..1; default the world's 0.4, before the held-out split)")
+      ->check(CLI::Range(0.0, 1.0));
   add_common_flags(*motion, flags);
 
   auto* audio = cmd->add_subcommand("audio", "Captioned sounds (GM instrument notes, tones, drums, beats, chirps, noise) with a held-out split of instrument+octave pairs");

@@ -132,6 +132,25 @@ TEST(HumansHeldout, HeldOutCombinationsNeverTrainButTheirPartsDo) {
   EXPECT_FALSE(is_heldout(MotionSpec{{ActionSpec{"sit_down", "", "fast", "", ""}}}));
 }
 
+// The share of two-action sequences follows the probability asked for, on both sides of
+// the split; the default is the world's, and a share above 1 is refused.
+TEST(HumansHeldout, SequenceProbabilitySetsTheShareOfSequences) {
+  auto share = [](double p, bool heldout) {
+    int sequences = 0;
+    for (uint64_t seed = 0; seed < 600; ++seed) sequences += random_motion_spec(seed, heldout, p).actions.size() == 2;
+    return sequences / 600.0;
+  };
+  EXPECT_EQ(share(0, false), 0.0);
+  EXPECT_EQ(share(1, false), 1.0);
+  EXPECT_NEAR(share(0.7, false), 0.7, 0.08);
+  EXPECT_GT(share(0.7, false), share(-1, false) + 0.2);
+  EXPECT_GT(share(0.7, true), share(-1, true));
+  EXPECT_DOUBLE_EQ(default_sequence_probability(), 0.4);
+  for (uint64_t seed = 0; seed < 50; ++seed)
+    EXPECT_EQ(describe(random_motion_spec(seed, false)), describe(random_motion_spec(seed, false, 0.4)));
+  EXPECT_THROW(random_motion_spec(1, false, 1.5), gen::UsageError);
+}
+
 MotionDatasetOptions small_options(uint64_t seed = 3) {
   MotionDatasetOptions o;
   o.train_count = 7;
@@ -187,6 +206,7 @@ TEST(HumansDataset, WritesWhatItReadsBackAndRegenerates) {
   EXPECT_EQ(meta["splits"]["train"]["files"].size(), 2u);
   EXPECT_LT(meta["splits"]["train"]["physics"]["skating_ratio_mean"].get<double>(), 0.01);
   EXPECT_EQ(meta["heldout_combinations"].size(), heldout_combinations().size());
+  EXPECT_DOUBLE_EQ(meta["sequence_probability"].get<double>(), 0.4);
 }
 
 TEST(HumansDataset, TheSeedGivesTheSameBytes) {
@@ -216,6 +236,9 @@ TEST(HumansDataset, ShortMaxFramesRedrawsInsteadOfCropping) {
   EXPECT_THROW(write_motion_dataset(dir / "x", o, nullptr), gen::UsageError);
   o.max_frames = 196;
   o.fps = 200;
+  EXPECT_THROW(write_motion_dataset(dir / "x", o, nullptr), gen::UsageError);
+  o.fps = 20;
+  o.sequences = 1.2;
   EXPECT_THROW(write_motion_dataset(dir / "x", o, nullptr), gen::UsageError);
 }
 

@@ -51,9 +51,9 @@ ActionSpec random_action(const std::string& action, bool in_sequence, Rng& rng) 
   return a;
 }
 
-MotionSpec random_spec(Rng& rng) {
+MotionSpec random_spec(Rng& rng, double sequence_probability) {
   MotionSpec spec;
-  const bool sequence = rng.chance(config_number(actions_config(), "sequences/probability"));
+  const bool sequence = rng.chance(sequence_probability);
   if (!sequence) {
     spec.actions.push_back(random_action(rng.pick(action_names()), false, rng));
     return spec;
@@ -101,12 +101,16 @@ std::vector<HeldoutCombination> heldout_matches(const MotionSpec& spec) {
 
 bool is_heldout(const MotionSpec& spec) { return !heldout_matches(spec).empty(); }
 
-MotionSpec random_motion_spec(uint64_t seed, bool heldout) {
+double default_sequence_probability() { return config_number(actions_config(), "sequences/probability"); }
+
+MotionSpec random_motion_spec(uint64_t seed, bool heldout, double sequence_probability) {
+  if (sequence_probability < 0) sequence_probability = default_sequence_probability();
+  if (sequence_probability > 1) throw UsageError("the share of two-action sequences must be in 0..1");
   Rng rng(seed);
   // Rejection: about one draw in five holds a held-out combination, so either side
   // is found within a few tries.
   for (int attempt = 0; attempt < 10000; ++attempt) {
-    MotionSpec spec = random_spec(rng);
+    MotionSpec spec = random_spec(rng, sequence_probability);
     if (is_heldout(spec) == heldout) return spec;
   }
   throw Error("no motion spec found for the " + std::string(heldout ? "held-out" : "training") + " split");

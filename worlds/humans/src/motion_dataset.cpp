@@ -47,7 +47,7 @@ Sample draw_sample(const MotionDatasetOptions& o, int split, int64_t index) {
   for (uint64_t attempt = 0; attempt < 1000; ++attempt) {
     Sample s;
     const uint64_t seed = mix_seed(o.seed, static_cast<uint64_t>(split) + 1, static_cast<uint64_t>(index) + (attempt << 40));
-    s.record.spec = random_motion_spec(mix_seed(seed, 1), split == 1);
+    s.record.spec = random_motion_spec(mix_seed(seed, 1), split == 1, o.sequences);
     s.motion = animate(s.record.spec, seed, o.fps);
     if (s.motion.motion.frame_count() > o.max_frames) continue;
     s.record.seed = seed;
@@ -167,6 +167,7 @@ void check_options(const MotionDatasetOptions& o) {
   if (o.captions < 1 || o.captions > 16) throw UsageError("captions per motion must be in 1..16");
   if (o.shard_size < 1) throw UsageError("a safetensors file holds at least one motion");
   if (o.examples < 0) throw UsageError("the number of example files cannot be negative");
+  if (o.sequences > 1) throw UsageError("--sequences must be in 0..1");
 }
 
 }  // namespace
@@ -179,6 +180,7 @@ void write_motion_dataset(const fs::path& dir, const MotionDatasetOptions& o, co
   splits["heldout"] = write_split(out / "heldout", 1, o.heldout_count, o, progress);
   nlohmann::json meta{{"name", "gen-humans-motion"}, {"version", kVersion},          {"seed", o.seed},
                       {"fps", o.fps},                {"max_frames", o.max_frames},     {"captions_per_motion", o.captions},
+                      {"sequence_probability", o.sequences < 0 ? default_sequence_probability() : o.sequences},
                       {"skeleton", skeleton_json()}, {"splits", splits}};
   meta.update(vocabulary_json());
   write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");

@@ -34,8 +34,12 @@ GEN_API bool is_heldout(const MotionSpec& spec);
 
 // A random valid spec, a pure function of the seed: from the training distribution
 // (no held-out combination) or, with heldout = true, one containing at least one.
-// Single actions and two-action sequences (40%) with uniformly drawn actions and
-// parameters; sequences take repetitions once or twice and no circles, to stay short.
-GEN_API MotionSpec random_motion_spec(uint64_t seed, bool heldout);
+// Single actions and two-action sequences with uniformly drawn actions and parameters;
+// sequences take repetitions once or twice and no circles, to stay short. A draw is a
+// sequence with probability sequence_probability (the world's own,
+// default_sequence_probability(), when negative), before the split's rejection.
+GEN_API MotionSpec random_motion_spec(uint64_t seed, bool heldout, double sequence_probability = -1);
+// configs/humans/actions.json's "sequences/probability" (0.4).
+GEN_API double default_sequence_probability();
 
 }  // namespace gen::humans

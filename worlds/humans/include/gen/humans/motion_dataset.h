@@ -41,10 +41,12 @@ struct MotionDatasetOptions {
   int captions = 5;          // phrasings per motion
   int64_t shard_size = 2048; // motions per safetensors file
   int examples = 3;          // motions per split also written as .mp4 and .bvh
+  double sequences = -1;     // chance a draw is a two-action sequence; < 0: the world's (0.4)
 };
 
 // Writes the dataset (see above); throws gen::UsageError for options out of range
-// (counts, fps 10..60, max_frames from 2 s of frames to 1024, captions 1..16).
+// (counts, fps 10..60, max_frames from 2 s of frames to 1024, captions 1..16,
+// sequences above 1).
 GEN_API void write_motion_dataset(const std::filesystem::path& dir, const MotionDatasetOptions& options,
                                   const ProgressCallback& progress);
 
