@@ -149,6 +149,7 @@ TEST(HumansHeldout, SequenceProbabilitySetsTheShareOfSequences) {
   for (uint64_t seed = 0; seed < 50; ++seed)
     EXPECT_EQ(describe(random_motion_spec(seed, false)), describe(random_motion_spec(seed, false, 0.4)));
   EXPECT_THROW(random_motion_spec(1, false, 1.5), gen::UsageError);
+  EXPECT_THROW(random_motion_spec(1, false, std::nan("")), gen::UsageError);
 }
 
 MotionDatasetOptions small_options(uint64_t seed = 3) {
@@ -239,6 +240,8 @@ TEST(HumansDataset, ShortMaxFramesRedrawsInsteadOfCropping) {
   EXPECT_THROW(write_motion_dataset(dir / "x", o, nullptr), gen::UsageError);
   o.fps = 20;
   o.sequences = 1.2;
+  EXPECT_THROW(write_motion_dataset(dir / "x", o, nullptr), gen::UsageError);
+  o.sequences = std::nan("");
   EXPECT_THROW(write_motion_dataset(dir / "x", o, nullptr), gen::UsageError);
 }
 

@@ -105,7 +105,7 @@ double default_sequence_probability() { return config_number(actions_config(), "
 
 MotionSpec random_motion_spec(uint64_t seed, bool heldout, double sequence_probability) {
   if (sequence_probability < 0) sequence_probability = default_sequence_probability();
-  if (sequence_probability > 1) throw UsageError("the share of two-action sequences must be in 0..1");
+  if (!(sequence_probability <= 1)) throw UsageError("the share of two-action sequences must be in 0..1");
   Rng rng(seed);
   // Rejection: about one draw in five holds a held-out combination, so either side
   // is found within a few tries.

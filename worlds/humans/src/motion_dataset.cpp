@@ -167,7 +167,7 @@ void check_options(const MotionDatasetOptions& o) {
   if (o.captions < 1 || o.captions > 16) throw UsageError("captions per motion must be in 1..16");
   if (o.shard_size < 1) throw UsageError("a safetensors file holds at least one motion");
   if (o.examples < 0) throw UsageError("the number of example files cannot be negative");
-  if (o.sequences > 1) throw UsageError("--sequences must be in 0..1");
+  if (!(o.sequences <= 1)) throw UsageError("--sequences must be in 0..1");
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ struct MotionDatasetOptions {
 
 // Writes the dataset (see above); throws gen::UsageError for options out of range
 // (counts, fps 10..60, max_frames from 2 s of frames to 1024, captions 1..16,
-// sequences above 1).
+// sequences above 1 or NaN).
 GEN_API void write_motion_dataset(const std::filesystem::path& dir, const MotionDatasetOptions& options,
                                   const ProgressCallback& progress);
 
