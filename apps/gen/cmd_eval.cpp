@@ -58,6 +58,7 @@ int run_eval(const EvalArgs& a, const CommonFlags& flags) {
 struct VideoEvalArgs {
   shapes::VideoEvaluationSettings settings;
   std::string output;
+  std::vector<std::string> options;  // key=value
   bool real_only = false;
 };
 
@@ -77,6 +78,7 @@ void print_video_row(const shapes::VideoEvaluationRow& row) {
 int run_video_eval(VideoEvalArgs a, const CommonFlags& flags) {
   apply_common_flags(flags, true);
   if (a.real_only) a.settings.baselines = true, a.settings.generate = false;
+  parse_option_pairs(a.options, a.settings.options);
   // Only a generating run needs the plugins.
   const auto registry = a.settings.generate ? discover_plugins() : PluginRegistry{};
   bool header_printed = false;
@@ -103,6 +105,7 @@ CLI::App* add_video_eval(CLI::App& eval, VideoEvalArgs& a, CommonFlags& flags) {
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_option("-o,--output", a.output, "JSON report");
   cmd->add_option("--save-clips", s.save_clips, "Write every scored clip to this folder (.gif)");
+  cmd->add_option("-O,--option", a.options, "Plugin option key=value on every clip (see `gen plugins`)");
   cmd->add_flag("--baselines", s.baselines, "Also score the real clips (the ceiling for the model)");
   cmd->add_flag("--real-only", a.real_only, "Score only the real clips; no model is loaded");
   add_common_flags(*cmd, flags);

@@ -17,11 +17,12 @@ namespace video_temporal {
 struct VideoGenerator::Plan {
   std::string task;  // txt2vid | img2vid | vid2vid
   int64_t frames = 0, width = 0, height = 0;
-  double fps = 0, cfg_scale = 0, shared_noise = 0;
+  double fps = 0, cfg_scale = 0, motion_cfg_scale = 0, shared_noise = 0;
   int steps = 0;
   std::optional<double> strength;
   int64_t window = 0, overlap = 0;
   std::unique_ptr<gen::Sampler> sampler;
+  bool guided() const { return cfg_scale != 1.0 || motion_cfg_scale != cfg_scale; }
 };
 
 namespace {
@@ -90,6 +91,11 @@ VideoGenerator::Plan VideoGenerator::plan(const gen::Request& r, const VideoOpti
   p.steps = r.steps > 0 ? r.steps : d.steps;
   p.cfg_scale = r.cfg_scale >= 0 ? r.cfg_scale : d.cfg_scale;
   p.shared_noise = o.shared_noise >= 0 ? o.shared_noise : d.shared_noise;
+  p.motion_cfg_scale = o.motion_cfg_scale >= 0 ? o.motion_cfg_scale
+                       : d.motion_cfg_scale >= 0 ? d.motion_cfg_scale : p.cfg_scale;
+  if (files_.motion_text.empty() && p.motion_cfg_scale != p.cfg_scale)
+    throw gen::UsageError("option motion_cfg_scale needs motion modules with a text tower of their own; " +
+                          files_.adapter.string() + " reads the base model's text (use --cfg-scale)");
   if (start.has_clip()) p.strength = r.video.strength > 0 ? r.video.strength : 0.8;
 
   const int64_t f = checkpoint_->vae_factor();
@@ -133,7 +139,7 @@ void VideoGenerator::release(bool text, bool unet, bool vae) {
 gen::nn::PromptEncoding VideoGenerator::encode_prompt(const gen::Request& r, const Plan& p, bool low_memory) {
   if (text_encoder_.is_empty()) text_encoder_ = checkpoint_->load_text_encoder();
   auto out = gen::nn::encode_prompts(text_encoder_, *tokenizer_, checkpoint_->sd_version(), r.prompt,
-                                     r.negative_prompt, 0, p.cfg_scale != 1.0);
+                                     r.negative_prompt, 0, p.guided());
   if (low_memory) release(true, false, false);
   return out;
 }
@@ -146,7 +152,7 @@ gen::nn::PromptEncoding VideoGenerator::encode_motion_prompt(const gen::Request&
   if (motion_text_encoder_.is_empty())
     motion_text_encoder_ = gen::nn::load_diffusers_text_encoder(files_.motion_text / "text_encoder");
   auto out = gen::nn::encode_prompts(motion_text_encoder_, *motion_tokenizer_, 1, r.prompt, r.negative_prompt, 0,
-                                     p.cfg_scale != 1.0);
+                                     p.guided());
   if (low_memory) release(true, false, false);
   return out;
 }
@@ -227,12 +233,22 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
     if (motion_prompt.uncond.defined()) uncond.extra["motion_context"] = motion_prompt.uncond;
   }
   std::optional<gen::ClassifierFreeGuidance> cfg;
-  if (prompt.uncond.defined() && p.cfg_scale != 1.0) {
+  std::optional<gen::ChainedGuidance> chained;
+  if (motion_prompt.uncond.defined() && p.motion_cfg_scale != p.cfg_scale) {
+    // The middle link: the frames read the caption, the motion modules the empty text,
+    // so the second scale weighs only what the motion words add.
+    gen::Conditioning frames_only = cond;
+    frames_only.extra["motion_context"] = motion_prompt.uncond;
+    chained.emplace(unet, std::vector<gen::Conditioning>{uncond, frames_only},
+                    std::vector<double>{p.cfg_scale, p.motion_cfg_scale});
+  } else if (prompt.uncond.defined() && p.cfg_scale != 1.0) {
     gen::CfgOptions options;
     options.scale = p.cfg_scale;
     cfg.emplace(unet, uncond, options);
   }
-  gen::Denoiser& model = cfg ? static_cast<gen::Denoiser&>(*cfg) : unet;
+  gen::Denoiser& model = chained ? static_cast<gen::Denoiser&>(*chained)
+                         : cfg   ? static_cast<gen::Denoiser&>(*cfg)
+                                 : unet;
   gen::GeneratorNoise noise(static_cast<uint64_t>(r.seed));
   auto initial = noise.next(torch::empty({1, channels, p.frames, h, w}));
   if (p.shared_noise > 0)  // the frames start from the noise mix the modules were trained on
@@ -256,6 +272,7 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   m["sampler"] = p.sampler->name();
   m["scheduler"] = r.scheduler;
   m["cfg_scale"] = p.cfg_scale;
+  if (!files_.motion_text.empty()) m["motion_cfg_scale"] = p.motion_cfg_scale;
   m["width"] = p.width;
   m["height"] = p.height;
   m["frames"] = p.frames;

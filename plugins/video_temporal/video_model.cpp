@@ -56,11 +56,14 @@ ModelDefaults read_defaults(const fs::path& adapter_dir) {
     d.frames = j.value("frames", d.frames);
     d.sampler = j.value("sampler", d.sampler);
     d.shared_noise = j.value("shared_noise", d.shared_noise);
+    d.motion_cfg_scale = j.value("motion_cfg_scale", d.motion_cfg_scale);
   } catch (const nlohmann::json::exception& e) {
     throw gen::ModelError(file.string() + ": " + e.what());
   }
-  if (d.steps < 1 || d.cfg_scale < 0 || d.fps <= 0 || d.frames < 1 || !(d.shared_noise >= 0))
-    throw gen::ModelError(file.string() + ": steps, frames and fps must be positive, cfg_scale and shared_noise >= 0");
+  if (d.steps < 1 || d.cfg_scale < 0 || d.fps <= 0 || d.frames < 1 || !(d.shared_noise >= 0) ||
+      !(d.motion_cfg_scale >= 0 || d.motion_cfg_scale == -1))
+    throw gen::ModelError(file.string() + ": steps, frames and fps must be positive, cfg_scale and shared_noise >= 0, "
+                          "motion_cfg_scale >= 0 or -1");
   return d;
 }
 

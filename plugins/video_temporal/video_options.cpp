@@ -23,6 +23,9 @@ std::vector<gen::OptionSpec> option_specs() {
       OptionSpec::number("shared_noise", -1, -1, 100,
                          "Starting noise shared across frames, PYoCo's alpha (0 = independent frames; "
                          "default: what the model was trained with)"),
+      OptionSpec::number("motion_cfg_scale", -1, -1, 100,
+                         "Guidance scale of the text the motion modules read, on top of the frames' text "
+                         "(a third network pass; -1 = the CFG scale, i.e. plain CFG; default: the model's)"),
       OptionSpec::path("tokenizer", "Folder with the CLIP vocab.json and merges.txt (default: <base>/tokenizer)"),
   };
 }
@@ -43,6 +46,7 @@ VideoOptions parse_options(const gen::Request& r) {
   o.composite = v.boolean("composite");
   o.tokenizer = v.text("tokenizer");
   o.shared_noise = v.number("shared_noise");
+  o.motion_cfg_scale = v.number("motion_cfg_scale");
   o.preview_every = r.video.preview_every > 0 ? r.video.preview_every : static_cast<int>(v.integer("preview_every"));
   if (o.context_frames > 0 && o.context_overlap >= o.context_frames)
     throw gen::UsageError("option context_overlap=" + std::to_string(o.context_overlap) +

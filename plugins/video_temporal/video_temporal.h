@@ -34,6 +34,7 @@ struct VideoOptions {
   bool low_memory = false;     // one network at a time, cond/uncond in separate passes
   bool composite = true;       // image-to-video: frame 0 is the init image's pixels exactly
   double shared_noise = -1;    // PYoCo's alpha for the starting noise; < 0 = the model's
+  double motion_cfg_scale = -1;  // guidance of the motion modules' own text; < 0 = the model's
   std::string tokenizer;
 };
 std::vector<gen::OptionSpec> option_specs();
@@ -51,6 +52,7 @@ struct ModelDefaults {     // an optional generation_defaults.json beside the ad
   int frames = 16;
   std::string sampler;     // empty: the base checkpoint's scheduler
   double shared_noise = 0; // the mixed noise prior the motion modules were trained with (gen/mixed_noise.h)
+  double motion_cfg_scale = -1;  // guidance of the modules' own text (ChainedGuidance); < 0 = cfg_scale
 };
 struct VideoModelFiles {
   std::filesystem::path adapter;  // folder or .safetensors

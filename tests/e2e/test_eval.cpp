@@ -106,9 +106,10 @@ TEST(EvalVideo, GeneratesThroughTheVideoPluginPerSamplerAndSteps) {
   auto data = (dir / "data").string();
   ASSERT_EQ(run_gen({"data", "video", "-o", data, "--train", "3", "--heldout", "3", "--frames", "8", "-q"}).exit_code, 0);
   auto report = (dir / "report.json").string();
+  const auto env = video_plugin_env(dir);
   auto r = run_gen({"eval", "video", "-m", "oracle", "--data", data, "--count", "3", "--samplers", "ddim,euler", "--steps",
                     "2,3", "--splits", "heldout", "--baselines", "--save-clips", (dir / "clips").string(), "-o", report, "-q"},
-                   video_plugin_env(dir));
+                   env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(gen::test::nonempty_lines(r.out).size(), 2u + 5u) << r.out;
   auto j = nlohmann::json::parse(gen::test::read_text(report));
@@ -117,6 +118,12 @@ TEST(EvalVideo, GeneratesThroughTheVideoPluginPerSamplerAndSteps) {
   EXPECT_EQ(j["runs"][4]["sampler"], "euler");
   EXPECT_EQ(j["runs"][4]["steps"], 3);
   EXPECT_TRUE(std::filesystem::exists(dir / "clips" / "heldout-ddim-3-002.gif"));
+  EXPECT_TRUE(j["options"].empty());
+  // -O goes to the plugin on every clip, checked against what it declares.
+  gen::test::expect_one_error_line(run_gen({"eval", "video", "-m", "oracle", "--data", data, "--count", "1", "--splits",
+                                            "heldout", "-O", "no_such_option=1", "-o", report, "-q"},
+                                           env),
+                                   2, "no_such_option");
 }
 
 TEST(EvalVideo, BadInputIsOneLineWithTheRightExitCode) {

@@ -304,6 +304,23 @@ TEST(VideoTemporal, TrainsMotionModulesWithTheirOwnTextTower) {
   run_ok(with(generate, {"--frames", "4", "-p", "a red circle growing", "-o", (dir / "other.safetensors").string()}));
   EXPECT_FALSE(torch::equal(tensor_file(dir / "clip.safetensors"), tensor_file(dir / "other.safetensors")));
 
+  // motion_cfg_scale weighs the motion text alone (ChainedGuidance): equal to the CFG
+  // scale it is plain CFG, byte for byte; another value moves the clip.
+  const auto guided = [&](const std::string& name, Args extra) {
+    extra.insert(extra.end(), {"--frames", "4", "--cfg-scale", "5", "-o", (dir / name).string()});
+    run_ok(with(generate, extra));
+    return tensor_file(dir / name);
+  };
+  const auto plain = guided("plain.safetensors", {});
+  EXPECT_TRUE(torch::equal(plain, guided("same.safetensors", {"-O", "motion_cfg_scale=5"})));
+  EXPECT_FALSE(torch::equal(plain, guided("motion.safetensors", {"-O", "motion_cfg_scale=60"})));
+  EXPECT_EQ(sidecar(dir / "motion.safetensors")["motion_cfg_scale"], 60.0);
+  EXPECT_EQ(sidecar(dir / "plain.safetensors")["motion_cfg_scale"], 5.0);
+  gen::test::expect_one_error_line(run_gen(with(video_args(dir / "x.gif"), {"-O", "motion_cfg_scale=3"})),
+                                   gen::kExitUsage, "motion_cfg_scale");
+  gen::test::expect_one_error_line(run_gen(with(generate, {"-O", "motion_cfg_scale=nan"})), gen::kExitUsage,
+                                   "motion_cfg_scale");
+
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "text_attention=false"})), gen::kExitUsage,
                                    "text_attention");
   fs::remove_all(adapter / "text_encoder");

@@ -96,6 +96,82 @@ TEST(Cfg, RejectsBadScales) {
   EXPECT_THROW(gen::ClassifierFreeGuidance(model, {}, o), gen::UsageError);
 }
 
+namespace {
+
+// Reads two parts of a condition, the second non-linearly, so the chain's links differ.
+class TwoPartDenoiser : public gen::Denoiser {
+ public:
+  std::vector<int64_t> batch_sizes;
+  torch::Tensor predict(const torch::Tensor& x, const torch::Tensor&, const gen::Conditioning& c) override {
+    batch_sizes.push_back(x.size(0));
+    auto a = c.context.mean({1, 2}).reshape({-1, 1, 1, 1});
+    auto b = c.extra.at("motion").mean({1, 2}).reshape({-1, 1, 1, 1});
+    return x * 0.1 + a + torch::tanh(b) * x;
+  }
+  gen::PredictionType prediction_type() const override { return gen::PredictionType::v_prediction; }
+};
+
+gen::Conditioning two_part(float a, float b, int64_t batch, int64_t length = 5) {
+  auto c = context(a, batch, length);
+  c.extra["motion"] = torch::full({batch, 3, 4}, b);
+  return c;
+}
+
+}  // namespace
+
+TEST(ChainedGuidance, EachScaleWeighsItsLinkInOneBatchedCall) {
+  TwoPartDenoiser model;
+  gen::ChainedGuidance guidance(model, {two_part(0, 0, 1), two_part(2, 0, 1)}, {4.0, 9.0});
+  auto x = torch::randn({2, 4, 4, 4});
+  auto t = torch::full({1}, 300.0);
+  auto full = two_part(2, 1.5, 2);
+  auto guided = guidance.predict(x, t, full);
+  EXPECT_EQ(model.batch_sizes, std::vector<int64_t>{6});  // three links, two clips
+  EXPECT_EQ(guidance.network_calls(), 1);
+  EXPECT_EQ(guidance.prediction_type(), gen::PredictionType::v_prediction);
+  auto tt = torch::full({2}, 300.0);
+  auto e0 = model.predict(x, tt, two_part(0, 0, 2));
+  auto e1 = model.predict(x, tt, two_part(2, 0, 2));
+  auto e2 = model.predict(x, tt, full);
+  EXPECT_TRUE(torch::allclose(guided, e0 + 4.0 * (e1 - e0) + 9.0 * (e2 - e1), 1e-5, 1e-5));
+}
+
+TEST(ChainedGuidance, EqualScalesArePlainCfg) {
+  TwoPartDenoiser model;
+  auto empty = two_part(-1, 0.5, 1);
+  gen::ChainedGuidance chained(model, {empty, two_part(3, 0.5, 1)}, {6.0, 6.0});
+  gen::CfgOptions o;
+  o.scale = 6.0;
+  gen::ClassifierFreeGuidance cfg(model, empty, o);
+  auto x = torch::randn({1, 4, 8, 8});
+  auto t = torch::full({1}, 700.0);
+  auto cond = two_part(3, -2, 1);
+  EXPECT_TRUE(torch::allclose(chained.predict(x, t, cond), cfg.predict(x, t, cond), 1e-5, 1e-5));
+}
+
+TEST(ChainedGuidance, UnstackableLinksRunOneByOneWithTheSameResult) {
+  TwoPartDenoiser model;
+  gen::ChainedGuidance guidance(model, {two_part(0, 0, 1, 7), two_part(1, 0, 1, 3)}, {2.0, 5.0});
+  auto x = torch::randn({1, 4, 4, 4});
+  auto t = torch::full({1}, 10.0);
+  auto cond = two_part(1, 0.7f, 1, 3);
+  auto guided = guidance.predict(x, t, cond);
+  EXPECT_EQ(model.batch_sizes, (std::vector<int64_t>{1, 1, 1}));
+  EXPECT_EQ(guidance.network_calls(), 3);
+  auto e0 = model.predict(x, t, two_part(0, 0, 1, 7));
+  auto e1 = model.predict(x, t, two_part(1, 0, 1, 3));
+  auto e2 = model.predict(x, t, cond);
+  EXPECT_TRUE(torch::allclose(guided, e0 + 2.0 * (e1 - e0) + 5.0 * (e2 - e1), 1e-5, 1e-5));
+}
+
+TEST(ChainedGuidance, RejectsAMissingScaleAndBadScales) {
+  TwoPartDenoiser model;
+  EXPECT_THROW(gen::ChainedGuidance(model, {two_part(0, 0, 1)}, {1.0, 2.0}), gen::Error);
+  EXPECT_THROW(gen::ChainedGuidance(model, {}, {}), gen::Error);
+  EXPECT_THROW(gen::ChainedGuidance(model, {two_part(0, 0, 1)}, {-1.0}), gen::UsageError);
+  EXPECT_THROW(gen::ChainedGuidance(model, {two_part(0, 0, 1)}, {std::nan("")}), gen::UsageError);
+}
+
 TEST(Converters, EveryPredictionTypeRoundTrips) {
   auto x0 = torch::randn({2, 3}, torch::kFloat64), eps = torch::randn({2, 3}, torch::kFloat64);
   auto a = torch::tensor({0.8, 0.3}, torch::kFloat64).reshape({2, 1});

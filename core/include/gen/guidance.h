@@ -8,6 +8,7 @@
 #pragma once
 #include <functional>
 #include <limits>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -39,6 +40,26 @@ class GEN_API ClassifierFreeGuidance : public Denoiser {
   Denoiser& model_;
   Conditioning uncond_;
   CfgOptions options_;
+  int64_t calls_ = 0;
+};
+
+// Guidance over a chain of conditionings c_0 (empty) ... c_n (the full one, passed to
+// predict): eps(c_0) + sum_k scale_k (eps(c_k) - eps(c_{k-1})). Each scale weighs what
+// one more part of the condition adds — InstructPix2Pix's image and text scales, or the
+// text a video model's motion modules read on top of its image text. Equal scales s
+// give plain CFG at s. All n + 1 predictions run in one batched call when they stack.
+class GEN_API ChainedGuidance : public Denoiser {
+ public:
+  // `chain` holds c_0 ... c_{n-1}; `scales` holds scale_1 ... scale_n (n >= 1).
+  ChainedGuidance(Denoiser& model, std::vector<Conditioning> chain, std::vector<double> scales);
+  torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const Conditioning& cond) override;
+  PredictionType prediction_type() const override { return model_.prediction_type(); }
+  int64_t network_calls() const { return calls_; }
+
+ private:
+  Denoiser& model_;
+  std::vector<Conditioning> chain_;
+  std::vector<double> scales_;
   int64_t calls_ = 0;
 };
 

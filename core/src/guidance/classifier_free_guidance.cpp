@@ -2,47 +2,9 @@
 
 #include <gen/error.h>
 
+#include "conditioning_batch.h"
+
 namespace gen {
-
-namespace {
-
-// Stacks two conditionings along the batch dimension (uncond first). Returns false
-// when their tensors cannot be stacked (e.g. different text lengths).
-bool stack(const Conditioning& a, const Conditioning& b, Conditioning& out) {
-  auto cat = [](const torch::Tensor& x, const torch::Tensor& y, torch::Tensor& r) {
-    if (x.defined() != y.defined()) return false;
-    if (!x.defined()) return true;
-    if (x.sizes().slice(1) != y.sizes().slice(1)) return false;
-    r = torch::cat({x, y}, 0);
-    return true;
-  };
-  if (!cat(a.context, b.context, out.context) || !cat(a.pooled, b.pooled, out.pooled) ||
-      !cat(a.concat, b.concat, out.concat))
-    return false;
-  for (const auto& [key, value] : b.extra) {
-    auto it = a.extra.find(key);
-    if (it == a.extra.end() || !cat(it->second, value, out.extra[key])) return false;
-  }
-  return a.extra.size() == b.extra.size();
-}
-
-// The uncond conditioning repeated to the batch of x_t when it holds one item.
-Conditioning broadcast(const Conditioning& c, int64_t batch) {
-  auto rep_any = [batch](const torch::Tensor& x) {
-    if (!x.defined() || x.size(0) != 1 || batch == 1) return x;
-    std::vector<int64_t> reps(static_cast<size_t>(x.dim()), 1);
-    reps[0] = batch;
-    return x.repeat(reps);
-  };
-  Conditioning out;
-  out.context = rep_any(c.context);
-  out.pooled = rep_any(c.pooled);
-  out.concat = rep_any(c.concat);
-  for (const auto& [k, v] : c.extra) out.extra[k] = rep_any(v);
-  return out;
-}
-
-}  // namespace
 
 torch::Tensor combine_cfg(const torch::Tensor& uncond, const torch::Tensor& cond, double scale, double rescale) {
   auto guided = uncond + scale * (cond - uncond);
@@ -76,11 +38,11 @@ torch::Tensor ClassifierFreeGuidance::predict(const torch::Tensor& x_t, const to
     return model_.predict(x_t, t, cond);
   }
   const int64_t batch = x_t.size(0);
-  auto uncond = broadcast(uncond_, batch);
+  auto uncond = detail::broadcast_conditioning(uncond_, batch);
   auto tt = t.numel() == 1 ? t.reshape({1}).expand({batch}) : t;
   Conditioning both;
   torch::Tensor out_uncond, out_cond;
-  if (stack(uncond, cond, both)) {
+  if (detail::stack_conditionings({&uncond, &cond}, both)) {
     ++calls_;
     auto out = model_.predict(torch::cat({x_t, x_t}, 0), torch::cat({tt, tt}, 0), both);
     out_uncond = out.narrow(0, 0, batch);

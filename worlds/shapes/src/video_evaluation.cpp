@@ -44,6 +44,7 @@ std::vector<video::Video> generate_all(GenerationSession& session, const std::ve
   for (size_t i = 0; i < cases.size(); ++i) {
     auto r = evaluation_request(session, Modality::video, cases[i].prompt, sampler, steps, s.cfg_scale,
                                 s.seed + static_cast<int64_t>(i));
+    r.options = s.options;
     r.video.frames = s.frames > 0 ? s.frames : static_cast<int>(cases[i].real.frame_count());
     r.video.width = static_cast<int>(cases[i].real.width());
     r.video.height = static_cast<int>(cases[i].real.height());
@@ -133,14 +134,14 @@ nlohmann::json VideoEvaluationRow::to_json() const {
 nlohmann::json VideoEvaluationReport::to_json() const {
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& row : rows) runs.push_back(row.to_json());
-  return {{"model", model}, {"plugin", plugin}, {"cfg_scale", cfg_scale}, {"count", count},
-          {"frames", frames}, {"seed", seed},   {"runs", runs}};
+  return {{"model", model}, {"plugin", plugin}, {"cfg_scale", cfg_scale}, {"options", options},
+          {"count", count}, {"frames", frames}, {"seed", seed},     {"runs", runs}};
 }
 
 VideoEvaluationReport evaluate_video_adherence(const PluginRegistry& registry, const VideoEvaluationSettings& s,
                                                const std::function<void(const VideoEvaluationRow&)>& on_row) {
   if (!s.generate && !s.baselines) throw UsageError("nothing to evaluate: no model and no baselines");
-  VideoEvaluationReport report{"", "", s.cfg_scale, s.count, s.frames, s.seed, {}};
+  VideoEvaluationReport report{"", "", s.cfg_scale, s.options, s.count, s.frames, s.seed, {}};
   // The model is loaded first, so a missing one fails before minutes of work.
   std::optional<GenerationSession> session;
   if (s.generate) {

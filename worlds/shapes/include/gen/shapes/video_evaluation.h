@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct VideoEvaluationSettings {
   bool baselines = false;            // also score the real clips: the ceiling for a model
   bool generate = true;              // false: score only the real clips and load no model
   std::filesystem::path save_clips;  // write every scored clip here as .gif; empty = nowhere
+  std::map<std::string, std::string> options;  // the plugin's -O options, on every request
 };
 
 struct VideoEvalCase {
@@ -88,11 +90,12 @@ struct GEN_API VideoEvaluationReport {
   std::string model;   // as resolved by the registry; "" when no model was loaded
   std::string plugin;
   double cfg_scale = 0;
+  std::map<std::string, std::string> options;
   int count = 0;
   int frames = 0;
   int64_t seed = 0;
   std::vector<VideoEvaluationRow> rows;
-  nlohmann::json to_json() const;  // {model, plugin, cfg_scale, count, frames, seed, runs: [row...]}
+  nlohmann::json to_json() const;  // {model, plugin, cfg_scale, options, count, frames, seed, runs: [row...]}
 };
 
 // Throws UsageError for a bad count or split, InputError for an unreadable dataset,
