@@ -32,6 +32,7 @@ ModelDefaults read_generation_defaults(const fs::path& file) {
     d.duration = j.value("duration", d.duration);
     d.sampler = j.value("sampler", d.sampler);
     d.text_states = j.value("text_states", d.text_states);
+    d.note_slots = j.value("note_slots", d.note_slots);
     if (j.contains("mel")) {
       const auto& mel = j.at("mel");
       d.sample_rate = mel.value("sample_rate", d.sample_rate);
@@ -41,6 +42,9 @@ ModelDefaults read_generation_defaults(const fs::path& file) {
   } catch (const nlohmann::json::exception& e) {
     throw gen::ModelError(file.string() + ": " + e.what());
   }
+  if (d.note_slots < 0 || d.note_slots > kMaxNoteSlots || (d.note_slots > 0 && !d.text_states))
+    throw gen::ModelError(file.string() + ": note_slots must be 0.." + std::to_string(kMaxNoteSlots) +
+                          " and needs text_states");
   if (d.steps < 1 || d.cfg_scale < 0 || d.duration < 0)
     throw gen::ModelError(file.string() + ": steps must be positive, cfg_scale and duration >= 0");
   if (d.sample_rate < gen::audio::kMinSampleRate || d.sample_rate > gen::audio::kMaxSampleRate || d.hop_length < 1 ||
@@ -89,6 +93,9 @@ AudioModelFiles read_folder(const fs::path& dir, const std::string& name) {
   f.defaults = read_generation_defaults(dir / "generation_defaults.json");
   f.text_model_type = text_model_type(dir / "text_encoder");
   f.text_states = f.defaults.text_states || attends_to_text(f.unet);
+  f.note_slots = f.defaults.note_slots;
+  if (f.note_slots > 0 && f.unet.cross_attention_dim % 2 != 0)
+    throw gen::ModelError((dir / "unet").string() + ": note_slots need an even cross_attention_dim (sine/cosine pairs)");
   if (f.text_states && !f.unet.cross_attention_dims.empty())
     throw gen::ModelError((dir / "unet").string() + ": a UNet that attends to the text needs one cross_attention_dim "
                           "(the text tower's width), not one per block");

@@ -61,6 +61,7 @@ struct ModelDefaults {
   int sample_rate = 16000;
   int64_t hop_length = 160, bands = 64;
   bool text_states = false;        // "text_states": the UNet cross-attends to the tower's token states
+  int note_slots = 0;              // "note_slots": the prompt's note names as that many more context rows
 };
 struct AudioModelFiles {
   std::string name;
@@ -75,6 +76,9 @@ struct AudioModelFiles {
   // -O text_states, or any UNet whose attention cannot attend to its own features);
   // AudioLDM's attends to itself and reads the text only as class labels.
   bool text_states = false;
+  // With text_states: rows after the token states that carry the note names written in
+  // the prompt as pitch codes (note_context.cpp); 0 for AudioLDM's and older gen models.
+  int note_slots = 0;
 };
 bool looks_like_audio_model(const std::string& model);
 AudioModelFiles locate_model(const std::string& model);  // throws gen::ModelError / InputError
@@ -115,7 +119,19 @@ class TextCondition {
   torch::Tensor prompt_, negative_;
   std::string source_;
   bool text_states_ = false;
+  int note_slots_ = 0;
 };
+
+// ---- note_context.cpp: the note names a prompt writes ("a flute playing Eb4") as context
+// rows the UNet attends to beside the text tower's states: row k is the k-th note's pitch
+// code (sines and cosines of the MIDI number over periods of 3 to 384 semitones), zero
+// when the prompt names fewer notes. A tiny text tower reads "F#4" as three tokens whose
+// pitch it has to learn from a few examples each; the code makes neighbouring notes
+// neighbouring rows, so the UNet can place a note it never heard on an instrument.
+// [1, slots, width]; width even.
+constexpr int kMaxNoteSlots = 16;
+torch::Tensor note_context(const std::string& prompt, int64_t slots, int64_t width);
+torch::Tensor pitch_code(int midi, int64_t width);  // [width]
 
 // ---- mel_denoiser.cpp: the AudioLDM UNet through the core's Denoiser interface.
 // x_t [B, C, rows, bands/f]; cond.pooled [B, D] (the class labels); cond.context

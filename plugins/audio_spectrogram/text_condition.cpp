@@ -2,7 +2,8 @@
 // makes them: the text tower's projected pooled embedding, L2-normalised, and the same of
 // the negative prompt ("" when none) for the unconditional half of CFG. For UNets that
 // attend to the text, also the tower's token states (padded to its positions, so prompt
-// and negative batch together).
+// and negative batch together), followed by the prompt's note names when the model reads
+// them (note_context.cpp).
 #include <gen/error.h>
 #include <gen/safetensors.h>
 
@@ -31,7 +32,8 @@ torch::Tensor embedding_row(const std::map<std::string, torch::Tensor>& tensors,
 
 }  // namespace
 
-TextCondition::TextCondition(const AudioModelFiles& files, const AudioOptions& o) : text_states_(files.text_states) {
+TextCondition::TextCondition(const AudioModelFiles& files, const AudioOptions& o)
+    : text_states_(files.text_states), note_slots_(files.note_slots) {
   if (!o.prompt_embedding.empty()) {
     const auto tensors = gen::load_safetensors(o.prompt_embedding);
     if (!tensors.count("prompt"))
@@ -68,6 +70,8 @@ gen::Conditioning TextCondition::encode(const std::string& prompt) {
   gen::Conditioning c;
   c.pooled = normalized(both.pooled);
   if (text_states_) c.context = both.states;
+  if (note_slots_ > 0)
+    c.context = torch::cat({c.context, note_context(prompt, note_slots_, c.context.size(2)).to(c.context.dtype())}, 1);
   return c;
 }
 

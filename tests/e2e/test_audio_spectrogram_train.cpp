@@ -262,6 +262,60 @@ TEST(AudioSpectrogramTrain, UnetStageCanAttendToTheTextTowersTokens) {
   EXPECT_FALSE(fs::exists(run.dir / "pooled.wav"));
 }
 
+// -O note_slots: the captions' note names reach the UNet as pitch-code rows after the token
+// states; the model says how many in generation_defaults.json and gen audio appends the
+// prompt's. The rows change the sound (the same folder told to read no notes sounds
+// different); the option's preconditions are refused with one line.
+TEST(AudioSpectrogramTrain, UnetStageCanReadTheNotesTheCaptionNames) {
+  auto& run = shared_run();
+  auto& s = stages();
+  const auto out = run.dir / "unet-notes";
+  const std::vector<std::string> base = {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8",
+                                         "-O", "steps=3", "-O", "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0"};
+  auto args = base;
+  args.insert(args.end(), {"-O", "text_states=true", "-O", "note_slots=2"});
+  auto r = run.train("unet", out.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = out / "model";
+  const auto defaults_file = model / "generation_defaults.json";
+  auto defaults = json::parse(gen::test::read_text(defaults_file));
+  EXPECT_EQ(defaults["note_slots"], 2);
+
+  const auto with_notes = run.dir / "notes-c4.wav", d4 = run.dir / "notes-d4.wav", without = run.dir / "notes-off.wav";
+  const auto generate = [&](const fs::path& m, const std::string& prompt, const fs::path& file) {
+    auto g = run_gen({"audio", "-m", m.string(), "-p", prompt, "--steps", "2", "-s", "3", "-o", file.string(), "-q"});
+    EXPECT_EQ(g.exit_code, 0) << g.err;
+  };
+  generate(model, "a piano playing C4", with_notes);
+  generate(model, "a piano playing D4", d4);
+  EXPECT_NE(gen::test::read_text(with_notes), gen::test::read_text(d4));
+  const auto deaf = run.dir / "model-no-notes";
+  fs::copy(model, deaf, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  defaults.erase("note_slots");
+  gen::test::write_text(deaf / "generation_defaults.json", defaults.dump());
+  generate(deaf, "a piano playing C4", without);
+  EXPECT_NE(gen::test::read_text(with_notes), gen::test::read_text(without)) << "the note rows never reached the UNet";
+
+  // note_slots without text_states, beside a trained tower, or out of range: one line each.
+  auto no_states = base;
+  no_states.insert(no_states.end(), {"-O", "note_slots=1"});
+  gen::test::expect_one_error_line(run.train("unet", run.path("notes-x1"), no_states), 2, "text_states");
+  auto trained_tower = base;
+  trained_tower.insert(trained_tower.end(), {"-O", "text_states=true", "-O", "note_slots=1", "-O", "train_text=true"});
+  gen::test::expect_one_error_line(run.train("unet", run.path("notes-x2"), trained_tower), 2, "train_text");
+  auto too_many = base;
+  too_many.insert(too_many.end(), {"-O", "text_states=true", "-O", "note_slots=99"});
+  gen::test::expect_one_error_line(run.train("unet", run.path("notes-x3"), too_many), 2, "note_slots");
+  // A folder that asks for notes without token states is refused before any weights load.
+  defaults["note_slots"] = 1;
+  defaults.erase("text_states");
+  gen::test::write_text(deaf / "generation_defaults.json", defaults.dump());
+  gen::test::expect_one_error_line(run_gen({"audio", "-m", deaf.string(), "-p", "C4", "--steps", "2", "-o",
+                                            (run.dir / "notes-bad.wav").string(), "-q"}),
+                                   4, "note_slots");
+  EXPECT_FALSE(fs::exists(run.dir / "notes-bad.wav"));
+}
+
 TEST(AudioSpectrogramTrain, SameSeedSameWeights) {
   auto& run = shared_run();
   for (const std::string stage : {"vae", "vocoder"}) {

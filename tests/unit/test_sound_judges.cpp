@@ -9,7 +9,7 @@
 
 #include <gen/error.h>
 #include <gen/safetensors.h>
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 #include <gen/sounds/pitch_estimator.h>
 #include <gen/sounds/sound_dataset.h>
 #include <gen/sounds/sound_judge_training.h>
@@ -23,6 +23,8 @@
 
 namespace fs = std::filesystem;
 using namespace gen::sounds;
+using gen::audio::midi_to_hz;
+using gen::audio::note_name;
 
 namespace {
 

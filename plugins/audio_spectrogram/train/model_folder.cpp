@@ -85,6 +85,7 @@ void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionMo
   nlohmann::json defaults = {{"steps", 50}, {"cfg_scale", 2.5}, {"duration", clip_seconds}, {"sampler", "ddim"},
                              {"mel", {{"sample_rate", g.sample_rate}, {"hop_length", g.hop}, {"bands", g.bands}}}};
   if (result.text_states) defaults["text_states"] = true;
+  if (result.note_slots > 0) defaults["note_slots"] = result.note_slots;
   write_json(staging / "generation_defaults.json", defaults);
   fs::remove_all(dir);
   fs::rename(staging, dir);

@@ -35,6 +35,7 @@ struct UNetStageResult {
   gen::PredictionType prediction = gen::PredictionType::epsilon;
   const gen::nn::ClipTextEmbedder* trained_text = nullptr;
   bool text_states = false;
+  int note_slots = 0;   // context rows of the caption's note names after the token states
 };
 void assemble_model_folder(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
                            const StageParts& parts, double clip_seconds, const UNetStageResult& result = {});

@@ -152,9 +152,10 @@ LatentPosteriors encode_clips(gen::nn::AutoencoderKL& vae, const torch::Tensor& 
 }
 
 // What the plugin gives the UNet (text_condition.cpp): the tower's projected pooled
-// embedding, L2-normalised, and with text_states its token states; one row per caption.
+// embedding, L2-normalised, and with text_states its token states followed by the
+// caption's note names (note_context.cpp); one row per caption.
 void encode_captions(CaptionCondition& c, gen::nn::ClipTextEmbedder& text, const gen::nn::ClipTokenizer& tokenizer,
-                     const std::vector<std::string>& captions) {
+                     const std::vector<std::string>& captions, int64_t note_slots) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> labels, states;
   for (size_t i = 0; i < captions.size(); i += 64) {
@@ -168,6 +169,11 @@ void encode_captions(CaptionCondition& c, gen::nn::ClipTextEmbedder& text, const
   const auto null = text->encode(text->token_ids(tokenizer, {""}));
   c.null_label = unit_length(null.pooled);
   if (c.text_states) c.null_states = null.states;
+  if (note_slots == 0) return;
+  std::vector<torch::Tensor> notes;
+  for (const auto& caption : captions) notes.push_back(note_context(caption, note_slots, c.states.size(2)));
+  c.states = torch::cat({c.states, torch::cat(notes)}, 1);
+  c.null_states = torch::cat({c.null_states, note_context("", note_slots, c.states.size(2))}, 1);
 }
 
 }  // namespace
@@ -191,6 +197,9 @@ gen::TrainStage unet_stage() {
       OptionSpec::boolean("text_states", false,
                           "The UNet's attention blocks cross-attend to the text tower's token states (as SD's UNet), "
                           "beside the pooled class embedding; AudioLDM's blocks attend to themselves"),
+      OptionSpec::integer("note_slots", 0, 0, kMaxNoteSlots,
+                          "With text_states: the caption's first N note names (C4, F#4, Eb3) as pitch-code rows after "
+                          "the token states (0: the text tower alone reads them)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
   return {"unet", "The text-conditioned UNet on the VAE's latents; assembles OUT/model for `gen audio -m`", options};
@@ -206,6 +215,10 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   const int64_t batch = integer(r, "batch", 8, 1, 4096);
   const bool train_text = gen::parse_bool("train_text", option(r, "train_text", "false"));
   const bool text_states = gen::parse_bool("text_states", option(r, "text_states", "false"));
+  const int note_slots = static_cast<int>(integer(r, "note_slots", 0, 0, kMaxNoteSlots));
+  if (note_slots > 0 && !text_states) throw gen::UsageError("-O note_slots needs -O text_states=true");
+  if (note_slots > 0 && train_text)
+    throw gen::UsageError("-O note_slots works on the text stage's fixed tower; drop -O train_text");
   const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
   auto vae = gen::nn::load_diffusers_vae(parts.vae / "vae");
   auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");
@@ -226,7 +239,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
     condition.null_ids = text->token_ids(tokenizer, {""});
     text->train();
   } else {
-    encode_captions(condition, text, tokenizer, clips.captions);
+    encode_captions(condition, text, tokenizer, clips.captions, note_slots);
   }
   torch::manual_seed(static_cast<uint64_t>(r.seed));
   unet_cfg.sample_size = latents.mean.size(2);  // the clips' latent rows (the UNet takes any number)
@@ -243,7 +256,7 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   unet->eval();
   text->eval();
   assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate,
-                        {config.prediction_type, train_text ? &text : nullptr, text_states});
+                        {config.prediction_type, train_text ? &text : nullptr, text_states, note_slots});
   spdlog::info("audio model written to {}", (fs::path(r.output) / "model").string());
 }
 

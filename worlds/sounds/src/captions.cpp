@@ -1,6 +1,6 @@
 #include <gen/sounds/captions.h>
 
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 
 #include "world_config.h"
 
@@ -37,7 +37,7 @@ std::string register_word(int midi) {
 std::string sound_caption(const SoundSpec& spec, Rng& rng) {
   std::string text = rng.pick(config_strings(captions_config(), "templates/" + kind_name(spec.kind)));
   if (spec.midi >= 0) {
-    replace_all(text, "{note}", note_name(spec.midi));
+    replace_all(text, "{note}", audio::note_name(spec.midi));
     replace_all(text, "{register}", register_word(spec.midi));
   }
   replace_all(text, "{instrument}", spec.source);

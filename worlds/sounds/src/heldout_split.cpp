@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include <gen/error.h>
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 
 #include "world_config.h"
 
@@ -100,7 +100,7 @@ const std::vector<std::pair<std::string, int>>& heldout_pairs() {
 bool is_heldout(const SoundSpec& spec) {
   if (!is_pitched(spec.kind) || spec.midi < 0) return false;
   for (const auto& [source, octave] : heldout_pairs())
-    if (spec.source == source && note_octave(spec.midi) == octave) return true;
+    if (spec.source == source && audio::note_octave(spec.midi) == octave) return true;
   return false;
 }
 

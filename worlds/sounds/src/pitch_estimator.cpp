@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 
 #include "judge_input.h"
 #include "world_config.h"
@@ -88,13 +88,13 @@ std::optional<PitchEstimate> estimate_pitch(const gen::audio::Audio& clip) {
   for (size_t i = 0; i < starts.size(); ++i) {
     if (loudness[i] < s.voiced_share * loudest) continue;
     const double period = yin_period(x.data() + starts[i], s, scratch);
-    if (period > 0) pitches.push_back(hz_to_midi(rate / period));
+    if (period > 0) pitches.push_back(audio::hz_to_midi(rate / period));
   }
   // At least a few frames must agree before a clip counts as pitched.
   if (pitches.size() < 3) return std::nullopt;
   std::nth_element(pitches.begin(), pitches.begin() + static_cast<long>(pitches.size() / 2), pitches.end());
   const double midi = pitches[pitches.size() / 2];
-  return PitchEstimate{midi_to_hz(midi), midi, static_cast<int>(pitches.size())};
+  return PitchEstimate{audio::midi_to_hz(midi), midi, static_cast<int>(pitches.size())};
 }
 
 }  // namespace gen::sounds

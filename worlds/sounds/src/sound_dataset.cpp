@@ -11,7 +11,7 @@
 #include <gen/jsonl_file.h>
 #include <gen/sounds/captions.h>
 #include <gen/sounds/heldout_split.h>
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 #include <gen/sounds/sound_render.h>
 #include <gen/staged_folder.h>
 
@@ -56,7 +56,7 @@ std::string sound_clip_json(const SoundClip& c) {
   j["kind"] = kind_name(c.spec.kind);
   j["source"] = c.spec.source;
   j["midi"] = c.spec.midi;
-  j["note"] = c.spec.midi >= 0 ? note_name(c.spec.midi) : "";
+  j["note"] = c.spec.midi >= 0 ? audio::note_name(c.spec.midi) : "";
   j["onset"] = c.spec.onset;
   j["duration"] = c.spec.duration;
   j["loudness"] = c.spec.loudness;

@@ -8,7 +8,7 @@
 
 #include <gen/error.h>
 #include <gen/seeded_rng.h>
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 
 #include "world_config.h"
 
@@ -136,7 +136,7 @@ float fade(int64_t i, int64_t first, int64_t last, int64_t ramp) {
 // Sine, square (odd harmonics 1/k) and saw (all harmonics 1/k) summed only up to 0.45 of
 // the rate, so nothing aliases; the sum is scaled so every waveform peaks near 1.
 void render_tone(const SoundSpec& s, int rate, std::vector<float>& out) {
-  const double f0 = midi_to_hz(s.midi);
+  const double f0 = audio::midi_to_hz(s.midi);
   std::vector<std::pair<int, double>> partials;
   for (int k = 1; k * f0 < 0.45 * rate; ++k) {
     if (s.source == "sine" && k > 1) break;

@@ -6,7 +6,7 @@
 
 #include <gen/error.h>
 #include <gen/frechet_distance.h>
-#include <gen/sounds/note_names.h>
+#include <gen/audio/note_names.h>
 
 #include "world_config.h"
 
@@ -28,7 +28,7 @@ Tolerances tolerances() {
 
 std::string describe_reading(const SoundReading& r) {
   std::string out = r.source;
-  if (r.midi) out += " " + note_name(static_cast<int>(std::clamp(std::lround(*r.midi), 0L, 127L)));
+  if (r.midi) out += " " + audio::note_name(static_cast<int>(std::clamp(std::lround(*r.midi), 0L, 127L)));
   return out + " " + r.loudness;
 }
 
@@ -50,7 +50,7 @@ std::optional<double> Share::value() const {
 
 std::string describe_spec(const SoundSpec& spec) {
   std::string out = spec.source;
-  if (is_pitched(spec.kind) && spec.midi >= 0 && spec.midi <= 127) out += " " + note_name(spec.midi);
+  if (is_pitched(spec.kind) && spec.midi >= 0 && spec.midi <= 127) out += " " + audio::note_name(spec.midi);
   if (spec.kind == SoundKind::beat) out += " " + std::to_string(std::lround(spec.tempo_bpm)) + " bpm";
   return out + " " + spec.loudness;
 }

@@ -2,10 +2,11 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gen/export.h>
 
-namespace gen::sounds {
+namespace gen::audio {
 
 // "C4" for 60; sharps for black keys ("C#4"). A gen::UsageError outside MIDI 0..127.
 GEN_API std::string note_name(int midi);
@@ -14,6 +15,12 @@ GEN_API std::string note_name(int midi);
 // ignored. A gen::UsageError for anything else or a result outside 0..127.
 GEN_API int parse_note_name(std::string_view name);
 
+// The MIDI numbers of the note names written in a free text, in order: a letter A-G (either
+// case), an optional sharp or flat ('#', 'b', "♯", "♭") and a one-digit octave, standing
+// as a word of its own ("a flute playing an Eb4 note, then G#5" -> {63, 80}). Words that
+// only look like one ("A440", "mp3", "b2b") are not notes, nor octave -1 (C-1 .. B-1).
+GEN_API std::vector<int> find_note_names(std::string_view text);
+
 // The octave number of a MIDI note in that naming (60 -> 4).
 GEN_API int note_octave(int midi);
 
@@ -21,4 +28,4 @@ GEN_API int note_octave(int midi);
 GEN_API double midi_to_hz(double midi);
 GEN_API double hz_to_midi(double hz);
 
-}  // namespace gen::sounds
+}  // namespace gen::audio
