@@ -36,18 +36,20 @@ std::string share(const sounds::Share& s) {
 }
 
 void print_audio_table_header(const char* first) {
-  std::printf("| %s | sampler | steps | class | source | loudness | pitch | note | onset | duration | tempo | FD | s/clip |\n",
+  std::printf("| %s | sampler | steps | class | source | loudness | pitch | note | register | onset | duration | tempo | FD "
+              "| s/clip |\n",
               first);
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 }
 
 void print_scores(const std::string& split, const std::string& sampler, int steps, const sounds::SoundScores& s,
                   double seconds) {
   char fd[32] = "-";
   if (s.fd) std::snprintf(fd, sizeof fd, "%.3f", *s.fd);
-  std::printf("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f |\n", split.c_str(), sampler.c_str(), steps,
-              share(s.sound_class).c_str(), share(s.source).c_str(), share(s.loudness).c_str(), share(s.pitch).c_str(),
-              share(s.note).c_str(), share(s.onset).c_str(), share(s.duration).c_str(), share(s.tempo).c_str(), fd, seconds);
+  std::printf("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f |\n", split.c_str(), sampler.c_str(),
+              steps, share(s.sound_class).c_str(), share(s.source).c_str(), share(s.loudness).c_str(), share(s.pitch).c_str(),
+              share(s.note).c_str(), share(s.pitch_register).c_str(), share(s.onset).c_str(), share(s.duration).c_str(),
+              share(s.tempo).c_str(), fd, seconds);
   std::fflush(stdout);
 }
 

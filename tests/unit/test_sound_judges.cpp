@@ -15,6 +15,7 @@
 #include <gen/sounds/sound_judge_training.h>
 #include <gen/sounds/sound_judges.h>
 #include <gen/sounds/sound_render.h>
+#include <gen/sounds/captions.h>
 #include <gen/sounds/sound_scores.h>
 #include <gen/sounds/sound_timing.h>
 
@@ -216,6 +217,38 @@ TEST(SoundScores, CountEachMeasureOverTheClipsItAppliesTo) {
   ASSERT_FALSE(w.misses.empty());
   EXPECT_EQ(w.misses[0].truth, "sine C4 loud");
   EXPECT_THROW(score_sounds(judges, specs, {clips[0]}), gen::UsageError);
+}
+
+// With captions each pitched clip is held to what its caption asks: the named note, or a
+// register word's range (a "high" caption cannot ask for F#5 rather than G5), or nothing.
+TEST(SoundScores, HoldEachClipToThePitchItsCaptionAsks) {
+  const auto judges = SoundJudges::load(tiny().folder);
+  const std::vector<SoundSpec> specs = {spec(SoundKind::tone, "sine", 60, 0.4, 1.0), spec(SoundKind::tone, "sine", 78, 0.4, 1.0),
+                                        spec(SoundKind::note, "violin", 50, 0.5, 1.2), spec(SoundKind::tone, "sine", 67, 0.4, 1.0),
+                                        spec(SoundKind::drum, "snare", -1, 0.3, 0.25)};
+  const std::vector<std::string> captions = {"a sine tone at C4", "a quiet high sine tone", "a low violin note",
+                                             "a sine tone", "a short drum hit"};
+  std::vector<gen::audio::Audio> clips;
+  for (const auto& s : specs) clips.push_back(render_sound(s, kRate, 3.0));
+  const auto s = score_sounds(judges, specs, clips, {}, captions);
+  EXPECT_EQ(s.pitch.total, 1);  // only C4 is named
+  EXPECT_EQ(s.pitch.right, 1);
+  EXPECT_EQ(s.note.total, 1);
+  EXPECT_EQ(s.pitch_register.total, 2);  // "high" and "low"; "a sine tone" asks no pitch
+  EXPECT_EQ(s.pitch_register.right, 2);
+  // Another note in the register is right for the register caption, wrong for a named note.
+  auto other = clips;
+  other[0] = render_sound(spec(SoundKind::tone, "sine", 64, 0.4, 1.0), kRate, 3.0);  // E4 for C4
+  other[1] = render_sound(spec(SoundKind::tone, "sine", 74, 0.4, 1.0), kRate, 3.0);  // D5: still high
+  other[2] = render_sound(spec(SoundKind::note, "violin", 69, 0.5, 1.2), kRate, 3.0);  // A4: not low
+  const auto o = score_sounds(judges, specs, other, {}, captions);
+  EXPECT_EQ(o.pitch.right, 0);
+  EXPECT_EQ(o.pitch_register.right, 1);
+  EXPECT_THROW(score_sounds(judges, specs, clips, {}, {captions[0]}), gen::UsageError);
+  // The register words and their ranges (configs/sounds/world.json).
+  EXPECT_EQ(caption_register("a HIGH note"), (std::pair{72, 84}));
+  EXPECT_EQ(caption_register("middle C"), (std::pair{60, 71}));
+  EXPECT_FALSE(caption_register("a slow, highly lowered tone"));
 }
 
 }  // namespace

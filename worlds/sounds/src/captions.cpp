@@ -2,6 +2,8 @@
 
 #include <gen/audio/note_names.h>
 
+#include <cctype>
+
 #include "world_config.h"
 
 namespace gen::sounds {
@@ -32,6 +34,25 @@ std::string register_word(int midi) {
   for (const auto& [word, range] : config_at(world_config(), "registers").items())
     if (midi >= range[0].get<int>() && midi <= range[1].get<int>()) return word;
   return midi < 60 ? "low" : "high";
+}
+
+std::optional<std::pair<int, int>> caption_register(const std::string& caption) {
+  std::string word;
+  const auto registered = [&]() -> std::optional<std::pair<int, int>> {
+    const auto& registers = config_at(world_config(), "registers");
+    if (word.empty() || !registers.contains(word)) return std::nullopt;
+    const auto& range = registers.at(word);
+    return std::pair{range[0].get<int>(), range[1].get<int>()};
+  };
+  for (const char ch : caption + " ") {
+    if (std::isalpha(static_cast<unsigned char>(ch))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      continue;
+    }
+    if (const auto range = registered()) return range;
+    word.clear();
+  }
+  return std::nullopt;
 }
 
 std::string sound_caption(const SoundSpec& spec, Rng& rng) {

@@ -241,11 +241,14 @@ SoundEvaluationReport evaluate_audio_model(const PluginRegistry& registry, const
   for (const auto& split : s.splits) {
     const auto d = split_data(data, split, s.count);
     std::vector<SoundSpec> truth;
-    for (const auto& c : d.cases) truth.push_back(c.clip.spec);
+    std::vector<std::string> captions;
+    for (const auto& c : d.cases) truth.push_back(c.clip.spec), captions.push_back(c.clip.caption);
     const auto reference = judges.embed(d.reference);
     const auto emit = [&](const std::string& sampler, int steps, double seconds, const std::vector<gen::audio::Audio>& clips) {
-      const std::vector<SoundSpec> scored(truth.begin(), truth.begin() + static_cast<std::ptrdiff_t>(clips.size()));
-      report.rows.push_back({split, sampler, steps, seconds, score_sounds(judges, scored, clips, reference)});
+      const auto n = static_cast<std::ptrdiff_t>(clips.size());
+      const std::vector<SoundSpec> scored(truth.begin(), truth.begin() + n);
+      const std::vector<std::string> asked(captions.begin(), captions.begin() + n);
+      report.rows.push_back({split, sampler, steps, seconds, score_sounds(judges, scored, clips, reference, asked)});
       if (on_row) on_row(report.rows.back());
     };
     emit(kRealClips, 0, 0, real_clips(d.cases));

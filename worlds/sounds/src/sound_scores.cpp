@@ -7,6 +7,7 @@
 #include <gen/error.h>
 #include <gen/frechet_distance.h>
 #include <gen/audio/note_names.h>
+#include <gen/sounds/captions.h>
 
 #include "world_config.h"
 
@@ -37,6 +38,20 @@ nlohmann::json share_json(const Share& s) {
   return {{"accuracy", *s.value()}, {"right", s.right}, {"total", s.total}};
 }
 
+// What pitch a clip was asked for: its spec's note when the caption names it (or when
+// there is no caption), else the register word's range, else none.
+struct PitchAsked {
+  bool note = false;
+  std::optional<std::pair<int, int>> range;
+};
+
+PitchAsked pitch_asked(const SoundSpec& spec, const std::string* caption) {
+  if (!caption) return {true, std::nullopt};
+  const auto notes = audio::find_note_names(*caption);
+  if (std::find(notes.begin(), notes.end(), spec.midi) != notes.end()) return {true, std::nullopt};
+  return {false, caption_register(*caption)};
+}
+
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -64,6 +79,7 @@ nlohmann::json SoundScores::to_json() const {
           {"loudness", share_json(loudness)},
           {"pitch", share_json(pitch)},
           {"note", share_json(note)},
+          {"register", share_json(pitch_register)},
           {"onset", share_json(onset)},
           {"duration", share_json(duration)},
           {"tempo", share_json(tempo)},
@@ -72,9 +88,13 @@ nlohmann::json SoundScores::to_json() const {
 }
 
 SoundScores score_sounds(const SoundJudges& judges, const std::vector<SoundSpec>& truth,
-                         const std::vector<gen::audio::Audio>& clips, const torch::Tensor& reference) {
+                         const std::vector<gen::audio::Audio>& clips, const torch::Tensor& reference,
+                         const std::vector<std::string>& captions) {
   if (truth.size() != clips.size())
     throw UsageError("score_sounds: " + std::to_string(clips.size()) + " clips for " + std::to_string(truth.size()) + " specs");
+  if (!captions.empty() && captions.size() != truth.size())
+    throw UsageError("score_sounds: " + std::to_string(captions.size()) + " captions for " + std::to_string(truth.size()) +
+                     " specs");
   const auto tol = tolerances();
   const auto readings = judges.read(clips);
   SoundScores s;
@@ -87,11 +107,16 @@ SoundScores score_sounds(const SoundJudges& judges, const std::vector<SoundSpec>
     s.source.add(r.source == t.source);
     s.loudness.add(r.loudness == t.loudness);
     bool pitch_ok = true;
-    if (is_pitched(t.kind)) {
+    const auto asked = is_pitched(t.kind) ? pitch_asked(t, captions.empty() ? nullptr : &captions[i]) : PitchAsked{};
+    if (asked.note) {
       const double error = r.midi ? std::abs(*r.midi - t.midi) : 1e9;
       pitch_ok = error <= tol.pitch;
       s.pitch.add(pitch_ok);
       s.note.add(error <= tol.note);
+    } else if (asked.range) {
+      const auto [lowest, highest] = *asked.range;
+      pitch_ok = r.midi && *r.midi >= lowest - tol.pitch && *r.midi <= highest + tol.pitch;
+      s.pitch_register.add(pitch_ok);
     }
     s.onset.add(r.timing.audible && std::abs(r.timing.onset - t.onset) <= tol.onset);
     if (contains(tol.timed_sources, t.source)) {

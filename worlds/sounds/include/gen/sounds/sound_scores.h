@@ -29,8 +29,12 @@ struct GEN_API SoundScores {
   Share sound_class;  // the classifier's class (instrument, waveform or kind), every clip
   Share source;       // the exact source (which drum, chirp direction, noise colour too)
   Share loudness;     // soft or loud, every clip
-  Share pitch;        // pitched specs: YIN within pitch_semitones of the note
-  Share note;         // pitched specs: within note_semitones (the right note)
+  // With captions, a pitched spec is held to what its caption asks: the note it names
+  // (pitch, note) or the register word it uses (pitch_register); a caption naming neither
+  // asks no pitch. Without captions every pitched spec is held to its note.
+  Share pitch;        // YIN within pitch_semitones of the note
+  Share note;         // within note_semitones (the right note)
+  Share pitch_register;  // YIN within the register's notes (configs/sounds/world.json), pitch_semitones leeway
   Share onset;        // every spec: audible and the onset within onset_s
   Share duration;     // sustained sounds (judges.json "timed_sources"): within duration_s or duration_share
   Share tempo;        // beats: within tempo_share
@@ -44,9 +48,11 @@ struct GEN_API SoundScores {
 };
 
 // Scores clips[i] made for truth[i]; `reference` ([M >= 2, D] embeddings of real clips)
-// adds the Fréchet distance. A gen::UsageError when the sizes do not match.
+// adds the Fréchet distance; `captions` (one per spec, or none) say which pitch each clip
+// was asked for. A gen::UsageError when the sizes do not match.
 GEN_API SoundScores score_sounds(const SoundJudges& judges, const std::vector<SoundSpec>& truth,
-                                 const std::vector<gen::audio::Audio>& clips, const torch::Tensor& reference = {});
+                                 const std::vector<gen::audio::Audio>& clips, const torch::Tensor& reference = {},
+                                 const std::vector<std::string>& captions = {});
 
 // "piano C4 loud", "kit 120 bpm soft", "rising soft": a spec as the misses list shows it.
 GEN_API std::string describe_spec(const SoundSpec& spec);
