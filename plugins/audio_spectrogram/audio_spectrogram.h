@@ -124,7 +124,7 @@ class TextCondition {
 
 // ---- note_context.cpp: the note names a prompt writes ("a flute playing Eb4") as context
 // rows the UNet attends to beside the text tower's states: row k is the k-th note's pitch
-// code (sines and cosines of the MIDI number over periods of 3 to 384 semitones), zero
+// code (the core timestep sinusoid of the MIDI number, periods 3 to 384 semitones), zero
 // when the prompt names fewer notes. A tiny text tower reads "F#4" as three tokens whose
 // pitch it has to learn from a few examples each; the code makes neighbouring notes
 // neighbouring rows, so the UNet can place a note it never heard on an instrument.

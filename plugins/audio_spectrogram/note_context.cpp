@@ -1,6 +1,7 @@
 // The note names of a prompt as context rows of pitch codes (audio_spectrogram.h says why).
 #include <gen/audio/note_names.h>
 #include <gen/error.h>
+#include <gen/nn/timestep_embedding.h>
 
 #include <cmath>
 
@@ -10,18 +11,12 @@ namespace audio_spectrogram {
 
 torch::Tensor pitch_code(int midi, int64_t width) {
   if (width < 2 || width % 2 != 0) throw gen::Error("audio_spectrogram: a pitch code needs an even width");
-  const int64_t pairs = width / 2;
-  // Periods from 3 semitones (neighbouring notes clearly apart) to 384 (the whole MIDI
-  // range one smooth slope); sqrt(2) gives each entry unit mean square, as the
-  // layer-normed token states beside it have.
-  std::vector<float> code(static_cast<size_t>(width));
-  for (int64_t k = 0; k < pairs; ++k) {
-    const double period = 3.0 * std::pow(128.0, pairs > 1 ? static_cast<double>(k) / (pairs - 1) : 0.0);
-    const double angle = 2 * M_PI * midi / period;
-    code[static_cast<size_t>(2 * k)] = static_cast<float>(std::sqrt(2.0) * std::sin(angle));
-    code[static_cast<size_t>(2 * k + 1)] = static_cast<float>(std::sqrt(2.0) * std::cos(angle));
-  }
-  return torch::tensor(code);
+  // The timestep sinusoid of the MIDI number with periods from 3 semitones (neighbouring
+  // notes clearly apart) to 384 (the whole MIDI range one smooth slope); sqrt(2) gives
+  // each entry unit mean square, as the layer-normed token states beside it have.
+  const auto code = gen::nn::timestep_sinusoidal(torch::tensor({static_cast<float>(midi)}), width, false,
+                                                 width > 2 ? 1.0 : 0.0, 2 * M_PI / 3.0, 128.0);
+  return code[0] * std::sqrt(2.0f);
 }
 
 torch::Tensor note_context(const std::string& prompt, int64_t slots, int64_t width) {
