@@ -37,14 +37,15 @@ fs::path optional_part(const fs::path& p) { return fs::exists(p) ? p : fs::path(
 }  // namespace
 
 void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
-                          const HifiGanConfig* vocoder) {
+                          const HifiGanConfig* vocoder, int64_t extra_in_channels) {
   std::vector<std::string> problems;
   if (!unet.has_class_embedding())
     problems.push_back("the UNet has no class embedding (AudioLDM's is class_embed_type \"simple_projection\")");
-  if (unet.in_channels != vae.latent_channels || unet.out_channels != vae.latent_channels)
+  if (unet.in_channels != vae.latent_channels + extra_in_channels || unet.out_channels != vae.latent_channels)
     problems.push_back("the UNet maps " + std::to_string(unet.in_channels) + " to " +
                        std::to_string(unet.out_channels) + " channels, the VAE's latents have " +
-                       std::to_string(vae.latent_channels));
+                       std::to_string(vae.latent_channels) +
+                       (extra_in_channels ? " (+ " + std::to_string(extra_in_channels) + " condition channels in)" : ""));
   if (vae.in_channels != 1 || vae.out_channels != 1) problems.push_back("the VAE does not map one-channel mel images");
   // AudioLDMPipeline.check_inputs: the latent's width is model_in_dim / vae_scale_factor.
   if (vocoder && vocoder->model_in_dim % vae.downsample_factor() != 0)
@@ -61,7 +62,7 @@ void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKL
   check_audioldm_parts(unet, vae, &vocoder);
 }
 
-AudioLdmConfigs read_audioldm_configs(const fs::path& dir, bool require_vocoder) {
+AudioLdmConfigs read_audioldm_configs(const fs::path& dir, bool require_vocoder, int64_t extra_in_channels) {
   if (require_vocoder || fs::exists(dir / "model_index.json")) check_model_index(dir);
   for (const char* part : {"unet", "vae", "vocoder"})
     if (!fs::is_directory(dir / part) && (require_vocoder || std::string(part) != "vocoder"))
@@ -69,7 +70,7 @@ AudioLdmConfigs read_audioldm_configs(const fs::path& dir, bool require_vocoder)
   AudioLdmConfigs c{UNet2DConditionConfig::from_json_file(dir / "unet" / "config.json"),
                     AutoencoderKLConfig::from_json_file(dir / "vae" / "config.json"), std::nullopt};
   if (fs::is_directory(dir / "vocoder")) c.vocoder = HifiGanConfig::from_json_file(dir / "vocoder" / "config.json");
-  check_audioldm_parts(c.unet, c.vae, c.vocoder ? &*c.vocoder : nullptr);
+  check_audioldm_parts(c.unet, c.vae, c.vocoder ? &*c.vocoder : nullptr, extra_in_channels);
   return c;
 }
 

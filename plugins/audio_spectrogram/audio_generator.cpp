@@ -138,7 +138,8 @@ torch::Tensor AudioGenerator::sample_latents(const gen::Request& r, const Plan& 
     if (p.strength) so.strength = *p.strength;
     if (p.span) so.mask = time_mask(p.span->first, p.span->second, p.rows, geometry_);
   }
-  MelDenoiser unet(unet_, p.sampler->prediction_type());
+  MelDenoiser unet(unet_, p.sampler->prediction_type(),
+                   files_.frequency_code ? frequency_code(geometry_, files_.frequency_code) : torch::Tensor());
   std::optional<gen::ClassifierFreeGuidance> cfg;
   if (p.cfg_scale != 1.0) {
     gen::CfgOptions options;

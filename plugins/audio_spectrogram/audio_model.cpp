@@ -33,6 +33,7 @@ ModelDefaults read_generation_defaults(const fs::path& file) {
     d.sampler = j.value("sampler", d.sampler);
     d.text_states = j.value("text_states", d.text_states);
     d.note_slots = j.value("note_slots", d.note_slots);
+    d.frequency_code = j.value("frequency_code", d.frequency_code);
     if (j.contains("mel")) {
       const auto& mel = j.at("mel");
       d.sample_rate = mel.value("sample_rate", d.sample_rate);
@@ -45,6 +46,9 @@ ModelDefaults read_generation_defaults(const fs::path& file) {
   if (d.note_slots < 0 || d.note_slots > kMaxNoteSlots || (d.note_slots > 0 && !d.text_states))
     throw gen::ModelError(file.string() + ": note_slots must be 0.." + std::to_string(kMaxNoteSlots) +
                           " and needs text_states");
+  if (d.frequency_code < 0 || d.frequency_code > kMaxFrequencyCode || d.frequency_code % 2 != 0)
+    throw gen::ModelError(file.string() + ": frequency_code must be an even number of channels, 0.." +
+                          std::to_string(kMaxFrequencyCode));
   if (d.steps < 1 || d.cfg_scale < 0 || d.duration < 0)
     throw gen::ModelError(file.string() + ": steps must be positive, cfg_scale and duration >= 0");
   if (d.sample_rate < gen::audio::kMinSampleRate || d.sample_rate > gen::audio::kMaxSampleRate || d.hop_length < 1 ||
@@ -83,14 +87,15 @@ AudioModelFiles read_folder(const fs::path& dir, const std::string& name) {
   AudioModelFiles f;
   f.name = name;
   f.dir = dir;
-  auto configs = gen::nn::read_audioldm_configs(dir, false);
+  f.defaults = read_generation_defaults(dir / "generation_defaults.json");
+  f.frequency_code = f.defaults.frequency_code;
+  auto configs = gen::nn::read_audioldm_configs(dir, false, f.frequency_code);
   f.unet = configs.unet;
   f.vae = configs.vae;
   f.vocoder = configs.vocoder;
   const auto scheduler = dir / "scheduler" / "scheduler_config.json";
   std::error_code ec;
   if (fs::is_regular_file(scheduler, ec)) f.scheduler = gen::read_json_file(scheduler, "scheduler config");
-  f.defaults = read_generation_defaults(dir / "generation_defaults.json");
   f.text_model_type = text_model_type(dir / "text_encoder");
   f.text_states = f.defaults.text_states || attends_to_text(f.unet);
   f.note_slots = f.defaults.note_slots;

@@ -62,6 +62,7 @@ struct ModelDefaults {
   int64_t hop_length = 160, bands = 64;
   bool text_states = false;        // "text_states": the UNet cross-attends to the tower's token states
   int note_slots = 0;              // "note_slots": the prompt's note names as that many more context rows
+  int frequency_code = 0;          // "frequency_code": channels of each latent column's pitch appended to the UNet's input
 };
 struct AudioModelFiles {
   std::string name;
@@ -79,6 +80,9 @@ struct AudioModelFiles {
   // With text_states: rows after the token states that carry the note names written in
   // the prompt as pitch codes (note_context.cpp); 0 for AudioLDM's and older gen models.
   int note_slots = 0;
+  // Input channels after the latent that tell each latent column its pitch
+  // (frequency_code.cpp); 0 for AudioLDM's and older gen models.
+  int frequency_code = 0;
 };
 bool looks_like_audio_model(const std::string& model);
 AudioModelFiles locate_model(const std::string& model);  // throws gen::ModelError / InputError
@@ -131,20 +135,33 @@ class TextCondition {
 // [1, slots, width]; width even.
 constexpr int kMaxNoteSlots = 16;
 torch::Tensor note_context(const std::string& prompt, int64_t slots, int64_t width);
-torch::Tensor pitch_code(int midi, int64_t width);  // [width]
+torch::Tensor pitch_code(double midi, int64_t width);  // [width]
+
+// ---- frequency_code.cpp: where each latent column sits in pitch, as input channels the
+// UNet reads beside the latent (CoordConv's idea, in the note code's terms). A UNet of
+// convolutions sees every frequency the same way, save for the edges' padding: with the
+// code it knows which columns an octave-4 note's partials belong in, so a note it heard
+// only on other instruments has a place to go. Column j's pitch is the MIDI number of the
+// mean centre frequency of the mel bands it covers; its code is pitch_code's.
+constexpr int kMaxFrequencyCode = 64;
+torch::Tensor frequency_code(const MelGeometry& geometry, int64_t channels);  // [1, channels, 1, bands / f]
+// x [B, C, rows, columns] -> [B, C + channels, rows, columns]; an undefined code: x.
+torch::Tensor with_frequency_code(const torch::Tensor& x, const torch::Tensor& code);
 
 // ---- mel_denoiser.cpp: the AudioLDM UNet through the core's Denoiser interface.
 // x_t [B, C, rows, bands/f]; cond.pooled [B, D] (the class labels); cond.context
 // [B, L, W] (the token states) when the UNet attends to the text, else undefined.
 class MelDenoiser : public gen::Denoiser {
  public:
-  MelDenoiser(gen::nn::UNet2DConditionModel unet, gen::PredictionType type);
+  // frequency_code: the channels appended to every x_t (undefined: none).
+  MelDenoiser(gen::nn::UNet2DConditionModel unet, gen::PredictionType type, torch::Tensor frequency_code = {});
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
   gen::PredictionType prediction_type() const override { return type_; }
 
  private:
   gen::nn::UNet2DConditionModel unet_;
   gen::PredictionType type_;
+  torch::Tensor frequency_code_;
 };
 
 // ---- mel_codec.cpp: waveform <-> log-mel <-> scaled VAE latent.

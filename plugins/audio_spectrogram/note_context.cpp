@@ -9,12 +9,12 @@
 
 namespace audio_spectrogram {
 
-torch::Tensor pitch_code(int midi, int64_t width) {
+torch::Tensor pitch_code(double midi, int64_t width) {
   if (width < 2 || width % 2 != 0) throw gen::Error("audio_spectrogram: a pitch code needs an even width");
   // The timestep sinusoid of the MIDI number with periods from 3 semitones (neighbouring
   // notes clearly apart) to 384 (the whole MIDI range one smooth slope); sqrt(2) gives
   // each entry unit mean square, as the layer-normed token states beside it have.
-  const auto code = gen::nn::timestep_sinusoidal(torch::tensor({static_cast<float>(midi)}), width, false,
+  const auto code = gen::nn::timestep_sinusoidal(torch::tensor({static_cast<float>(midi)}, torch::kFloat32), width, false,
                                                  width > 2 ? 1.0 : 0.0, 2 * M_PI / 3.0, 128.0);
   return code[0] * std::sqrt(2.0f);
 }

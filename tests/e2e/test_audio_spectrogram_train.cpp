@@ -316,6 +316,49 @@ TEST(AudioSpectrogramTrain, UnetStageCanReadTheNotesTheCaptionNames) {
   EXPECT_FALSE(fs::exists(run.dir / "notes-bad.wav"));
 }
 
+TEST(AudioSpectrogramTrain, UnetStageCanTellEachColumnItsPitch) {
+  auto& run = shared_run();
+  auto& s = stages();
+  const auto out = run.dir / "unet-frequency";
+  const std::vector<std::string> base = {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8",
+                                         "-O", "steps=3", "-O", "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0"};
+  auto args = base;
+  args.insert(args.end(), {"-O", "frequency_code=4"});
+  auto r = run.train("unet", out.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = out / "model";
+  auto defaults = json::parse(gen::test::read_text(model / "generation_defaults.json"));
+  EXPECT_EQ(defaults["frequency_code"], 4);
+  const auto unet = json::parse(gen::test::read_text(model / "unet" / "config.json"));
+  const auto vae = json::parse(gen::test::read_text(model / "vae" / "config.json"));
+  EXPECT_EQ(unet["in_channels"].get<int>(), vae["latent_channels"].get<int>() + 4);
+  EXPECT_EQ(unet["out_channels"], vae["latent_channels"]);
+  const auto wav = run.dir / "frequency.wav";
+  auto g = run_gen({"audio", "-m", model.string(), "-p", "a piano playing C4", "--steps", "2", "-s", "3", "-o",
+                    wav.string(), "-q"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_TRUE(fs::file_size(wav) > 1000);
+
+  // An odd channel count is refused before training; a folder whose UNet takes more input
+  // channels than its defaults explain (or an odd code) before any weights load.
+  auto odd = base;
+  odd.insert(odd.end(), {"-O", "frequency_code=3"});
+  gen::test::expect_one_error_line(run.train("unet", run.path("frequency-x1"), odd), 2, "frequency_code");
+  const auto bad = run.dir / "model-no-code";
+  fs::copy(model, bad, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  defaults.erase("frequency_code");
+  gen::test::write_text(bad / "generation_defaults.json", defaults.dump());
+  const auto bad_wav = run.dir / "frequency-bad.wav";
+  gen::test::expect_one_error_line(
+      run_gen({"audio", "-m", bad.string(), "-p", "C4", "--steps", "2", "-o", bad_wav.string(), "-q"}), 4, "channels");
+  defaults["frequency_code"] = 3;
+  gen::test::write_text(bad / "generation_defaults.json", defaults.dump());
+  gen::test::expect_one_error_line(
+      run_gen({"audio", "-m", bad.string(), "-p", "C4", "--steps", "2", "-o", bad_wav.string(), "-q"}), 4,
+      "frequency_code");
+  EXPECT_FALSE(fs::exists(bad_wav));
+}
+
 TEST(AudioSpectrogramTrain, SameSeedSameWeights) {
   auto& run = shared_run();
   for (const std::string stage : {"vae", "vocoder"}) {

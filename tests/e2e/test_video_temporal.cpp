@@ -254,16 +254,23 @@ TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
 }
 
 // `gen train video_temporal -m motion` end to end on the tiny base: a few steps with the
-// mixed noise prior, an adapter that `gen video` runs, starting from the same noise mix.
+// mixed noise prior (and the noisiest timesteps drawn more often), an adapter that `gen
+// video` runs, starting from the same noise mix.
 TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
   TempDir dir;
   const auto data = dir / "data";
   ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
   const auto run = dir / "run";
-  auto r = run_gen({"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(), "-O",
-                    "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2", "-O",
-                    "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"});
+  const Args train = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
+                      "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
+                      "-O", "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"};
+  auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto trainer = json::parse(gen::test::read_text(run / "trainer.json"))["config"];
+  EXPECT_EQ(trainer["timestep_bias"], "later");
+  EXPECT_EQ(trainer["timestep_bias_multiplier"], 3.0);
+  gen::test::expect_one_error_line(run_gen(with(train, {"-O", "timestep_bias=sideways"})),
+                                   gen::kExitUsage, "timestep_bias");
   const auto adapter = run / "motion_adapter";
   ASSERT_TRUE(fs::exists(adapter / "config.json"));
   EXPECT_EQ(json::parse(gen::test::read_text(adapter / "generation_defaults.json"))["shared_noise"], 1.5);

@@ -23,6 +23,11 @@ GEN_API std::vector<OptionSpec> trainer_option_specs(int64_t steps, double lr, i
 GEN_API TrainerConfig trainer_config_from(const TrainRequest& request, int64_t steps, double lr,
                                           const std::string& process);
 
+// timestep_bias, timestep_bias_multiplier, timestep_bias_portion (diffusers' names and
+// defaults), for stages on the vp process; and the reader that puts them in a config.
+GEN_API std::vector<OptionSpec> timestep_bias_option_specs();
+GEN_API void read_timestep_bias_options(const TrainRequest& request, TrainerConfig& config);
+
 // Copies the trainer's EMA weights (what is shipped) into `params`; nothing without EMA.
 GEN_API void load_ema_weights(const Trainer& trainer, const std::vector<std::pair<std::string, torch::Tensor>>& params);
 

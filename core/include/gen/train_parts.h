@@ -23,6 +23,13 @@ GEN_API torch::Tensor training_target(PredictionType type, const torch::Tensor& 
 // snr = a^2 / s^2; epsilon: min(snr, g) / snr; v: min(snr, g) / (snr + 1); sample: min(snr, g).
 GEN_API torch::Tensor min_snr_weight(PredictionType type, const torch::Tensor& snr, double gamma);
 
+// The sampling weights of the discrete training timesteps 0..count-1 (diffusers'
+// timestep_bias_strategy): "none" uniform; "later" the last `portion` of them (the noisiest)
+// weighted `multiplier` times the rest; "earlier" the first `portion`. A gen::UsageError
+// for another strategy, a multiplier <= 0 or a portion outside (0, 1].
+GEN_API torch::Tensor timestep_bias_weights(int64_t count, const std::string& strategy, double multiplier,
+                                            double portion);
+
 // AdamW (Loshchilov & Hutter) with decoupled weight decay, as torch.optim.AdamW.
 class GEN_API AdamW {
  public:

@@ -32,6 +32,11 @@ struct GEN_API TrainerConfig {
   double offset_noise = 0.0;       // adds offset * N(0, 1) per sample and channel to the noise
   double shared_noise = 0.0;       // PYoCo's mixed noise prior: alpha (gen/mixed_noise.h); 0 = off
   int64_t shared_noise_dim = 2;    // the dimension the shared part is constant along (video: frames)
+  // Which timesteps are drawn more often (vp only; timestep_bias_weights in train_parts.h):
+  // "later" spends the steps where a sample's layout is decided, "none" draws uniformly.
+  std::string timestep_bias = "none";
+  double timestep_bias_multiplier = 1.0;
+  double timestep_bias_portion = 0.25;
   PredictionType prediction_type = PredictionType::epsilon;
   std::string precision = "fp32";  // "bf16": the network's forward and backward in bfloat16
                                    // autocast (1.1-1.5x faster with AMX); weights and loss stay fp32

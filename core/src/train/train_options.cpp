@@ -44,6 +44,24 @@ TrainerConfig trainer_config_from(const TrainRequest& r, int64_t steps, double l
   return c;
 }
 
+std::vector<OptionSpec> timestep_bias_option_specs() {
+  return {
+      OptionSpec::choice("timestep_bias", {"none", "later", "earlier"}, "none",
+                         "Draw some timesteps more often: later = the noisiest, where a sample's layout and motion "
+                         "are decided; earlier = the least noisy (diffusers' timestep_bias_strategy)"),
+      OptionSpec::number("timestep_bias_multiplier", 1.0, 0.01, 1000, "How many times more often the biased timesteps are drawn"),
+      OptionSpec::number("timestep_bias_portion", 0.25, 0.001, 1, "The share of the timesteps biased"),
+  };
+}
+
+void read_timestep_bias_options(const TrainRequest& r, TrainerConfig& c) {
+  const auto strategy = r.options.find("timestep_bias");
+  c.timestep_bias = strategy == r.options.end() ? "none" : strategy->second;
+  c.timestep_bias_multiplier = number_option(r.options, "timestep_bias_multiplier", 1.0, 0.01, 1000);
+  c.timestep_bias_portion = number_option(r.options, "timestep_bias_portion", 0.25, 0.001, 1);
+  c.validate();
+}
+
 void load_ema_weights(const Trainer& trainer, const std::vector<std::pair<std::string, torch::Tensor>>& params) {
   if (!trainer.ema()) return;
   torch::NoGradGuard no_grad;

@@ -41,6 +41,9 @@ nlohmann::json TrainerConfig::to_json() const {
           {"offset_noise", offset_noise},
           {"shared_noise", shared_noise},
           {"shared_noise_dim", shared_noise_dim},
+          {"timestep_bias", timestep_bias},
+          {"timestep_bias_multiplier", timestep_bias_multiplier},
+          {"timestep_bias_portion", timestep_bias_portion},
           {"prediction_type", prediction_type_name(prediction_type)},
           {"precision", precision},
           {"process", process},
@@ -68,6 +71,9 @@ TrainerConfig TrainerConfig::from_json(const nlohmann::json& j) {
     c.offset_noise = j.value("offset_noise", c.offset_noise);
     c.shared_noise = j.value("shared_noise", c.shared_noise);
     c.shared_noise_dim = j.value("shared_noise_dim", c.shared_noise_dim);
+    c.timestep_bias = j.value("timestep_bias", c.timestep_bias);
+    c.timestep_bias_multiplier = j.value("timestep_bias_multiplier", c.timestep_bias_multiplier);
+    c.timestep_bias_portion = j.value("timestep_bias_portion", c.timestep_bias_portion);
     c.prediction_type = parse_prediction_type(j.value("prediction_type", std::string("epsilon")));
     c.precision = j.value("precision", c.precision);
     c.process = j.value("process", c.process);
@@ -92,6 +98,8 @@ void TrainerConfig::validate() const {
   if (precision != "fp32" && precision != "bf16") throw UsageError("precision must be fp32 or bf16, not '" + precision + "'");
   if (process != "vp" && process != "flow" && process != "custom")
     throw UsageError("process must be vp, flow or custom");
+  timestep_bias_weights(1000, timestep_bias, timestep_bias_multiplier, timestep_bias_portion);  // the checks
+  if (timestep_bias != "none" && process != "vp") throw UsageError("timestep_bias works on the vp process's timesteps");
 }
 
 // ---- helpers ----------------------------------------------------------------
@@ -192,7 +200,13 @@ torch::Tensor Trainer::batch_loss(const TrainingBatch& batch) {
   }
   torch::Tensor a, s, t;
   if (config_.process == "vp") {
-    auto idx = torch::randint(0, alphas_cumprod_.size(0), {n}, generator_, torch::kLong);
+    // Uniform draws stay randint's, so runs without a bias keep their exact random stream.
+    auto idx = config_.timestep_bias == "none"
+                   ? torch::randint(0, alphas_cumprod_.size(0), {n}, generator_, torch::kLong)
+                   : torch::multinomial(timestep_bias_weights(alphas_cumprod_.size(0), config_.timestep_bias,
+                                                              config_.timestep_bias_multiplier,
+                                                              config_.timestep_bias_portion),
+                                        n, true, generator_);
     auto abar = alphas_cumprod_.index({idx});
     a = abar.sqrt().to(x0.scalar_type()).reshape(per_sample_shape(x0));
     s = (1 - abar).sqrt().to(x0.scalar_type()).reshape(per_sample_shape(x0));

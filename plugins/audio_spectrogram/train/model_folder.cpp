@@ -53,15 +53,16 @@ StageParts find_stage_parts(const std::string& vae, const std::string& text, con
   return p;
 }
 
-void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StageParts& parts, const MelGeometry& g) {
+void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StageParts& parts, const MelGeometry& g,
+                     int64_t frequency_code) {
   const auto vae = gen::nn::AutoencoderKLConfig::from_json_file(parts.vae / "vae" / "config.json");
-  if (parts.vocoder.empty()) return gen::nn::check_audioldm_parts(unet, vae, nullptr);
+  if (parts.vocoder.empty()) return gen::nn::check_audioldm_parts(unet, vae, nullptr, frequency_code);
   const auto vocoder = gen::nn::HifiGanConfig::from_json_file(parts.vocoder / "vocoder" / "config.json");
   if (vocoder.model_in_dim != g.bands || vocoder.sampling_rate != g.sample_rate || vocoder.hop_length() != g.hop)
     throw gen::InputError((parts.vocoder / "vocoder").string() + " does not vocode the mel the VAE works in (" +
                           std::to_string(g.bands) + " bands, hop " + std::to_string(g.hop) + ", " +
                           std::to_string(g.sample_rate) + " Hz)");
-  gen::nn::check_audioldm_parts(unet, vae, &vocoder);
+  gen::nn::check_audioldm_parts(unet, vae, &vocoder, frequency_code);
 }
 
 void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionModel& unet, const StageParts& parts,
@@ -86,6 +87,7 @@ void assemble_model_folder(const fs::path& dir, const gen::nn::UNet2DConditionMo
                              {"mel", {{"sample_rate", g.sample_rate}, {"hop_length", g.hop}, {"bands", g.bands}}}};
   if (result.text_states) defaults["text_states"] = true;
   if (result.note_slots > 0) defaults["note_slots"] = result.note_slots;
+  if (result.frequency_code > 0) defaults["frequency_code"] = result.frequency_code;
   write_json(staging / "generation_defaults.json", defaults);
   fs::remove_all(dir);
   fs::rename(staging, dir);

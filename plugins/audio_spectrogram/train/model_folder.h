@@ -25,7 +25,9 @@ struct StageParts {
 StageParts find_stage_parts(const std::string& vae, const std::string& text, const std::string& vocoder);
 // The parts fit as the plugin will use them (check_audioldm_parts, the mel geometry, the
 // text width): a gen::InputError naming the mismatch, before any training.
-void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StageParts& parts, const MelGeometry& geometry);
+// frequency_code: the UNet's input channels beyond the latent.
+void check_parts_fit(const gen::nn::UNet2DConditionConfig& unet, const StageParts& parts, const MelGeometry& geometry,
+                     int64_t frequency_code = 0);
 // Writes the folder beside `dir` and renames it into place, replacing an older one: a
 // failure never leaves half a model.
 // `trained_text`: a text tower trained with the UNet, saved in place of the text stage's.
@@ -36,6 +38,7 @@ struct UNetStageResult {
   const gen::nn::ClipTextEmbedder* trained_text = nullptr;
   bool text_states = false;
   int note_slots = 0;   // context rows of the caption's note names after the token states
+  int frequency_code = 0;  // input channels of each latent column's pitch after the latent
 };
 void assemble_model_folder(const std::filesystem::path& dir, const gen::nn::UNet2DConditionModel& unet,
                            const StageParts& parts, double clip_seconds, const UNetStageResult& result = {});

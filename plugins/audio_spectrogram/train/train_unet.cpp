@@ -35,11 +35,13 @@ using gen::OptionSpec;
 
 // text_states_width 0: AudioLDM's self-attending blocks; else the width of the token
 // states every attention block cross-attends to.
+// frequency_code: input channels after the latent (frequency_code.cpp).
 gen::nn::UNet2DConditionConfig unet_config(const gen::TrainRequest& r, int64_t latent_channels, int64_t rows,
-                                           int64_t text_dim, int64_t text_states_width) {
+                                           int64_t text_dim, int64_t text_states_width, int64_t frequency_code) {
   const int64_t w = width_option(r, "unet_width", 48);
   gen::nn::UNet2DConditionConfig c;
-  c.in_channels = c.out_channels = latent_channels;
+  c.in_channels = latent_channels + frequency_code;
+  c.out_channels = latent_channels;
   c.sample_size = rows;
   c.block_out_channels = {w, 2 * w, 2 * w};
   c.down_block_types = {"DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"};
@@ -74,13 +76,14 @@ torch::Tensor unit_length(const torch::Tensor& x) { return F::normalize(x, F::No
 class LatentDiffusionTask : public gen::TrainingTask {
  public:
   LatentDiffusionTask(gen::nn::UNet2DConditionModel unet, torch::Tensor mean, torch::Tensor std, double scaling_factor,
-                      CaptionCondition condition, int64_t batch)
+                      CaptionCondition condition, int64_t batch, torch::Tensor frequency_code)
       : unet_(std::move(unet)),
         mean_(std::move(mean)),
         std_(std::move(std)),
         scaling_factor_(scaling_factor),
         condition_(std::move(condition)),
-        batch_(batch) {}
+        batch_(batch),
+        frequency_code_(std::move(frequency_code)) {}
 
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override {
     std::vector<std::pair<std::string, torch::Tensor>> out;
@@ -114,7 +117,7 @@ class LatentDiffusionTask : public gen::TrainingTask {
     const auto labels = cond.pooled.size(0) == x_t.size(0) ? cond.pooled : cond.pooled.expand({x_t.size(0), -1});
     auto context = cond.context;
     if (context.defined() && context.size(0) != x_t.size(0)) context = context.expand({x_t.size(0), -1, -1});
-    return unet_->forward(x_t, t, context, labels);
+    return unet_->forward(with_frequency_code(x_t, frequency_code_), t, context, labels);
   }
 
  private:
@@ -130,6 +133,7 @@ class LatentDiffusionTask : public gen::TrainingTask {
   double scaling_factor_;
   CaptionCondition condition_;
   int64_t batch_;
+  torch::Tensor frequency_code_;  // undefined: the UNet reads the latent alone
 };
 
 struct LatentPosteriors {
@@ -200,6 +204,9 @@ gen::TrainStage unet_stage() {
       OptionSpec::integer("note_slots", 0, 0, kMaxNoteSlots,
                           "With text_states: the caption's first N note names (C4, F#4, Eb3) as pitch-code rows after "
                           "the token states (0: the text tower alone reads them)"),
+      OptionSpec::integer("frequency_code", 0, 0, kMaxFrequencyCode,
+                          "Input channels (even) telling each latent column its pitch, beside the latent (0: none, "
+                          "AudioLDM's UNet)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
   return {"unet", "The text-conditioned UNet on the VAE's latents; assembles OUT/model for `gen audio -m`", options};
@@ -219,14 +226,16 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   if (note_slots > 0 && !text_states) throw gen::UsageError("-O note_slots needs -O text_states=true");
   if (note_slots > 0 && train_text)
     throw gen::UsageError("-O note_slots works on the text stage's fixed tower; drop -O train_text");
+  const int frequency_channels = static_cast<int>(integer(r, "frequency_code", 0, 0, kMaxFrequencyCode));
+  if (frequency_channels % 2 != 0) throw gen::UsageError("-O frequency_code takes an even number of channels (sine/cosine pairs)");
   const auto parts = find_stage_parts(option(r, "vae"), option(r, "text_encoder"), option(r, "vocoder"));
   auto vae = gen::nn::load_diffusers_vae(parts.vae / "vae");
   auto text = gen::nn::load_clip_text_embedder(parts.text / "text_encoder");
   const auto tokenizer = gen::nn::ClipTokenizer::from_folder(parts.text / "tokenizer");
   const MelGeometry geometry{16000, 160, 64, vae->config().downsample_factor()};
-  auto unet_cfg =
-      unet_config(r, vae->config().latent_channels, 1, text->dim(), text_states ? text->config().hidden_size : 0);
-  check_parts_fit(unet_cfg, parts, geometry);
+  auto unet_cfg = unet_config(r, vae->config().latent_channels, 1, text->dim(),
+                              text_states ? text->config().hidden_size : 0, frequency_channels);
+  check_parts_fit(unet_cfg, parts, geometry, frequency_channels);
 
   const auto clips = load_sound_clips(data, "train", geometry.sample_rate, integer(r, "max_clips", 0, 0, 10000000), progress);
   const auto mels = clip_mels(clips, geometry);
@@ -249,14 +258,15 @@ void train_unet(const gen::TrainRequest& r, const gen::ProgressCallback& progres
   for (const auto& p : unet->parameters()) count += p.numel();
   spdlog::info("unet: {} clips, latents {}x{}x{}, {} parameters", clips.size(), latents.mean.size(1), latents.mean.size(2),
                latents.mean.size(3), count);
-  LatentDiffusionTask task(unet, latents.mean, latents.std, vae->config().scaling_factor, std::move(condition), batch);
+  LatentDiffusionTask task(unet, latents.mean, latents.std, vae->config().scaling_factor, std::move(condition), batch,
+                           frequency_channels ? frequency_code(geometry, frequency_channels) : torch::Tensor());
   gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(audioldm_schedule())));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   unet->eval();
   text->eval();
   assemble_model_folder(fs::path(r.output) / "model", unet, parts, static_cast<double>(clips.samples.size(1)) / clips.sample_rate,
-                        {config.prediction_type, train_text ? &text : nullptr, text_states, note_slots});
+                        {config.prediction_type, train_text ? &text : nullptr, text_states, note_slots, frequency_channels});
   spdlog::info("audio model written to {}", (fs::path(r.output) / "model").string());
 }
 

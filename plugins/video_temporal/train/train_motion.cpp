@@ -133,6 +133,8 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
+  const auto bias = gen::timestep_bias_option_specs();
+  options.insert(options.end(), bias.begin(), bias.end());
   return {{"motion", "Motion modules on a frozen SD-1.x checkpoint, trained on shapes-in-motion clips", options},
           text_stage()};
 }
@@ -148,6 +150,7 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   config.offset_noise = gen::number_option(r.options, "offset_noise", 0.0, 0, 1);
   config.shared_noise = gen::number_option(r.options, "shared_noise", 0.0, 0, 100);
   config.shared_noise_dim = 2;  // clips are [B, C, frames, h, w]
+  gen::read_timestep_bias_options(r, config);
   const int64_t batch = integer(r, "batch", 4, 1, 4096), frames = integer(r, "frames", 16, 2, 256);
 
   gen::nn::StableDiffusionCheckpoint base(base_checkpoint(r));

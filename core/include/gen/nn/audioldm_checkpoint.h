@@ -35,10 +35,12 @@ struct AudioLdmModels {
 GEN_API AudioLdmModels load_audioldm_folder(const std::filesystem::path& dir);
 
 // The checks above, for parts loaded one at a time (a null vocoder: the checks without it).
+// `extra_in_channels`: input channels the UNet takes beside the latent (fixed condition
+// channels a caller appends, as SD's inpainting UNet takes its mask and masked image).
 GEN_API void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
                                   const HifiGanConfig& vocoder);
 GEN_API void check_audioldm_parts(const UNet2DConditionConfig& unet, const AutoencoderKLConfig& vae,
-                                  const HifiGanConfig* vocoder);
+                                  const HifiGanConfig* vocoder, int64_t extra_in_channels = 0);
 
 // The configs of such a folder, read and checked without touching weights, for callers that
 // load the parts one at a time. With `require_vocoder` false a folder without vocoder/ is
@@ -49,6 +51,7 @@ struct AudioLdmConfigs {
   AutoencoderKLConfig vae;
   std::optional<HifiGanConfig> vocoder;
 };
-GEN_API AudioLdmConfigs read_audioldm_configs(const std::filesystem::path& dir, bool require_vocoder);
+GEN_API AudioLdmConfigs read_audioldm_configs(const std::filesystem::path& dir, bool require_vocoder,
+                                              int64_t extra_in_channels = 0);
 
 }  // namespace gen::nn
