@@ -106,6 +106,13 @@ EarlierStages& stages() {
   return s;
 }
 
+// A 3-step UNet stage of width 8 on the earlier stages' VAE and tower; tests add options.
+std::vector<std::string> tiny_unet_args() {
+  const auto& s = stages();
+  return {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8", "-O", "steps=3",
+          "-O", "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0"};
+}
+
 TEST(AudioSpectrogramTrain, VaeStageWritesAOneChannelF16Vae) {
   const fs::path out = stages().vae;
   const auto config = json::parse(gen::test::read_text(out / "vae/config.json"));
@@ -268,10 +275,8 @@ TEST(AudioSpectrogramTrain, UnetStageCanAttendToTheTextTowersTokens) {
 // different); the option's preconditions are refused with one line.
 TEST(AudioSpectrogramTrain, UnetStageCanReadTheNotesTheCaptionNames) {
   auto& run = shared_run();
-  auto& s = stages();
   const auto out = run.dir / "unet-notes";
-  const std::vector<std::string> base = {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8",
-                                         "-O", "steps=3", "-O", "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0"};
+  const auto base = tiny_unet_args();
   auto args = base;
   args.insert(args.end(), {"-O", "text_states=true", "-O", "note_slots=2"});
   auto r = run.train("unet", out.string(), args);
@@ -318,10 +323,8 @@ TEST(AudioSpectrogramTrain, UnetStageCanReadTheNotesTheCaptionNames) {
 
 TEST(AudioSpectrogramTrain, UnetStageCanTellEachColumnItsPitch) {
   auto& run = shared_run();
-  auto& s = stages();
   const auto out = run.dir / "unet-frequency";
-  const std::vector<std::string> base = {"-O", "vae=" + s.vae, "-O", "text_encoder=" + s.text, "-O", "unet_width=8",
-                                         "-O", "steps=3", "-O", "batch=2", "-O", "lr=1e-2", "-O", "checkpoint_every=0"};
+  const auto base = tiny_unet_args();
   auto args = base;
   args.insert(args.end(), {"-O", "frequency_code=4"});
   auto r = run.train("unet", out.string(), args);
