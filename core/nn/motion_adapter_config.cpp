@@ -51,6 +51,11 @@ void MotionAdapterConfig::validate() const {
   if (motion_num_attention_heads <= 0 || motion_norm_num_groups <= 0 || motion_max_seq_length <= 0)
     throw ModelError("motion adapter config: heads, norm groups and max_seq_length must be positive");
   if (motion_cross_attention_dim < 0) throw ModelError("motion adapter config: motion_cross_attention_dim must be >= 0");
+  if (motion_conv3d_reduction < 0) throw ModelError("motion adapter config: motion_conv3d_reduction must be >= 0");
+  for (int64_t c : block_out_channels)
+    if (motion_conv3d_reduction > 0 && c % motion_conv3d_reduction != 0)
+      throw ModelError("motion adapter config: block width " + std::to_string(c) +
+                       " is not divisible by motion_conv3d_reduction " + std::to_string(motion_conv3d_reduction));
 }
 
 MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
@@ -66,6 +71,8 @@ MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
   c.use_motion_mid_block = j.value("use_motion_mid_block", c.use_motion_mid_block);
   if (j.contains("motion_cross_attention_dim") && !j["motion_cross_attention_dim"].is_null())
     c.motion_cross_attention_dim = j["motion_cross_attention_dim"].get<int64_t>();
+  if (j.contains("motion_conv3d_reduction") && !j["motion_conv3d_reduction"].is_null())
+    c.motion_conv3d_reduction = j["motion_conv3d_reduction"].get<int64_t>();
   c.validate();
   return c;
 }
@@ -91,6 +98,7 @@ json MotionAdapterConfig::to_json() const {
           {"use_motion_mid_block", use_motion_mid_block},
           {"conv_in_channels", nullptr}};
   if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
+  if (motion_conv3d_reduction > 0) j["motion_conv3d_reduction"] = motion_conv3d_reduction;
   return j;
 }
 
@@ -118,6 +126,9 @@ MotionAdapterConfig MotionAdapterConfig::detect_from_weights(const ShapeMap& sha
   const auto to_k = shapes.find(module_key(down_stage(0), 0, "transformer_blocks.0.attn2.to_k.weight"));
   if (to_k != shapes.end() && to_k->second.size() == 2 && to_k->second[1] != c.block_out_channels[0])
     c.motion_cross_attention_dim = to_k->second[1];
+  const auto conv1 = shapes.find(module_key(down_stage(0), 0, "temporal_conv.conv1.weight"));
+  if (conv1 != shapes.end() && conv1->second.size() == 5 && conv1->second[0] > 0)
+    c.motion_conv3d_reduction = c.block_out_channels[0] / conv1->second[0];
   c.motion_num_attention_heads = hints.num_attention_heads;
   c.motion_norm_num_groups = hints.norm_num_groups;
   c.validate();

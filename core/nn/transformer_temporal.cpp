@@ -29,6 +29,9 @@ void check_temporal_options(const TemporalTransformerOptions& o, const std::stri
                      " norm groups");
   if (o.max_seq_length <= 0) throw ModelError(where + ": max_seq_length must be positive");
   if (o.layers <= 0) throw ModelError(where + ": needs at least one transformer block");
+  if (o.conv3d_reduction < 0 || (o.conv3d_reduction > 0 && o.channels % o.conv3d_reduction != 0))
+    throw ModelError(where + ": width " + c + " is not divisible by the 3D convolution's reduction " +
+                     std::to_string(o.conv3d_reduction));
 }
 
 SinusoidalPositionalEmbeddingImpl::SinusoidalPositionalEmbeddingImpl(int64_t embed_dim, int64_t max_seq_length) {
@@ -116,6 +119,8 @@ TransformerTemporalModelImpl::TransformerTemporalModelImpl(const TemporalTransfo
   transformer_blocks = register_module("transformer_blocks", torch::nn::ModuleList());
   for (int64_t i = 0; i < o.layers; ++i) transformer_blocks->push_back(TemporalTransformerBlock(o));
   proj_out = register_module("proj_out", linear(c, c));
+  if (o.conv3d_reduction > 0)
+    temporal_conv = register_module("temporal_conv", TemporalConvBlock(c, o.conv3d_reduction, o.norm_num_groups));
 }
 
 torch::Tensor TransformerTemporalModelImpl::forward(const torch::Tensor& x, int64_t num_frames,
@@ -139,8 +144,10 @@ torch::Tensor TransformerTemporalModelImpl::forward(const torch::Tensor& x, int6
     text = context.size(0) == B ? context : context.reshape({B, F, context.size(1), context.size(2)}).select(1, 0);
   }
   for (const auto& block : *transformer_blocks) h = block->as<TemporalTransformerBlock>()->forward(h, text);
-  h = proj_out(h).reshape({B, H, W, F, C}).permute({0, 3, 4, 1, 2}).reshape({B * F, C, H, W});
-  return h + x;
+  h = proj_out(h).reshape({B, H, W, F, C}).permute({0, 3, 4, 1, 2}).reshape({B * F, C, H, W}) + x;
+  if (!temporal_conv) return h;
+  h = temporal_conv(h.reshape({B, F, C, H, W}).permute({0, 2, 1, 3, 4}));
+  return h.permute({0, 2, 1, 3, 4}).reshape({B * F, C, H, W});
 }
 
 }  // namespace gen::nn

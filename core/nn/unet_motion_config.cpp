@@ -88,6 +88,9 @@ std::vector<std::string> motion_mismatches(const UNetMotionConfig& m, const Moti
   if (a.motion_cross_attention_dim != m.motion_cross_attention_dim)
     out.push_back("motion text attention: " + count_phrase(a.motion_cross_attention_dim, m.motion_cross_attention_dim) +
                   " (motion_cross_attention_dim)");
+  if (a.motion_conv3d_reduction != m.motion_conv3d_reduction)
+    out.push_back("motion 3D convolution reduction: " +
+                  count_phrase(a.motion_conv3d_reduction, m.motion_conv3d_reduction) + " (motion_conv3d_reduction)");
   return out;
 }
 
@@ -101,6 +104,7 @@ UNetMotionConfig UNetMotionConfig::from_unet_and_adapter(const UNet2DConditionCo
   c.motion_max_seq_length = adapter.motion_max_seq_length;
   c.use_motion_mid_block = adapter.use_motion_mid_block;
   c.motion_cross_attention_dim = adapter.motion_cross_attention_dim;
+  c.motion_conv3d_reduction = adapter.motion_conv3d_reduction;
   c.check_adapter(adapter);
   c.validate();
   return c;
@@ -123,6 +127,7 @@ TemporalTransformerOptions UNetMotionConfig::down_motion(size_t i) const {
   o.norm_num_groups = unet.norm_num_groups;
   o.max_seq_length = motion_max_seq_length;
   o.cross_attention_dim = motion_cross_attention_dim;
+  o.conv3d_reduction = motion_conv3d_reduction;
   return o;
 }
 
@@ -163,6 +168,8 @@ UNetMotionConfig UNetMotionConfig::from_json(const json& j) {
   c.use_motion_mid_block = j.value("use_motion_mid_block", c.use_motion_mid_block);
   if (j.contains("motion_cross_attention_dim") && !j["motion_cross_attention_dim"].is_null())
     c.motion_cross_attention_dim = j["motion_cross_attention_dim"].get<int64_t>();
+  if (j.contains("motion_conv3d_reduction") && !j["motion_conv3d_reduction"].is_null())
+    c.motion_conv3d_reduction = j["motion_conv3d_reduction"].get<int64_t>();
   c.validate();
   return c;
 }
@@ -190,6 +197,7 @@ json UNetMotionConfig::to_json() const {
   j["motion_max_seq_length"] = motion_max_seq_length;
   j["use_motion_mid_block"] = use_motion_mid_block;
   if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
+  if (motion_conv3d_reduction > 0) j["motion_conv3d_reduction"] = motion_conv3d_reduction;
   return j;
 }
 

@@ -256,7 +256,7 @@ TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
 // `gen train video_temporal -m motion` end to end on the tiny base: a few steps with the
 // mixed noise prior (and the noisiest timesteps drawn more often), an adapter that `gen
 // video` runs, starting from the same noise mix.
-TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
+TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   TempDir dir;
   const auto data = dir / "data";
   ASSERT_NO_FATAL_FAILURE(write_training_clips(data));
@@ -264,8 +264,9 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
   const Args train = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
                       "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
                       "-O", "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"};
-  auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3"}));
+  auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  gen::test::expect_one_error_line(run_gen(with(train, {"-O", "conv3d=3"})), gen::kExitUsage, "conv3d=3");
   const auto trainer = json::parse(gen::test::read_text(run / "trainer.json"))["config"];
   EXPECT_EQ(trainer["timestep_bias"], "later");
   EXPECT_EQ(trainer["timestep_bias_multiplier"], 3.0);
@@ -273,6 +274,7 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoise) {
                                    gen::kExitUsage, "timestep_bias");
   const auto adapter = run / "motion_adapter";
   ASSERT_TRUE(fs::exists(adapter / "config.json"));
+  EXPECT_EQ(json::parse(gen::test::read_text(adapter / "config.json"))["motion_conv3d_reduction"], 4);
   EXPECT_EQ(json::parse(gen::test::read_text(adapter / "generation_defaults.json"))["shared_noise"], 1.5);
   Args generate = video_args(dir / "clip.safetensors");
   generate[2] = adapter.string();

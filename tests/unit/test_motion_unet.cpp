@@ -438,4 +438,100 @@ TEST(TextMotionModules, TheTextSteersTheMotionModulesOnly) {
                               1e-5, 1e-5));
 }
 
+// ---- motion modules with a 3D convolution block (gen's extension) ---------------------
+
+MotionAdapterConfig conv_adapter_config() {
+  auto c = tiny_adapter_config();
+  c.motion_conv3d_reduction = 4;
+  return c;
+}
+
+TEST(MotionConv3d, ConfigRoundTripsAndSingleFilesAreDetected) {
+  const auto c = conv_adapter_config();
+  EXPECT_EQ(MotionAdapterConfig::from_json(c.to_json()).motion_conv3d_reduction, 4);
+  EXPECT_FALSE(tiny_adapter_config().to_json().contains("motion_conv3d_reduction"));  // diffusers' keys only
+  const auto state = random_adapter_state(c);
+  EXPECT_EQ(state.at("down_blocks.1.motion_modules.0.temporal_conv.conv1.weight").sizes(),
+            (std::vector<int64_t>{16, 64, 3, 3, 3}));
+  gen::test::TempDir tmp;
+  gen::save_safetensors(tmp / "mm.safetensors", state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
+  EXPECT_EQ(adapter->config().motion_conv3d_reduction, 4);
+  expect_same_state(*adapter, state);
+}
+
+TEST(MotionConv3d, AdapterAndUNetMustAgreeAndTheReductionMustDivide) {
+  EXPECT_EQ(fit_error(conv_adapter_config()), "");
+  auto model = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
+  EXPECT_CONTAINS(model_error([&] { model.check_adapter(conv_adapter_config()); }), "motion_conv3d_reduction");
+  auto odd = conv_adapter_config();
+  odd.motion_conv3d_reduction = 3;
+  EXPECT_CONTAINS(model_error([&] { odd.validate(); }), "not divisible by motion_conv3d_reduction 3");
+  gen::nn::TemporalTransformerOptions o;
+  o.channels = 32;
+  o.conv3d_reduction = 5;
+  EXPECT_CONTAINS(model_error([&] { gen::nn::check_temporal_options(o); }), "reduction 5");
+}
+
+// Two modules alike but for the 3D convolution block.
+struct ModulePair {
+  gen::nn::TemporalTransformerOptions plain_options = [] {
+    gen::nn::TemporalTransformerOptions o;
+    o.channels = 32;
+    o.heads = 4;
+    o.norm_num_groups = 1;  // one group: a local change moves the statistics least
+    o.max_seq_length = 8;
+    return o;
+  }();
+  gen::nn::TransformerTemporalModel plain{plain_options};
+  gen::nn::TransformerTemporalModel conv{[this] {
+    auto o = plain_options;
+    o.conv3d_reduction = 4;
+    return o;
+  }()};
+  ModulePair() {
+    torch::NoGradGuard g;
+    auto from = plain->named_parameters();
+    for (auto& p : conv->named_parameters())
+      if (from.contains(p.key())) p.value().copy_(from[p.key()]);
+  }
+};
+
+// conv2 at zero (how training starts) leaves AnimateDiff's module as it was.
+TEST(MotionConv3d, ZeroLastLayerIsTheAnimateDiffModule) {
+  ModulePair m;
+  torch::NoGradGuard g;
+  auto x = torch::randn({2 * 5, 32, 6, 6});
+  EXPECT_FALSE(torch::allclose(m.conv(x, 5), m.plain(x, 5), 1e-5, 1e-5));
+  m.conv->temporal_conv->conv2->weight.zero_();
+  m.conv->temporal_conv->conv2->bias.zero_();
+  EXPECT_TRUE(torch::allclose(m.conv(x, 5), m.plain(x, 5), 1e-6, 1e-6));
+}
+
+// What the block is for: a pixel reads its neighbours' other frames, two pixels each
+// way (two 3x3x3 kernels); AnimateDiff's module reads its own pixel's frames only.
+// Swapping two pixels of frame 0 keeps the module's norm statistics, so in the plain
+// module whatever moves moved through attention. In the block, the second norm's
+// statistics change with everything, which moves far pixels a little: "out of reach"
+// is a change two orders of magnitude smaller than a neighbour's.
+TEST(MotionConv3d, ModulesSeeNeighbouringPixelsOfOtherFramesOnlyWithTheBlock) {
+  ModulePair m;
+  torch::NoGradGuard g;
+  torch::manual_seed(5);
+  auto x = torch::randn({5, 32, 12, 12});  // one clip of 5 frames
+  auto swapped = x.clone();
+  swapped[0].select(1, 1).select(1, 1).copy_(x[0].select(1, 6).select(1, 6));
+  swapped[0].select(1, 6).select(1, 6).copy_(x[0].select(1, 1).select(1, 1));
+  auto change = [&](gen::nn::TransformerTemporalModel& module, int64_t frame, int64_t row, int64_t col) {
+    auto a = module(x, 5)[frame].select(1, row).select(1, col), b = module(swapped, 5)[frame].select(1, row).select(1, col);
+    return (a - b).abs().max().item<double>();
+  };
+  EXPECT_GT(change(m.plain, 1, 1, 1), 1e-3);  // its own history
+  EXPECT_LT(change(m.plain, 1, 1, 2), 1e-6);  // a neighbour: untouched
+  const double neighbour = change(m.conv, 1, 1, 2), two_away = change(m.conv, 2, 3, 3), far = change(m.conv, 1, 1, 5);
+  EXPECT_GT(neighbour, 1e-3);
+  EXPECT_GT(two_away, 1e-3);
+  EXPECT_LT(far, 0.01 * std::min(neighbour, two_away));
+}
+
 }  // namespace

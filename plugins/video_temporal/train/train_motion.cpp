@@ -37,6 +37,11 @@ gen::nn::MotionAdapterConfig adapter_config(const gen::TrainRequest& r, const ge
   c.motion_max_seq_length = integer(r, "positions", 32, 2, 256);
   c.use_motion_mid_block = true;
   c.motion_mid_block_layers_per_block = 1;
+  c.motion_conv3d_reduction = integer(r, "conv3d", 0, 0, 64);
+  for (int64_t width : c.block_out_channels)
+    if (c.motion_conv3d_reduction > 0 && width % c.motion_conv3d_reduction != 0)
+      throw gen::UsageError("option conv3d=" + std::to_string(c.motion_conv3d_reduction) +
+                            " does not divide the base UNet's block width " + std::to_string(width));
   if (gen::parse_bool("text_attention", option(r, "text_attention", "true")))
     c.motion_cross_attention_dim = own_text > 0 ? own_text : unet.cross_attention_dim;
   else if (own_text > 0)
@@ -116,6 +121,10 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("frames", 16, 2, 256, "Frames per training clip (a random window of each stored clip)"),
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads of the motion modules"),
       OptionSpec::integer("positions", 32, 2, 256, "Frame positions (the longest window generation can use)"),
+      OptionSpec::integer("conv3d", 0, 0, 64,
+                          "A residual 3x3x3 convolution block (space and time) in every motion module, of width "
+                          "channels / this, so motion modules see where neighbouring pixels were (0: none, "
+                          "AnimateDiff's modules)"),
       OptionSpec::boolean("text_attention", true, "Motion modules attend to the caption (gen's extension)"),
       OptionSpec::integer("text_width", 0, 0, 4096,
                           "Width of a text tower of the motion modules' own, trained with them on the clip captions "
@@ -162,12 +171,16 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
 
   auto model = gen::nn::from_unet_and_adapter(base.load_unet(), gen::nn::MotionAdapter(adapter));
   {
-    // AnimateDiff's start: every motion module's output projection at zero, so training
-    // begins from the image model applied frame by frame.
+    // AnimateDiff's start: every motion module's output projection (and the last layer
+    // of its 3D convolution block) at zero, so training begins from the image model
+    // applied frame by frame.
     torch::NoGradGuard no_grad;
-    for (auto& p : model->named_parameters())
-      if (p.key().find("motion_modules.") != std::string::npos && p.key().find(".proj_out.") != std::string::npos)
+    for (auto& p : model->named_parameters()) {
+      const auto& key = p.key();
+      if (key.find("motion_modules.") == std::string::npos) continue;
+      if (key.find(".proj_out.") != std::string::npos || key.find(".temporal_conv.conv2.") != std::string::npos)
         p.value().zero_();
+    }
   }
   model->train();
   const auto captions = all_captions(clips);

@@ -4,7 +4,8 @@
 //   [B*F, C, H, W] -> GroupNorm over [B, C, F, H, W] (statistics span all frames)
 //   -> tokens [B*H*W, F, C] -> proj_in -> blocks -> proj_out -> [B*F, C, H, W] + input.
 // Registered names equal diffusers' (norm, proj_in, transformer_blocks.i.{norm1, attn1,
-// norm2, attn2, norm3, ff, pos_embed.pe}, proj_out).
+// norm2, attn2, norm3, ff, pos_embed.pe}, proj_out); gen's optional 3D convolution block
+// adds temporal_conv.{norm1, conv1, norm2, conv2}.
 #pragma once
 #include <string>
 
@@ -16,6 +17,7 @@
 
 #include <gen/export.h>
 #include <gen/nn/attention.h>
+#include <gen/nn/temporal_conv.h>
 #include <gen/nn/transformer_2d.h>
 
 namespace gen::nn {
@@ -45,6 +47,9 @@ struct TemporalTransformerOptions {
   // double_self_attention off) — gen's default video model uses it so the motion module
   // reads motion words ("moving left") that the frozen image UNet never learnt.
   int64_t cross_attention_dim = 0;
+  // 0: AnimateDiff's module. > 0: a residual 3x3x3 convolution block of width
+  // channels / conv3d_reduction after the transformer (gen's extension, temporal_conv.h).
+  int64_t conv3d_reduction = 0;
 };
 
 // Throws gen::ModelError, prefixed with `where`, for options no module can be built with
@@ -85,6 +90,7 @@ class GEN_API TransformerTemporalModelImpl : public torch::nn::Module {
   torch::nn::GroupNorm norm{nullptr};
   torch::nn::Linear proj_in{nullptr}, proj_out{nullptr};
   torch::nn::ModuleList transformer_blocks{nullptr};
+  TemporalConvBlock temporal_conv{nullptr};  // registered only with conv3d_reduction > 0
 
  private:
   TemporalTransformerOptions o_;
