@@ -15,6 +15,7 @@ MotionModules stage(const MotionAdapterConfig& c, int64_t channels, int64_t laye
   o.max_seq_length = c.motion_max_seq_length;
   o.cross_attention_dim = c.motion_cross_attention_dim;
   o.conv3d_reduction = c.motion_conv3d_reduction;
+  o.spatial_positions = c.motion_spatial_positions;
   return MotionModules(make_motion_modules(o, layers));
 }
 

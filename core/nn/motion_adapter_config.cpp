@@ -73,6 +73,7 @@ MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
     c.motion_cross_attention_dim = j["motion_cross_attention_dim"].get<int64_t>();
   if (j.contains("motion_conv3d_reduction") && !j["motion_conv3d_reduction"].is_null())
     c.motion_conv3d_reduction = j["motion_conv3d_reduction"].get<int64_t>();
+  c.motion_spatial_positions = j.value("motion_spatial_positions", false);
   c.validate();
   return c;
 }
@@ -99,6 +100,7 @@ json MotionAdapterConfig::to_json() const {
           {"conv_in_channels", nullptr}};
   if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
   if (motion_conv3d_reduction > 0) j["motion_conv3d_reduction"] = motion_conv3d_reduction;
+  if (motion_spatial_positions) j["motion_spatial_positions"] = true;
   return j;
 }
 
@@ -129,6 +131,7 @@ MotionAdapterConfig MotionAdapterConfig::detect_from_weights(const ShapeMap& sha
   const auto conv1 = shapes.find(module_key(down_stage(0), 0, "temporal_conv.conv1.weight"));
   if (conv1 != shapes.end() && conv1->second.size() == 5 && conv1->second[0] > 0)
     c.motion_conv3d_reduction = c.block_out_channels[0] / conv1->second[0];
+  c.motion_spatial_positions = shapes.count(module_key(down_stage(0), 0, "spatial_pos.weight")) > 0;
   c.motion_num_attention_heads = hints.num_attention_heads;
   c.motion_norm_num_groups = hints.norm_num_groups;
   c.validate();

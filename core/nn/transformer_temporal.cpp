@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <gen/error.h>
+#include <gen/nn/spatial_positions.h>
 #include <gen/nn/timestep_embedding.h>
 
 #include "nn/nn_util.h"
@@ -119,6 +120,7 @@ TransformerTemporalModelImpl::TransformerTemporalModelImpl(const TemporalTransfo
   transformer_blocks = register_module("transformer_blocks", torch::nn::ModuleList());
   for (int64_t i = 0; i < o.layers; ++i) transformer_blocks->push_back(TemporalTransformerBlock(o));
   proj_out = register_module("proj_out", linear(c, c));
+  if (o.spatial_positions) spatial_pos = register_module("spatial_pos", linear(kSpatialFeatures, c));
   if (o.conv3d_reduction > 0)
     temporal_conv = register_module("temporal_conv", TemporalConvBlock(c, o.conv3d_reduction, o.norm_num_groups));
 }
@@ -134,6 +136,10 @@ torch::Tensor TransformerTemporalModelImpl::forward(const torch::Tensor& x, int6
   // GroupNorm sees [B, C, F, H, W], so its statistics cover the whole clip, not one frame.
   auto h = norm(x.reshape({B, F, C, H, W}).permute({0, 2, 1, 3, 4}));
   h = proj_in(h.permute({0, 3, 4, 2, 1}).reshape({B * H * W, F, C}));
+  if (spatial_pos) {
+    auto where = spatial_pos(spatial_fourier_features(H, W).to(h.scalar_type()));  // [H*W, C]
+    h = (h.reshape({B, H * W, F, C}) + where.unsqueeze(1)).reshape({B * H * W, F, C});
+  }
   torch::Tensor text;
   if (o_.cross_attention_dim > 0 && context.defined()) {
     if (context.dim() != 3 || context.size(2) != o_.cross_attention_dim ||

@@ -91,6 +91,10 @@ std::vector<std::string> motion_mismatches(const UNetMotionConfig& m, const Moti
   if (a.motion_conv3d_reduction != m.motion_conv3d_reduction)
     out.push_back("motion 3D convolution reduction: " +
                   count_phrase(a.motion_conv3d_reduction, m.motion_conv3d_reduction) + " (motion_conv3d_reduction)");
+  if (a.motion_spatial_positions != m.motion_spatial_positions)
+    out.push_back(std::string("motion spatial positions: the adapter ") + (a.motion_spatial_positions ? "has" : "lacks") +
+                  " them, the motion UNet " + (m.motion_spatial_positions ? "has" : "lacks") +
+                  " them (motion_spatial_positions)");
   return out;
 }
 
@@ -105,6 +109,7 @@ UNetMotionConfig UNetMotionConfig::from_unet_and_adapter(const UNet2DConditionCo
   c.use_motion_mid_block = adapter.use_motion_mid_block;
   c.motion_cross_attention_dim = adapter.motion_cross_attention_dim;
   c.motion_conv3d_reduction = adapter.motion_conv3d_reduction;
+  c.motion_spatial_positions = adapter.motion_spatial_positions;
   c.check_adapter(adapter);
   c.validate();
   return c;
@@ -128,6 +133,7 @@ TemporalTransformerOptions UNetMotionConfig::down_motion(size_t i) const {
   o.max_seq_length = motion_max_seq_length;
   o.cross_attention_dim = motion_cross_attention_dim;
   o.conv3d_reduction = motion_conv3d_reduction;
+  o.spatial_positions = motion_spatial_positions;
   return o;
 }
 
@@ -170,6 +176,7 @@ UNetMotionConfig UNetMotionConfig::from_json(const json& j) {
     c.motion_cross_attention_dim = j["motion_cross_attention_dim"].get<int64_t>();
   if (j.contains("motion_conv3d_reduction") && !j["motion_conv3d_reduction"].is_null())
     c.motion_conv3d_reduction = j["motion_conv3d_reduction"].get<int64_t>();
+  c.motion_spatial_positions = j.value("motion_spatial_positions", false);
   c.validate();
   return c;
 }
@@ -198,6 +205,7 @@ json UNetMotionConfig::to_json() const {
   j["use_motion_mid_block"] = use_motion_mid_block;
   if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
   if (motion_conv3d_reduction > 0) j["motion_conv3d_reduction"] = motion_conv3d_reduction;
+  if (motion_spatial_positions) j["motion_spatial_positions"] = true;
   return j;
 }
 

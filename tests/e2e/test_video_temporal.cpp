@@ -264,7 +264,8 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   const Args train = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),
                       "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
                       "-O", "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"};
-  auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4"}));
+  auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4",
+                                 "-O", "spatial_positions=true"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "conv3d=3"})), gen::kExitUsage, "conv3d=3");
   const auto trainer = json::parse(gen::test::read_text(run / "trainer.json"))["config"];
@@ -274,7 +275,9 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
                                    gen::kExitUsage, "timestep_bias");
   const auto adapter = run / "motion_adapter";
   ASSERT_TRUE(fs::exists(adapter / "config.json"));
-  EXPECT_EQ(json::parse(gen::test::read_text(adapter / "config.json"))["motion_conv3d_reduction"], 4);
+  const auto config = json::parse(gen::test::read_text(adapter / "config.json"));
+  EXPECT_EQ(config["motion_conv3d_reduction"], 4);
+  EXPECT_EQ(config["motion_spatial_positions"], true);
   EXPECT_EQ(json::parse(gen::test::read_text(adapter / "generation_defaults.json"))["shared_noise"], 1.5);
   Args generate = video_args(dir / "clip.safetensors");
   generate[2] = adapter.string();

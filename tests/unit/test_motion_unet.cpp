@@ -3,6 +3,7 @@
 // that do not need diffusers (parameter names, sharing, identity motion modules).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <set>
 
@@ -11,6 +12,7 @@
 
 #include <gen/error.h>
 #include <gen/nn/motion_adapter.h>
+#include <gen/nn/spatial_positions.h>
 #include <gen/nn/unet2d_condition.h>
 #include <gen/nn/unet_motion_model.h>
 #include <gen/safetensors.h>
@@ -532,6 +534,60 @@ TEST(MotionConv3d, ModulesSeeNeighbouringPixelsOfOtherFramesOnlyWithTheBlock) {
   EXPECT_GT(neighbour, 1e-3);
   EXPECT_GT(two_away, 1e-3);
   EXPECT_LT(far, 0.01 * std::min(neighbour, two_away));
+}
+
+// ---- motion modules that know where each pixel is (gen's extension) -------------------
+
+TEST(MotionSpatialPositions, FeaturesAreNormalisedRowAndColumnWaves) {
+  const auto f = gen::nn::spatial_fourier_features(4, 6);
+  ASSERT_EQ(f.sizes(), (std::vector<int64_t>{24, gen::nn::kSpatialFeatures}));
+  const auto at = [&](int64_t row, int64_t col, int64_t i) { return f[row * 6 + col][i].item<double>(); };
+  EXPECT_NEAR(at(0, 0, 0), std::sin(M_PI * 0.5 / 4), 1e-6);  // row 0 of 4, lowest frequency
+  EXPECT_NEAR(at(3, 2, 1), std::cos(M_PI * 3.5 / 4), 1e-6);
+  EXPECT_NEAR(at(1, 5, 8), std::sin(M_PI * 5.5 / 6), 1e-6);  // column 5 of 6
+  EXPECT_NEAR(at(1, 5, 10), std::sin(2 * M_PI * 5.5 / 6), 1e-6);
+  EXPECT_EQ(at(2, 0, 3), at(2, 4, 3));  // row features do not depend on the column
+  // Normalised: pixel (1, 1) of a 6x6 picture sits where pixel (0, 0) of a 2x2 one does.
+  EXPECT_TRUE(torch::allclose(gen::nn::spatial_fourier_features(6, 6)[1 * 6 + 1],
+                              gen::nn::spatial_fourier_features(2, 2)[0], 1e-6, 1e-6));
+  EXPECT_FALSE(torch::allclose(gen::nn::spatial_fourier_features(6, 6)[1 * 6 + 2],
+                               gen::nn::spatial_fourier_features(2, 2)[0], 1e-3, 1e-3));
+  EXPECT_NEAR(gen::nn::spatial_fourier_features(1, 1)[0][0].item<double>(), 1.0, 1e-6);  // sin(pi/2)
+}
+
+TEST(MotionSpatialPositions, ConfigRoundTripsAndSingleFilesAreDetected) {
+  auto c = tiny_adapter_config();
+  c.motion_spatial_positions = true;
+  EXPECT_TRUE(MotionAdapterConfig::from_json(c.to_json()).motion_spatial_positions);
+  EXPECT_FALSE(tiny_adapter_config().to_json().contains("motion_spatial_positions"));
+  const auto state = random_adapter_state(c);
+  EXPECT_EQ(state.at("up_blocks.0.motion_modules.1.spatial_pos.weight").sizes(),
+            (std::vector<int64_t>{64, gen::nn::kSpatialFeatures}));
+  gen::test::TempDir tmp;
+  gen::save_safetensors(tmp / "mm.safetensors", state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
+  EXPECT_TRUE(adapter->config().motion_spatial_positions);
+  expect_same_state(*adapter, state);
+  auto model = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
+  EXPECT_CONTAINS(model_error([&] { model.check_adapter(c); }), "motion_spatial_positions");
+}
+
+// Pixels with the same history come out alike from AnimateDiff's module and differently
+// once each knows its place.
+TEST(MotionSpatialPositions, PixelsWithTheSameHistoryDifferOnlyWithPositions) {
+  gen::nn::TemporalTransformerOptions o;
+  o.channels = 32;
+  o.heads = 4;
+  o.norm_num_groups = 8;
+  o.max_seq_length = 8;
+  gen::nn::TransformerTemporalModel plain(o);
+  o.spatial_positions = true;
+  gen::nn::TransformerTemporalModel placed(o);
+  torch::NoGradGuard g;
+  auto x = torch::randn({4, 32, 1, 1}).expand({4, 32, 6, 6}).contiguous();  // one clip, every pixel alike
+  auto spread = [](const torch::Tensor& y) { return (y - y.select(2, 0).select(2, 0).unsqueeze(2).unsqueeze(3)).abs().max().item<double>(); };
+  EXPECT_LT(spread(plain(x, 4)), 1e-5);
+  EXPECT_GT(spread(placed(x, 4)), 1e-3);
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ gen::nn::MotionAdapterConfig adapter_config(const gen::TrainRequest& r, const ge
   c.use_motion_mid_block = true;
   c.motion_mid_block_layers_per_block = 1;
   c.motion_conv3d_reduction = integer(r, "conv3d", 0, 0, 64);
+  c.motion_spatial_positions = gen::parse_bool("spatial_positions", option(r, "spatial_positions", "false"));
   for (int64_t width : c.block_out_channels)
     if (c.motion_conv3d_reduction > 0 && width % c.motion_conv3d_reduction != 0)
       throw gen::UsageError("option conv3d=" + std::to_string(c.motion_conv3d_reduction) +
@@ -125,6 +126,9 @@ std::vector<gen::TrainStage> train_stages() {
                           "A residual 3x3x3 convolution block (space and time) in every motion module, of width "
                           "channels / this, so motion modules see where neighbouring pixels were (0: none, "
                           "AnimateDiff's modules)"),
+      OptionSpec::boolean("spatial_positions", false,
+                          "Every motion module also reads where each pixel is in the picture (Fourier features of "
+                          "its row and column, learnt projection)"),
       OptionSpec::boolean("text_attention", true, "Motion modules attend to the caption (gen's extension)"),
       OptionSpec::integer("text_width", 0, 0, 4096,
                           "Width of a text tower of the motion modules' own, trained with them on the clip captions "

@@ -41,6 +41,9 @@ struct GEN_API MotionAdapterConfig {
   // gen's extension (config key motion_conv3d_reduction): > 0 adds a residual 3x3x3
   // convolution block of width channels / this to every module (temporal_conv.h).
   int64_t motion_conv3d_reduction = 0;
+  // gen's extension (config key motion_spatial_positions): every module also reads
+  // where each pixel is (spatial_positions.h).
+  bool motion_spatial_positions = false;
 
   // Throws gen::ModelError for values no adapter can have.
   void validate() const;
@@ -53,7 +56,8 @@ struct GEN_API MotionAdapterConfig {
   // From diffusers-layout tensor names and shapes: widths from proj_in, layers by
   // counting motion_modules.*, max_seq_length from pos_embed.pe, a text cross-attention
   // from attn2.to_k's input width when it differs from the module's, the 3D convolution's
-  // reduction from temporal_conv.conv1's output width; heads and groups from
+  // reduction from temporal_conv.conv1's output width, spatial positions from a
+  // spatial_pos tensor; heads and groups from
   // `hints`. Original AnimateDiff names (temporal_transformer.*) are refused.
   static MotionAdapterConfig detect_from_weights(const ShapeMap& shapes, const MotionAdapterHints& hints = {});
 };

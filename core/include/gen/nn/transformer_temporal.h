@@ -5,7 +5,7 @@
 //   -> tokens [B*H*W, F, C] -> proj_in -> blocks -> proj_out -> [B*F, C, H, W] + input.
 // Registered names equal diffusers' (norm, proj_in, transformer_blocks.i.{norm1, attn1,
 // norm2, attn2, norm3, ff, pos_embed.pe}, proj_out); gen's optional 3D convolution block
-// adds temporal_conv.{norm1, conv1, norm2, conv2}.
+// adds temporal_conv.{norm1, conv1, norm2, conv2}, its pixel positions spatial_pos.
 #pragma once
 #include <string>
 
@@ -50,6 +50,9 @@ struct TemporalTransformerOptions {
   // 0: AnimateDiff's module. > 0: a residual 3x3x3 convolution block of width
   // channels / conv3d_reduction after the transformer (gen's extension, temporal_conv.h).
   int64_t conv3d_reduction = 0;
+  // true: each token also gets a learnt projection of where its pixel is in the picture
+  // (spatial_positions.h), added after proj_in (gen's extension).
+  bool spatial_positions = false;
 };
 
 // Throws gen::ModelError, prefixed with `where`, for options no module can be built with
@@ -91,6 +94,7 @@ class GEN_API TransformerTemporalModelImpl : public torch::nn::Module {
   torch::nn::Linear proj_in{nullptr}, proj_out{nullptr};
   torch::nn::ModuleList transformer_blocks{nullptr};
   TemporalConvBlock temporal_conv{nullptr};  // registered only with conv3d_reduction > 0
+  torch::nn::Linear spatial_pos{nullptr};    // registered only with spatial_positions
 
  private:
   TemporalTransformerOptions o_;
