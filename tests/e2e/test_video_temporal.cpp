@@ -265,9 +265,11 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
                       "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
                       "-O", "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"};
   auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4",
-                                 "-O", "spatial_positions=true"}));
+                                 "-O", "spatial_positions=true", "-O", "frame_change_loss=0.1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "conv3d=3"})), gen::kExitUsage, "conv3d=3");
+  gen::test::expect_one_error_line(run_gen(with(train, {"-O", "frame_change_loss=-1"})), gen::kExitUsage,
+                                   "frame_change_loss");
   const auto trainer = json::parse(gen::test::read_text(run / "trainer.json"))["config"];
   EXPECT_EQ(trainer["timestep_bias"], "later");
   EXPECT_EQ(trainer["timestep_bias_multiplier"], 3.0);

@@ -3,6 +3,8 @@
 #include <gen/error.h>
 #include <gen/nn/prompt_encoding.h>
 
+#include "frame_change_loss.h"
+
 namespace video_temporal {
 namespace {
 
@@ -100,6 +102,12 @@ gen::TrainingBatch MotionTask::next_batch(int64_t, at::Generator& generator) {
 torch::Tensor MotionTask::predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) {
   const auto motion = cond.extra.find("motion_context");
   return model->forward(x_t, t, cond.context, motion == cond.extra.end() ? torch::Tensor() : motion->second);
+}
+
+torch::Tensor MotionTask::auxiliary_loss(const gen::TrainingBatch& batch, const torch::Tensor& x0_estimate,
+                                         const torch::Tensor&) {
+  if (frame_change_weight_ <= 0) return {};
+  return frame_change_weight_ * frame_change_loss(x0_estimate, batch.x0);
 }
 
 }  // namespace video_temporal

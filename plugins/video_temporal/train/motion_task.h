@@ -30,6 +30,10 @@ class MotionTask : public gen::TrainingTask {
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
+  // Adds `weight` x frame_change_loss (frame_change_loss.h) to the diffusion loss; 0: off.
+  void set_frame_change_weight(double weight) { frame_change_weight_ = weight; }
+  torch::Tensor auxiliary_loss(const gen::TrainingBatch& batch, const torch::Tensor& x0_estimate,
+                               const torch::Tensor& t) override;
 
   gen::nn::UNetMotionModel model;
 
@@ -45,6 +49,7 @@ class MotionTask : public gen::TrainingTask {
   std::unordered_map<std::string, torch::Tensor> cache_, motion_cache_;
   gen::nn::ClipTextModel motion_text_{nullptr};
   bool motion_text_trainable_ = false;
+  double frame_change_weight_ = 0;
   std::optional<gen::nn::ClipTokenizer> motion_tokenizer_;
 };
 

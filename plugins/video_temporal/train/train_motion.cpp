@@ -138,6 +138,10 @@ std::vector<gen::TrainStage> train_stages() {
                                        "(saved in the adapter)"),
       OptionSpec::boolean("freeze_text", false, "Keep that pretrained tower fixed (else it trains on with the modules)"),
       OptionSpec::number("cond_dropout", 0.1, 0, 1, "Caption dropout for classifier-free guidance"),
+      OptionSpec::number("frame_change_loss", 0.0, 0, 100,
+                         "Weight of an x0-space loss on each clip's change over its frames (the clip minus its "
+                         "mean frame), alike at every timestep, so the noisy steps that decide the motion count "
+                         "(0 = off)"),
       OptionSpec::number("min_snr_gamma", 5.0, 0, 1e3, "Min-SNR loss weighting gamma (0 = off)"),
       OptionSpec::number("offset_noise", 0.0, 0, 1, "Offset noise strength"),
       OptionSpec::number("shared_noise", 0.0, 0, 100,
@@ -164,6 +168,7 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   config.shared_noise = gen::number_option(r.options, "shared_noise", 0.0, 0, 100);
   config.shared_noise_dim = 2;  // clips are [B, C, frames, h, w]
   gen::read_timestep_bias_options(r, config);
+  const double frame_change_weight = gen::number_option(r.options, "frame_change_loss", 0.0, 0, 100);
   const int64_t batch = integer(r, "batch", 4, 1, 4096), frames = integer(r, "frames", 16, 2, 256);
 
   gen::nn::StableDiffusionCheckpoint base(base_checkpoint(r));
@@ -190,6 +195,7 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   const auto captions = all_captions(clips);
   MotionTask task(model, std::move(clips), base.load_text_encoder(), gen::nn::ClipTokenizer::from_folder(base.tokenizer_dir("")),
                   base.sd_version(), batch, frames);
+  task.set_frame_change_weight(frame_change_weight);
   const fs::path out(r.output);
   const auto text_tokenizer = out / "motion_text_tokenizer";
   if (auto tower = own_text_tower(r, captions, text_tokenizer); !tower.model.is_empty()) {
