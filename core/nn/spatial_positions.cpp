@@ -1,6 +1,7 @@
 #include <gen/nn/spatial_positions.h>
 
 #include <cmath>
+#include <vector>
 
 namespace gen::nn {
 namespace {

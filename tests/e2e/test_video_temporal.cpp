@@ -3,6 +3,7 @@
 // it). Random weights make no motion, so the checks are about the machinery: every
 // format written and read back, determinism, frame 0 of image-to-video, long clips in
 // context windows, every sampler, and one-line errors with the right exit code.
+#include <algorithm>
 #include <sstream>
 
 #include <gen/error.h>
@@ -254,8 +255,9 @@ TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
 }
 
 // `gen train video_temporal -m motion` end to end on the tiny base: a few steps with the
-// mixed noise prior (and the noisiest timesteps drawn more often), an adapter that `gen
-// video` runs, starting from the same noise mix.
+// mixed noise prior (and the noisiest timesteps drawn more often, 3D convolution blocks,
+// spatial positions, the frame-change loss), an adapter that `gen video` runs, starting
+// from the same noise mix.
 TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   TempDir dir;
   const auto data = dir / "data";
@@ -281,6 +283,14 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   EXPECT_EQ(config["motion_conv3d_reduction"], 4);
   EXPECT_EQ(config["motion_spatial_positions"], true);
   EXPECT_EQ(json::parse(gen::test::read_text(adapter / "generation_defaults.json"))["shared_noise"], 1.5);
+  // The frame-change term is in the loss: the same run without it ends elsewhere.
+  const auto plain_run = dir / "plain";
+  Args plain = with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4", "-O",
+                            "spatial_positions=true"});
+  std::replace(plain.begin(), plain.end(), run.string(), plain_run.string());
+  run_ok(plain);
+  const auto weights = "diffusion_pytorch_model.safetensors";
+  EXPECT_NE(gen::test::read_text(plain_run / "motion_adapter" / weights), gen::test::read_text(adapter / weights));
   Args generate = video_args(dir / "clip.safetensors");
   generate[2] = adapter.string();
   run_ok(with(generate, {"--frames", "4"}));
