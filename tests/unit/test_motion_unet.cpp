@@ -172,6 +172,16 @@ void write_folder(const std::filesystem::path& dir, const nlohmann::json& config
   gen::save_safetensors(dir / "diffusion_pytorch_model.safetensors", state);
 }
 
+// Saves `state` as one .safetensors file without config.json and loads it back: the
+// structure must come from the tensors alone. Returns the detected config.
+MotionAdapterConfig detected_from_single_file(const gen::nn::TensorMap& state) {
+  gen::test::TempDir tmp;
+  gen::save_safetensors(tmp / "mm.safetensors", state);
+  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
+  expect_same_state(*adapter, state);
+  return adapter->config();
+}
+
 TEST(MotionAdapterLoading, FromDiffusersFolder) {
   gen::test::TempDir tmp;
   auto c = tiny_adapter_config();
@@ -366,14 +376,10 @@ TEST(TextMotionModules, ConfigRoundTripsAndSingleFilesAreDetected) {
   const auto c = text_adapter_config();
   EXPECT_EQ(MotionAdapterConfig::from_json(c.to_json()).motion_cross_attention_dim, 16);
   EXPECT_FALSE(tiny_adapter_config().to_json().contains("motion_cross_attention_dim"));  // diffusers' keys only
-  gen::test::TempDir tmp;
   const auto state = random_adapter_state(c);
   EXPECT_EQ(state.at("down_blocks.0.motion_modules.0.transformer_blocks.0.attn2.to_k.weight").sizes(),
             (std::vector<int64_t>{32, 16}));
-  gen::save_safetensors(tmp / "mm.safetensors", state);
-  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
-  EXPECT_EQ(adapter->config().motion_cross_attention_dim, 16);
-  expect_same_state(*adapter, state);
+  EXPECT_EQ(detected_from_single_file(state).motion_cross_attention_dim, 16);
 }
 
 // The motion modules may read a text tower of their own, of another width than the
@@ -455,11 +461,7 @@ TEST(MotionConv3d, ConfigRoundTripsAndSingleFilesAreDetected) {
   const auto state = random_adapter_state(c);
   EXPECT_EQ(state.at("down_blocks.1.motion_modules.0.temporal_conv.conv1.weight").sizes(),
             (std::vector<int64_t>{16, 64, 3, 3, 3}));
-  gen::test::TempDir tmp;
-  gen::save_safetensors(tmp / "mm.safetensors", state);
-  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
-  EXPECT_EQ(adapter->config().motion_conv3d_reduction, 4);
-  expect_same_state(*adapter, state);
+  EXPECT_EQ(detected_from_single_file(state).motion_conv3d_reduction, 4);
 }
 
 TEST(MotionConv3d, AdapterAndUNetMustAgreeAndTheReductionMustDivide) {
@@ -476,15 +478,19 @@ TEST(MotionConv3d, AdapterAndUNetMustAgreeAndTheReductionMustDivide) {
 }
 
 // Two modules alike but for the 3D convolution block.
+// One small motion module's options (32 channels, 4 heads, 8 positions).
+gen::nn::TemporalTransformerOptions small_module_options(int64_t norm_num_groups) {
+  gen::nn::TemporalTransformerOptions o;
+  o.channels = 32;
+  o.heads = 4;
+  o.norm_num_groups = norm_num_groups;
+  o.max_seq_length = 8;
+  return o;
+}
+
 struct ModulePair {
-  gen::nn::TemporalTransformerOptions plain_options = [] {
-    gen::nn::TemporalTransformerOptions o;
-    o.channels = 32;
-    o.heads = 4;
-    o.norm_num_groups = 1;  // one group: a local change moves the statistics least
-    o.max_seq_length = 8;
-    return o;
-  }();
+  // One group: a local change moves the statistics least.
+  gen::nn::TemporalTransformerOptions plain_options = small_module_options(1);
   gen::nn::TransformerTemporalModel plain{plain_options};
   gen::nn::TransformerTemporalModel conv{[this] {
     auto o = plain_options;
@@ -563,11 +569,7 @@ TEST(MotionSpatialPositions, ConfigRoundTripsAndSingleFilesAreDetected) {
   const auto state = random_adapter_state(c);
   EXPECT_EQ(state.at("up_blocks.0.motion_modules.1.spatial_pos.weight").sizes(),
             (std::vector<int64_t>{64, gen::nn::kSpatialFeatures}));
-  gen::test::TempDir tmp;
-  gen::save_safetensors(tmp / "mm.safetensors", state);
-  auto adapter = gen::nn::load_motion_adapter(tmp / "mm.safetensors");
-  EXPECT_TRUE(adapter->config().motion_spatial_positions);
-  expect_same_state(*adapter, state);
+  EXPECT_TRUE(detected_from_single_file(state).motion_spatial_positions);
   auto model = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
   EXPECT_CONTAINS(model_error([&] { model.check_adapter(c); }), "motion_spatial_positions");
 }
@@ -575,11 +577,7 @@ TEST(MotionSpatialPositions, ConfigRoundTripsAndSingleFilesAreDetected) {
 // Pixels with the same history come out alike from AnimateDiff's module and differently
 // once each knows its place.
 TEST(MotionSpatialPositions, PixelsWithTheSameHistoryDifferOnlyWithPositions) {
-  gen::nn::TemporalTransformerOptions o;
-  o.channels = 32;
-  o.heads = 4;
-  o.norm_num_groups = 8;
-  o.max_seq_length = 8;
+  auto o = small_module_options(8);
   gen::nn::TransformerTemporalModel plain(o);
   o.spatial_positions = true;
   gen::nn::TransformerTemporalModel placed(o);
