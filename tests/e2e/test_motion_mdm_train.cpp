@@ -90,7 +90,8 @@ TEST(MotionMdmTrain, MdmOnAFrozenTowerKeepsItAndGenerates) {
 }
 
 // cond_every_frame=true is saved in the model's config and generation runs it.
-// Also weighs a sequence's later actions 3x (the frames test_training_clips marks).
+// Also weighs a sequence's later actions 3x (the frames test_training_clips marks) and
+// trains without dropout (saved as the config's dropout).
 TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGeneratesWithLengthWindows) {
   auto& run = shared_run();
   const auto mdm = run.dir / "mdm-every-frame";
@@ -98,11 +99,12 @@ TEST(MotionMdmTrain, ConditionOnEveryFrameIsSavedAndGeneratesWithLengthWindows) 
   args.resize(6);  // text_dim, text_width, text_layers: the tower is trained jointly here
   args.insert(args.end(), {"-O", "cond_every_frame=true", "-O", "latent_dim=32", "-O", "layers=1", "-O", "ff_size=64",
                            "-O", "steps=2", "-O", "batch=8", "-O", "checkpoint_every=0", "-O", "length_window=16",
-                           "-O", "later_action_weight=3"});
+                           "-O", "later_action_weight=3", "-O", "dropout=0"});
   auto r = run.train("mdm", mdm.string(), args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto config = nlohmann::json::parse(gen::test::read_text(mdm / "model" / "mdm" / "config.json"));
   EXPECT_EQ(config["cond_every_frame"], true);
+  EXPECT_EQ(config["dropout"], 0.0);
   const auto out = run.dir / "every-frame.json";
   auto g = run_gen({"motion", "-m", (mdm / "model").string(), "-p", "a person jumps", "--steps", "2", "--duration",
                     "1", "-o", out.string(), "-q"});

@@ -30,6 +30,7 @@ gen::nn::MdmConfig network_config(const gen::TrainRequest& r, int64_t max_frames
   c.layers = integer(r, "layers", 4, 1, 64);
   c.ff_size = integer(r, "ff_size", 512, 8, 16384);
   c.num_heads = integer(r, "heads", 4, 1, 64);
+  c.dropout = number(r, "dropout", 0.1, 0, 0.9);
   c.clip_dim = text_dim;
   c.mask_frames = true;  // padded batches: padding is hidden from attention
   c.cond_every_frame = flag(r, "cond_every_frame", false);
@@ -72,6 +73,8 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::integer("layers", 4, 1, 64, "Transformer layers (published: 8)"),
       OptionSpec::integer("ff_size", 512, 8, 16384, "Feed-forward width (published: 1024)"),
       OptionSpec::integer("heads", 4, 1, 64, "Attention heads (published: 4)"),
+      OptionSpec::number("dropout", 0.1, 0, 0.9, "Dropout of every transformer site and the positions (MDM: 0.1; "
+                                                 "a short run may fit better without)"),
       OptionSpec::boolean("cond_every_frame", false, "Also add the condition to every frame token (gen's own; "
                                                      "published MDMs do not)"),
       OptionSpec::boolean("text_tokens", false, "The frames also attend to the text tower's per-token states "
@@ -93,7 +96,7 @@ std::vector<gen::TrainStage> train_stages() {
   };
   options.insert(options.begin(), own.begin(), own.end());
   const auto text = text_tower_option_specs();
-  options.insert(options.begin() + 5, text.begin(), text.end());
+  options.insert(options.begin() + 6, text.begin(), text.end());
   return {{"mdm", "MDM on the humans world's motions, with a small CLIP text tower (from scratch or a -m text run)",
            options},
           text_stage()};
