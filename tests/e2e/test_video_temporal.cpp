@@ -369,6 +369,23 @@ TEST(VideoTemporal, PretrainedTextTowerIsReadFixedByTheMotionStage) {
   EXPECT_EQ(report["heldout"]["captions"], 2);
   EXPECT_GE(report["train"]["top1"].get<double>(), 0.0);
   EXPECT_LE(report["train"]["top3"].get<double>(), 1.0);
+  EXPECT_EQ(report["contrast"], "clip");
+
+  // contrast=change: the same seed set against the frame-to-frame change trains another tower.
+  const auto change_run = dir / "text-change";
+  auto change_args = with(text, {"-O", "contrast=change"});
+  change_args[5] = change_run.string();
+  r = run_gen(change_args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto change_report = json::parse(gen::test::read_text(change_run / "text_report.json"));
+  EXPECT_EQ(change_report["contrast"], "change");
+  EXPECT_EQ(change_report["heldout"]["captions"], 2);
+  const auto by_clip = gen::load_safetensors(text_run / "text_encoder" / "model.safetensors");
+  const auto by_change = gen::load_safetensors(change_run / "text_encoder" / "model.safetensors");
+  bool differs = false;
+  for (const auto& [name, tensor] : by_clip) differs |= !torch::equal(by_change.at(name), tensor);
+  EXPECT_TRUE(differs);
+  gen::test::expect_one_error_line(run_gen(with(text, {"-O", "contrast=colour"})), gen::kExitUsage, "contrast");
 
   const auto run = dir / "run";
   const Args motion = {"train", "video_temporal", "-m", "motion", "-o", run.string(), "-O", "data=" + data.string(),

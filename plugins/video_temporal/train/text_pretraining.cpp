@@ -67,6 +67,19 @@ class ClipSummaryImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ClipSummary);
 
+// What the stage's clip encoder sets the captions against. "change": the absolute latent
+// difference of each pair of neighbouring frames, summed over channels [N, 1, F-1, h, w]
+// — where something moves, grows or fades in, with the still background and most of the
+// colour gone — so the tower learns the words that say how a clip changes rather than
+// what it shows, which the frozen image model already draws. The motion modules that
+// read such a tower cannot tell training clips apart by their colours and replay them.
+torch::Tensor contrast_view(const torch::Tensor& clips, const std::string& contrast) {
+  if (contrast != "change") return clips;
+  const int64_t f = clips.size(2);
+  if (f < 2) throw gen::InputError("contrast=change needs clips of at least 2 frames");
+  return (clips.narrow(2, 1, f - 1) - clips.narrow(2, 0, f - 1)).abs().sum(1, true);
+}
+
 }  // namespace
 
 gen::TrainStage text_stage() {
@@ -78,6 +91,9 @@ gen::TrainStage text_stage() {
       OptionSpec::integer("text_layers", 2, 1, 48, "Layers of the text tower"),
       OptionSpec::integer("clip_width", 64, 8, 1024, "Width of the stage's clip encoder (not saved; a multiple of 4)"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training clips (0 = all)"),
+      OptionSpec::choice("contrast", {"clip", "change"}, "clip",
+                         "What the captions are set against: the latent clip, or only how it changes from frame "
+                         "to frame (the tower then knows the motion words, not the colours)"),
   };
   options.insert(options.begin(), own.begin(), own.end());
   return {"text",
@@ -96,7 +112,9 @@ void train_text_tower(const gen::TrainRequest& r, const gen::ProgressCallback& p
   const fs::path out(r.output);
 
   gen::nn::StableDiffusionCheckpoint base(base_checkpoint(r));
-  const auto clips = encode_clips(data, "train", integer(r, "max_clips", 0, 0, 10000000), base, progress);
+  auto clips = encode_clips(data, "train", integer(r, "max_clips", 0, 0, 10000000), base, progress);
+  const auto contrast = option(r, "contrast", "clip");
+  clips.mean = contrast_view(clips.mean, contrast);
   gen::nn::write_clip_vocabulary(out / "tokenizer", gen::nn::clip_words(all_captions(clips)));
   auto tokenizer = gen::nn::ClipTokenizer::from_folder(out / "tokenizer");
   torch::manual_seed(static_cast<uint64_t>(r.seed));
@@ -106,7 +124,8 @@ void train_text_tower(const gen::TrainRequest& r, const gen::ProgressCallback& p
   const gen::nn::ItemEncoder clip_encoder{encoder.ptr(), [encoder](const torch::Tensor& x) mutable { return encoder(x); }};
   text->train();
   encoder->train();
-  spdlog::info("text tower: {} clips, {} vocabulary entries, {} pairs per step", shape[0], tokenizer.vocab_size(), batch);
+  spdlog::info("text tower: {} clips ({}), {} vocabulary entries, {} pairs per step", shape[0], contrast,
+               tokenizer.vocab_size(), batch);
   gen::nn::ClipContrastiveTask task(text, tokenizer, clip_encoder, clips.mean, clips.captions, batch);
   gen::Trainer trainer(task, config, torch::Tensor());
   trainer.run(progress);
@@ -114,12 +133,14 @@ void train_text_tower(const gen::TrainRequest& r, const gen::ProgressCallback& p
   text->eval();
   encoder->eval();
 
-  nlohmann::json report{{"steps", config.steps}, {"batch", batch}, {"seed", r.seed}, {"heldout", nullptr}};
+  nlohmann::json report{
+      {"steps", config.steps}, {"batch", batch}, {"seed", r.seed}, {"contrast", contrast}, {"heldout", nullptr}};
   report["train"] = gen::nn::caption_retrieval(text, tokenizer, clip_encoder, clips.mean, clips.captions);
   try {  // a dataset without held-out clips is fine: the report says null
     const auto heldout = encode_clips(data, "heldout", 0, base, {});
     if (heldout.mean.size(0) > 0)
-      report["heldout"] = gen::nn::caption_retrieval(text, tokenizer, clip_encoder, heldout.mean, heldout.captions);
+      report["heldout"] = gen::nn::caption_retrieval(text, tokenizer, clip_encoder,
+                                                     contrast_view(heldout.mean, contrast), heldout.captions);
   } catch (const gen::InputError& e) {
     spdlog::warn("no held-out retrieval: {}", e.what());
   }
