@@ -29,7 +29,12 @@ template <class Member>
 RequestField number_field(std::string name, std::string help, double min, double max, Member member,
                           double unset = 0) {
   RequestField f{std::move(name), "", std::move(help), OptionType::number, min, max};
-  f.set = [member, n = f.name, min, max](Request& r, const std::string& v) { member(r) = parse_number(n, v, min, max); };
+  // An explicit 0 where 0 means "the model's default" is accepted, as the integer fields do.
+  f.set = [member, n = f.name, min, max, unset](Request& r, const std::string& v) {
+    const double lo = unset == 0 ? std::min(min, 0.0) : min;
+    const double x = parse_number(n, v, lo, max);
+    member(r) = x == unset ? x : parse_number(n, v, min, max);
+  };
   f.is_set = [member, unset](const Request& r) { return member(r) != unset; };
   return f;
 }

@@ -77,6 +77,12 @@ TEST(RequestFields, SetParsesChecksAndReportsWhatIsSet) {
   EXPECT_EQ(r.video.frames, 24);
   EXPECT_THROW(field(gen::Modality::video, "frames").set(r, "-3"), gen::UsageError);
   EXPECT_THROW(field(gen::Modality::video, "fps").set(r, "nan"), gen::UsageError);
+  // "0 = model default" holds for an explicit 0; other values under the minimum stay errors.
+  field(gen::Modality::video, "fps").set(r, "0");
+  EXPECT_EQ(r.video.fps, 0.0);
+  EXPECT_THROW(field(gen::Modality::video, "fps").set(r, "0.5"), gen::UsageError);
+  EXPECT_THROW(field(gen::Modality::motion, "duration").set(r, "0.01"), gen::UsageError);
+  EXPECT_THROW(field(gen::Modality::video, "strength").set(r, "-1"), gen::UsageError);  // its unset value is not a 0
   field(gen::Modality::video, "fps").set(r, "12.5");
   EXPECT_EQ(gen::unread_fields(r, {"frames"}), std::vector<std::string>{"fps"});
   EXPECT_TRUE(gen::unread_fields(r, {"frames", "fps"}).empty());
