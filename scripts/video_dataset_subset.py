@@ -22,7 +22,7 @@ def subset_split(src, dst, split, want):
     start = frames["data_offsets"][0]
     if frames["dtype"] != "U8" or frames["shape"][0] != len(rows):
         sys.exit(f"error: {split}/clips.safetensors does not hold one U8 clip per clips.jsonl row")
-    clip_bytes = (frames["data_offsets"][1] - frames["data_offsets"][0]) // len(rows)
+    clip_bytes = (frames["data_offsets"][1] - start) // max(len(rows), 1)
     os.makedirs(os.path.join(dst, split), exist_ok=True)
     with open(os.path.join(dst, split, "clips.jsonl"), "w") as out:
         for i in keep:
@@ -43,6 +43,8 @@ def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     src, dst = sys.argv[1], sys.argv[2]
+    if not all("=" in arg for arg in sys.argv[3:]):
+        sys.exit("error: attributes are KEY=VALUE (keys of clips.jsonl: shape, color, background, motion, size)")
     want = dict(arg.split("=", 1) for arg in sys.argv[3:])
     meta = json.load(open(os.path.join(src, "dataset.json")))
     for split in ("train", "heldout"):
