@@ -37,6 +37,10 @@ MotionAdapterImpl::MotionAdapterImpl(const MotionAdapterConfig& config) : config
   // takes the skip of the level's input) than the down stages.
   up_blocks = register_module("up_blocks", torch::nn::ModuleList());
   for (auto c = ch.rbegin(); c != ch.rend(); ++c) up_blocks->push_back(stage(config_, *c, layers + 1));
+  if (config_.motion_prompt_travel_dim > 0)
+    prompt_travel = register_module("prompt_travel", PromptTravel(config_.motion_prompt_travel_text_dim,
+                                                                  config_.prompt_travel_caption_dim(),
+                                                                  config_.motion_prompt_travel_dim));
 }
 
 torch::nn::ModuleList MotionAdapterImpl::down_motion_modules(size_t i) const {

@@ -52,6 +52,9 @@ void MotionAdapterConfig::validate() const {
     throw ModelError("motion adapter config: heads, norm groups and max_seq_length must be positive");
   if (motion_cross_attention_dim < 0) throw ModelError("motion adapter config: motion_cross_attention_dim must be >= 0");
   if (motion_conv3d_reduction < 0) throw ModelError("motion adapter config: motion_conv3d_reduction must be >= 0");
+  if (motion_prompt_travel_dim < 0 || (motion_prompt_travel_dim > 0 && motion_prompt_travel_text_dim <= 0))
+    throw ModelError("motion adapter config: motion_prompt_travel_dim must be >= 0, and with it "
+                     "motion_prompt_travel_text_dim positive");
   for (int64_t c : block_out_channels)
     if (motion_conv3d_reduction > 0 && c % motion_conv3d_reduction != 0)
       throw ModelError("motion adapter config: block width " + std::to_string(c) +
@@ -74,6 +77,8 @@ MotionAdapterConfig MotionAdapterConfig::from_json(const json& j) {
   if (j.contains("motion_conv3d_reduction") && !j["motion_conv3d_reduction"].is_null())
     c.motion_conv3d_reduction = j["motion_conv3d_reduction"].get<int64_t>();
   c.motion_spatial_positions = j.value("motion_spatial_positions", false);
+  c.motion_prompt_travel_dim = j.value("motion_prompt_travel_dim", int64_t{0});
+  c.motion_prompt_travel_text_dim = j.value("motion_prompt_travel_text_dim", int64_t{0});
   c.validate();
   return c;
 }
@@ -101,6 +106,10 @@ json MotionAdapterConfig::to_json() const {
   if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
   if (motion_conv3d_reduction > 0) j["motion_conv3d_reduction"] = motion_conv3d_reduction;
   if (motion_spatial_positions) j["motion_spatial_positions"] = true;
+  if (motion_prompt_travel_dim > 0) {
+    j["motion_prompt_travel_dim"] = motion_prompt_travel_dim;
+    j["motion_prompt_travel_text_dim"] = motion_prompt_travel_text_dim;
+  }
   return j;
 }
 
@@ -132,6 +141,11 @@ MotionAdapterConfig MotionAdapterConfig::detect_from_weights(const ShapeMap& sha
   if (conv1 != shapes.end() && conv1->second.size() == 5 && conv1->second[0] > 0)
     c.motion_conv3d_reduction = c.block_out_channels[0] / conv1->second[0];
   c.motion_spatial_positions = shapes.count(module_key(down_stage(0), 0, "spatial_pos.weight")) > 0;
+  const auto travel = shapes.find("prompt_travel.out.weight");
+  if (travel != shapes.end() && travel->second.size() == 2) {
+    c.motion_prompt_travel_text_dim = travel->second[0];
+    c.motion_prompt_travel_dim = travel->second[1];
+  }
   c.motion_num_attention_heads = hints.num_attention_heads;
   c.motion_norm_num_groups = hints.norm_num_groups;
   c.validate();

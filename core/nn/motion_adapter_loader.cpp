@@ -33,6 +33,9 @@ std::vector<std::string> structure_differences(const MotionAdapterConfig& json, 
            json.motion_mid_block_layers_per_block != weights.motion_mid_block_layers_per_block)
     out.push_back("motion_mid_block_layers_per_block " + std::to_string(json.motion_mid_block_layers_per_block) +
                   " but the weights have " + std::to_string(weights.motion_mid_block_layers_per_block));
+  if (json.motion_prompt_travel_dim != weights.motion_prompt_travel_dim)
+    out.push_back("motion_prompt_travel_dim " + std::to_string(json.motion_prompt_travel_dim) +
+                  " but the weights have " + std::to_string(weights.motion_prompt_travel_dim));
   if (json.motion_max_seq_length != weights.motion_max_seq_length)
     out.push_back("motion_max_seq_length " + std::to_string(json.motion_max_seq_length) + " but the weights have " +
                   std::to_string(weights.motion_max_seq_length));

@@ -4,10 +4,8 @@
 #include <vector>
 
 namespace gen::nn {
-namespace {
 
-// [n, 2 * kSpatialFrequencies]: the features of n evenly spaced centres along one axis.
-torch::Tensor axis_features(int64_t n) {
+torch::Tensor axis_fourier_features(int64_t n) {
   auto centres = (torch::arange(n, torch::kFloat32) + 0.5) / static_cast<double>(n);
   std::vector<torch::Tensor> parts;
   for (int64_t k = 0; k < kSpatialFrequencies; ++k) {
@@ -18,11 +16,9 @@ torch::Tensor axis_features(int64_t n) {
   return torch::stack(parts, 1);
 }
 
-}  // namespace
-
 torch::Tensor spatial_fourier_features(int64_t height, int64_t width) {
-  auto rows = axis_features(height).unsqueeze(1).expand({height, width, 2 * kSpatialFrequencies});
-  auto cols = axis_features(width).unsqueeze(0).expand({height, width, 2 * kSpatialFrequencies});
+  auto rows = axis_fourier_features(height).unsqueeze(1).expand({height, width, 2 * kSpatialFrequencies});
+  auto cols = axis_fourier_features(width).unsqueeze(0).expand({height, width, 2 * kSpatialFrequencies});
   return torch::cat({rows, cols}, 2).reshape({height * width, kSpatialFeatures});
 }
 

@@ -95,6 +95,13 @@ std::vector<std::string> motion_mismatches(const UNetMotionConfig& m, const Moti
     out.push_back(std::string("motion spatial positions: the adapter ") + (a.motion_spatial_positions ? "has" : "lacks") +
                   " them, the motion UNet " + (m.motion_spatial_positions ? "has" : "lacks") +
                   " them (motion_spatial_positions)");
+  if (a.motion_prompt_travel_dim != m.motion_prompt_travel_dim)
+    out.push_back("prompt travel width: " + count_phrase(a.motion_prompt_travel_dim, m.motion_prompt_travel_dim) +
+                  " (motion_prompt_travel_dim)");
+  else if (a.motion_prompt_travel_dim > 0 && a.motion_prompt_travel_text_dim != m.unet.cross_attention_dim)
+    out.push_back("prompt travel text width: " +
+                  count_phrase(a.motion_prompt_travel_text_dim, m.unet.cross_attention_dim) +
+                  " (motion_prompt_travel_text_dim vs the UNet's cross_attention_dim)");
   return out;
 }
 
@@ -110,6 +117,7 @@ UNetMotionConfig UNetMotionConfig::from_unet_and_adapter(const UNet2DConditionCo
   c.motion_cross_attention_dim = adapter.motion_cross_attention_dim;
   c.motion_conv3d_reduction = adapter.motion_conv3d_reduction;
   c.motion_spatial_positions = adapter.motion_spatial_positions;
+  c.motion_prompt_travel_dim = adapter.motion_prompt_travel_dim;
   c.check_adapter(adapter);
   c.validate();
   return c;
@@ -177,6 +185,7 @@ UNetMotionConfig UNetMotionConfig::from_json(const json& j) {
   if (j.contains("motion_conv3d_reduction") && !j["motion_conv3d_reduction"].is_null())
     c.motion_conv3d_reduction = j["motion_conv3d_reduction"].get<int64_t>();
   c.motion_spatial_positions = j.value("motion_spatial_positions", false);
+  c.motion_prompt_travel_dim = j.value("motion_prompt_travel_dim", int64_t{0});
   c.validate();
   return c;
 }
@@ -206,6 +215,7 @@ json UNetMotionConfig::to_json() const {
   if (motion_cross_attention_dim > 0) j["motion_cross_attention_dim"] = motion_cross_attention_dim;
   if (motion_conv3d_reduction > 0) j["motion_conv3d_reduction"] = motion_conv3d_reduction;
   if (motion_spatial_positions) j["motion_spatial_positions"] = true;
+  if (motion_prompt_travel_dim > 0) j["motion_prompt_travel_dim"] = motion_prompt_travel_dim;
   return j;
 }
 

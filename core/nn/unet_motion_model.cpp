@@ -34,6 +34,7 @@ std::shared_ptr<torch::nn::Module> adapter_view(const UNetMotionModelImpl& m) {
   view->register_module("down_blocks", down);
   if (m.motion_mid_block) view->register_module("mid_block", MotionModules(m.motion_mid_block->motion_modules));
   view->register_module("up_blocks", up);
+  if (m.prompt_travel) view->register_module("prompt_travel", m.prompt_travel);
   return view;
 }
 
@@ -76,6 +77,13 @@ void UNetMotionModelImpl::wrap(const UNet2DConditionModel& unet) {
     up_blocks->push_back(MotionUpBlock(UNetUpBlock(unet->up_blocks->ptr<UNetUpBlockImpl>(i)), config_.up_motion(i)));
   conv_norm_out = register_module("conv_norm_out", unet->conv_norm_out);
   conv_out = register_module("conv_out", unet->conv_out);
+  if (config_.motion_prompt_travel_dim > 0) {
+    const int64_t text = config_.unet.cross_attention_dim;
+    const int64_t caption = config_.motion_cross_attention_dim > 0 ? config_.motion_cross_attention_dim : text;
+    // Built where the UNet lives, so a wrapped half-precision UNet stays consistent.
+    prompt_travel = register_module("prompt_travel", PromptTravel(text, caption, config_.motion_prompt_travel_dim));
+    prompt_travel->to(unet->conv_in->weight.device(), unet->conv_in->weight.scalar_type());
+  }
 }
 
 torch::Tensor UNetMotionModelImpl::time_embed(const torch::Tensor& timesteps) {
@@ -123,6 +131,13 @@ torch::Tensor UNetMotionModelImpl::forward_frames(const torch::Tensor& sample, i
   MotionContext context;
   context.spatial = context_per_frame(encoder_hidden_states, clips, num_frames, c.cross_attention_dim);
   context.motion = motion_states(motion_hidden_states, context.spatial, clips, num_frames);
+  if (prompt_travel) {
+    const auto caption = motion_hidden_states.defined()
+                             ? (context.motion.size(0) == clips ? context.motion.repeat_interleave(num_frames, 0)
+                                                                : context.motion)
+                             : context.spatial;
+    context.spatial = prompt_travel(context.spatial, caption, num_frames);
+  }
   const auto t = broadcast_timesteps(timestep.to(sample.device()), clips);
   const auto temb = time_embed(t).repeat_interleave(num_frames, 0);
 

@@ -256,8 +256,8 @@ TEST(VideoTemporal, SharedNoiseStartsTheFramesAlike) {
 
 // `gen train video_temporal -m motion` end to end on the tiny base: a few steps with the
 // mixed noise prior (and the noisiest timesteps drawn more often, 3D convolution blocks,
-// spatial positions, the frame-change loss), an adapter that `gen video` runs, starting
-// from the same noise mix.
+// spatial positions, a prompt travel, the frame-change loss), an adapter that `gen video`
+// runs, starting from the same noise mix.
 TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   TempDir dir;
   const auto data = dir / "data";
@@ -267,7 +267,7 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
                       "-O", "base=" + video_models().base.string(), "-O", "frames=4", "-O", "batch=2", "-O", "steps=2",
                       "-O", "shared_noise=1.5", "-s", "1", "--threads", "1", "-q"};
   auto r = run_gen(with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4",
-                                 "-O", "spatial_positions=true", "-O", "frame_change_loss=0.1"}));
+                                 "-O", "spatial_positions=true", "-O", "prompt_travel=8", "-O", "frame_change_loss=0.1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "conv3d=3"})), gen::kExitUsage, "conv3d=3");
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "frame_change_loss=-1"})), gen::kExitUsage,
@@ -282,11 +282,14 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   const auto config = json::parse(gen::test::read_text(adapter / "config.json"));
   EXPECT_EQ(config["motion_conv3d_reduction"], 4);
   EXPECT_EQ(config["motion_spatial_positions"], true);
+  EXPECT_EQ(config["motion_prompt_travel_dim"], 8);
+  const auto tensors = gen::test::read_text(adapter / "diffusion_pytorch_model.safetensors");
+  EXPECT_NE(tensors.find("prompt_travel.out.weight"), std::string::npos);
   EXPECT_EQ(json::parse(gen::test::read_text(adapter / "generation_defaults.json"))["shared_noise"], 1.5);
   // The frame-change term is in the loss: the same run without it ends elsewhere.
   const auto plain_run = dir / "plain";
   Args plain = with(train, {"-O", "timestep_bias=later", "-O", "timestep_bias_multiplier=3", "-O", "conv3d=4", "-O",
-                            "spatial_positions=true"});
+                            "spatial_positions=true", "-O", "prompt_travel=8"});
   std::replace(plain.begin(), plain.end(), run.string(), plain_run.string());
   run_ok(plain);
   const auto weights = "diffusion_pytorch_model.safetensors";

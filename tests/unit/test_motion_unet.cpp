@@ -12,6 +12,7 @@
 
 #include <gen/error.h>
 #include <gen/nn/motion_adapter.h>
+#include <gen/nn/prompt_travel.h>
 #include <gen/nn/spatial_positions.h>
 #include <gen/nn/unet2d_condition.h>
 #include <gen/nn/unet_motion_model.h>
@@ -586,6 +587,77 @@ TEST(MotionSpatialPositions, PixelsWithTheSameHistoryDifferOnlyWithPositions) {
   auto spread = [](const torch::Tensor& y) { return (y - y.select(2, 0).select(2, 0).unsqueeze(2).unsqueeze(3)).abs().max().item<double>(); };
   EXPECT_LT(spread(plain(x, 4)), 1e-5);
   EXPECT_GT(spread(placed(x, 4)), 1e-3);
+}
+
+// ---- learnt prompt travel (gen's extension) --------------------------------------------
+
+MotionAdapterConfig travel_adapter_config() {
+  auto c = tiny_adapter_config();
+  c.motion_prompt_travel_dim = 24;
+  c.motion_prompt_travel_text_dim = 16;  // the tiny UNet's cross_attention_dim
+  return c;
+}
+
+TEST(PromptTravel, ConfigRoundTripsSingleFilesAreDetectedAndMismatchesNamed) {
+  const auto c = travel_adapter_config();
+  const auto back = MotionAdapterConfig::from_json(c.to_json());
+  EXPECT_EQ(back.motion_prompt_travel_dim, 24);
+  EXPECT_EQ(back.motion_prompt_travel_text_dim, 16);
+  EXPECT_FALSE(tiny_adapter_config().to_json().contains("motion_prompt_travel_dim"));  // diffusers' keys only
+  const auto state = random_adapter_state(c);
+  EXPECT_EQ(state.at("prompt_travel.in.weight").sizes(),
+            (std::vector<int64_t>{24, 16 + 16 + gen::nn::prompt_travel_frame_features()}));
+  const auto detected = detected_from_single_file(state);
+  EXPECT_EQ(detected.motion_prompt_travel_dim, 24);
+  EXPECT_EQ(detected.motion_prompt_travel_text_dim, 16);
+  EXPECT_EQ(fit_error(c), "");
+  auto plain = UNetMotionConfig::from_unet_and_adapter(tiny_unet_config(), tiny_adapter_config());
+  EXPECT_CONTAINS(model_error([&] { plain.check_adapter(c); }), "motion_prompt_travel_dim");
+  auto wide = c;
+  wide.motion_prompt_travel_text_dim = 32;
+  EXPECT_CONTAINS(fit_error(wide), "prompt travel text width: the adapter has 32, the UNet 16");
+  auto headless = c;
+  headless.motion_prompt_travel_text_dim = 0;
+  EXPECT_CONTAINS(model_error([&] { headless.validate(); }), "motion_prompt_travel_text_dim");
+  // A folder whose config.json leaves the travel out does not describe its weights.
+  gen::test::TempDir tmp;
+  write_folder(tmp / "adapter", tiny_adapter_config().to_json(), state);
+  EXPECT_CONTAINS(model_error([&] { gen::nn::load_motion_adapter(tmp / "adapter"); }), "motion_prompt_travel_dim 0");
+}
+
+// At zero output (how training starts) the motion UNet is the one without travel; with
+// weights, each frame reads its own text states, and the offsets follow the caption.
+TEST(PromptTravel, ZeroOutputIsThePlainModelAndWeightsMakeFramesReadTheirOwnText) {
+  gen::nn::UNet2DConditionModel unet(tiny_unet_config());
+  auto plain = gen::nn::from_unet_and_adapter(unet, MotionAdapter(tiny_adapter_config()));
+  auto adapter = MotionAdapter(travel_adapter_config());
+  {
+    torch::NoGradGuard g;
+    auto from = plain->named_parameters();
+    for (auto& p : adapter->named_parameters())
+      if (from.contains(p.key())) p.value().copy_(from[p.key()]);
+    for (auto& p : adapter->named_buffers()) p.value().copy_(plain->named_buffers()[p.key()]);
+  }
+  auto travel = gen::nn::from_unet_and_adapter(unet, adapter);
+  ASSERT_TRUE(travel->prompt_travel);
+  torch::NoGradGuard g;
+  torch::manual_seed(11);
+  auto x = torch::randn({1, 4, 5, 8, 8});
+  auto t = torch::tensor(50);
+  auto text = torch::randn({1, 3, 16}), other = torch::randn({1, 3, 16});
+  EXPECT_FALSE(torch::allclose(travel(x, t, text), plain(x, t, text), 1e-4, 1e-4));
+  travel->prompt_travel->out->weight.zero_();
+  travel->prompt_travel->out->bias.zero_();
+  EXPECT_TRUE(torch::allclose(travel(x, t, text), plain(x, t, text), 1e-6, 1e-6));
+
+  travel->prompt_travel->out->weight.normal_(0, 0.5);
+  const auto states = text.repeat_interleave(5, 0);
+  const auto offset = travel->prompt_travel(states, states, 5) - states;
+  EXPECT_GT((offset[0] - offset[4]).abs().max().item<double>(), 1e-3);  // first and last frame differ
+  const auto others = other.repeat_interleave(5, 0);
+  const auto moved = travel->prompt_travel(states, others, 5) - states;
+  EXPECT_GT((moved - offset).abs().max().item<double>(), 1e-3);  // another caption, other offsets
+  EXPECT_THROW(travel->prompt_travel(states, others.narrow(0, 0, 4), 5), gen::UsageError);
 }
 
 }  // namespace

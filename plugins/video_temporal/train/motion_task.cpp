@@ -8,7 +8,9 @@
 namespace video_temporal {
 namespace {
 
-bool is_motion_parameter(const std::string& name) { return name.find("motion_modules.") != std::string::npos; }
+bool is_motion_parameter(const std::string& name) {
+  return name.find("motion_modules.") != std::string::npos || name.rfind("prompt_travel.", 0) == 0;
+}
 
 int64_t uniform(int64_t n, at::Generator& generator) {
   return torch::randint(n, {1}, generator, torch::kLong).item<int64_t>();

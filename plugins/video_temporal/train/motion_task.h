@@ -1,5 +1,6 @@
 // The training task of the motion stage: clips of VAE latents, captions through the
-// frozen text encoder, noise prediction by the motion UNet whose spatial part is frozen.
+// frozen text encoder, noise prediction by the motion UNet whose spatial part is frozen
+// (what trains: the motion modules and the prompt travel, when the adapter has one).
 // Optionally the motion modules read a text tower of their own, trained with them or
 // (pretrained by -m text) kept fixed.
 #pragma once

@@ -39,6 +39,8 @@ gen::nn::MotionAdapterConfig adapter_config(const gen::TrainRequest& r, const ge
   c.motion_mid_block_layers_per_block = 1;
   c.motion_conv3d_reduction = integer(r, "conv3d", 0, 0, 64);
   c.motion_spatial_positions = gen::parse_bool("spatial_positions", option(r, "spatial_positions", "false"));
+  c.motion_prompt_travel_dim = integer(r, "prompt_travel", 0, 0, 4096);
+  if (c.motion_prompt_travel_dim > 0) c.motion_prompt_travel_text_dim = unet.cross_attention_dim;
   for (int64_t width : c.block_out_channels)
     if (c.motion_conv3d_reduction > 0 && width % c.motion_conv3d_reduction != 0)
       throw gen::UsageError("option conv3d=" + std::to_string(c.motion_conv3d_reduction) +
@@ -92,14 +94,16 @@ int64_t own_text_width(const gen::TrainRequest& r) {
   return width;
 }
 
-// The trained motion modules as a diffusers MotionAdapter folder: weights F16, the
-// fixed position tables (buffers) kept in float32.
+// The trained motion modules (and prompt travel) as a diffusers MotionAdapter folder:
+// weights F16, the fixed position tables (buffers) kept in float32.
 void save_adapter(const fs::path& dir, const gen::nn::MotionAdapterConfig& config, const gen::nn::UNetMotionModel& model,
                   const MotionTask& task, const fs::path& text_tokenizer) {
   std::map<std::string, torch::Tensor> tensors;
+  const auto is_adapter_part = [](const std::string& key) {
+    return key.find("motion_modules.") != std::string::npos || key.rfind("prompt_travel.", 0) == 0;
+  };
   for (const auto& p : model->named_parameters())
-    if (p.key().find("motion_modules.") != std::string::npos)
-      tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
+    if (is_adapter_part(p.key())) tensors[p.key()] = p.value().detach().to(torch::kFloat16).contiguous();
   for (const auto& b : model->named_buffers())
     if (b.key().find("motion_modules.") != std::string::npos) tensors[b.key()] = b.value().detach().contiguous();
   fs::create_directories(dir);
@@ -129,6 +133,10 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::boolean("spatial_positions", false,
                           "Every motion module also reads where each pixel is in the picture (Fourier features of "
                           "its row and column, learnt projection)"),
+      OptionSpec::integer("prompt_travel", 0, 0, 4096,
+                          "Hidden width of a learnt prompt travel: a small net that offsets the frozen image "
+                          "model's text states frame by frame from the caption and the frame's place in the clip, "
+                          "so the image model's own placing and sizing words can carry the motion (0: none)"),
       OptionSpec::boolean("text_attention", true, "Motion modules attend to the caption (gen's extension)"),
       OptionSpec::integer("text_width", 0, 0, 4096,
                           "Width of a text tower of the motion modules' own, trained with them on the clip captions "
@@ -181,14 +189,18 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   auto model = gen::nn::from_unet_and_adapter(base.load_unet(), gen::nn::MotionAdapter(adapter));
   {
     // AnimateDiff's start: every motion module's output projection (and the last layer
-    // of its 3D convolution block) at zero, so training begins from the image model
-    // applied frame by frame.
+    // of its 3D convolution block, and the prompt travel's output) at zero, so training
+    // begins from the image model applied frame by frame.
     torch::NoGradGuard no_grad;
     for (auto& p : model->named_parameters()) {
       const auto& key = p.key();
       if (key.find("motion_modules.") == std::string::npos) continue;
       if (key.find(".proj_out.") != std::string::npos || key.find(".temporal_conv.conv2.") != std::string::npos)
         p.value().zero_();
+    }
+    if (model->prompt_travel) {
+      model->prompt_travel->out->weight.zero_();
+      model->prompt_travel->out->bias.zero_();
     }
   }
   model->train();

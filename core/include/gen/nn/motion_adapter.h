@@ -13,6 +13,7 @@
 #include <torch/nn/modules/container/modulelist.h>
 
 #include <gen/export.h>
+#include <gen/nn/prompt_travel.h>
 #include <gen/nn/state_dict.h>
 
 namespace gen::nn {
@@ -44,6 +45,16 @@ struct GEN_API MotionAdapterConfig {
   // gen's extension (config key motion_spatial_positions): every module also reads
   // where each pixel is (spatial_positions.h).
   bool motion_spatial_positions = false;
+  // gen's extension (config keys motion_prompt_travel_dim, motion_prompt_travel_text_dim):
+  // > 0 adds a learnt prompt travel of this hidden width (prompt_travel.h, registered as
+  // prompt_travel) that offsets the image UNet's text states, text_dim wide, per frame.
+  int64_t motion_prompt_travel_dim = 0;
+  int64_t motion_prompt_travel_text_dim = 0;
+  // The width of the text the prompt travel pools its caption from: the modules' own
+  // text when they attend to text, else the image UNet's.
+  int64_t prompt_travel_caption_dim() const {
+    return motion_cross_attention_dim > 0 ? motion_cross_attention_dim : motion_prompt_travel_text_dim;
+  }
 
   // Throws gen::ModelError for values no adapter can have.
   void validate() const;
@@ -57,7 +68,7 @@ struct GEN_API MotionAdapterConfig {
   // counting motion_modules.*, max_seq_length from pos_embed.pe, a text cross-attention
   // from attn2.to_k's input width when it differs from the module's, the 3D convolution's
   // reduction from temporal_conv.conv1's output width, spatial positions from a
-  // spatial_pos tensor; heads and groups from
+  // spatial_pos tensor, the prompt travel's widths from prompt_travel.out; heads and groups from
   // `hints`. Original AnimateDiff names (temporal_transformer.*) are refused.
   static MotionAdapterConfig detect_from_weights(const ShapeMap& shapes, const MotionAdapterHints& hints = {});
 };
@@ -83,6 +94,7 @@ class GEN_API MotionAdapterImpl : public torch::nn::Module {
 
   torch::nn::ModuleList down_blocks{nullptr}, up_blocks{nullptr};  // of MotionModules
   MotionModules mid_block{nullptr};  // null without a motion mid block
+  PromptTravel prompt_travel{nullptr};  // null unless motion_prompt_travel_dim > 0
 
  private:
   MotionAdapterConfig config_;

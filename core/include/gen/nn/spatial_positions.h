@@ -13,6 +13,10 @@ namespace gen::nn {
 constexpr int64_t kSpatialFrequencies = 4;
 constexpr int64_t kSpatialFeatures = 2 * 2 * kSpatialFrequencies;  // rows and columns
 
+// [n, 2 * kSpatialFrequencies]: the features of n evenly spaced centres (i + 0.5) / n
+// along one axis, sin(pi 2^k u) and cos(pi 2^k u) for k < 4 (also a clip's frame axis).
+GEN_API torch::Tensor axis_fourier_features(int64_t n);
+
 // [H*W, kSpatialFeatures], row-major over (row, column): for u = (row + 0.5) / H and
 // v = (column + 0.5) / W, sin(pi 2^k u), cos(pi 2^k u), then the same of v, k < 4.
 // Normalised, so a model trained at one size reads the same place at another.

@@ -21,6 +21,7 @@ struct GEN_API UNetMotionConfig {
   int64_t motion_cross_attention_dim = 0;  // gen's extension (MotionAdapterConfig)
   int64_t motion_conv3d_reduction = 0;     // gen's extension (MotionAdapterConfig)
   bool motion_spatial_positions = false;   // gen's extension (MotionAdapterConfig)
+  int64_t motion_prompt_travel_dim = 0;    // gen's extension (MotionAdapterConfig); offsets the UNet's text
 
   // The motion UNet that diffusers' UNetMotionModel.from_unet2d(unet, adapter) builds:
   // the UNet's architecture with the adapter's heads, length and mid-block choice.

@@ -33,7 +33,8 @@ class GEN_API UNetMotionModelImpl : public torch::nn::Module {
   UNetMotionModelImpl(const UNet2DConditionModel& unet, const UNetMotionConfig& motion);
 
   // sample [B, in, F, H, W] (diffusers' layout); timestep int or float, a scalar or [B];
-  // encoder_hidden_states [B, M, D], one per clip -> [B, out, F, H, W].
+  // encoder_hidden_states [B, M, D], one per clip -> [B, out, F, H, W]. With a prompt
+  // travel, frame f of a clip reads its own offset states, f counted within the call.
   // motion_hidden_states [B, M', D'] (gen's extension): what the motion modules attend
   // to when they have a text tower of their own; undefined = encoder_hidden_states.
   torch::Tensor forward(const torch::Tensor& sample, const torch::Tensor& timestep,
@@ -61,6 +62,10 @@ class GEN_API UNetMotionModelImpl : public torch::nn::Module {
   MotionMidBlock motion_mid_block{nullptr};  // registered as mid_block when use_motion_mid_block
   UNetMidBlock plain_mid_block{nullptr};     // registered as mid_block otherwise (older adapters)
   torch::nn::GroupNorm conv_norm_out{nullptr};
+  // With motion_prompt_travel_dim > 0: offsets the text states the spatial layers read,
+  // frame by frame, from the caption (the motion_hidden_states when given, else the
+  // UNet's text) and the frame's place in the clip.
+  PromptTravel prompt_travel{nullptr};
 
  private:
   void wrap(const UNet2DConditionModel& unet);
