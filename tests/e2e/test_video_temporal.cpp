@@ -270,6 +270,8 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
                                  "-O", "spatial_positions=true", "-O", "prompt_travel=8", "-O", "frame_change_loss=0.1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "conv3d=3"})), gen::kExitUsage, "conv3d=3");
+  gen::test::expect_one_error_line(run_gen(with(train, {"-O", "freeze_modules=true"})), gen::kExitUsage,
+                                   "freeze_modules=true needs prompt_travel");
   gen::test::expect_one_error_line(run_gen(with(train, {"-O", "frame_change_loss=-1"})), gen::kExitUsage,
                                    "frame_change_loss");
   const auto trainer = json::parse(gen::test::read_text(run / "trainer.json"))["config"];
@@ -294,6 +296,14 @@ TEST(VideoTemporal, TrainsMotionModulesWithSharedNoiseAndConvolutions) {
   run_ok(plain);
   const auto weights = "diffusion_pytorch_model.safetensors";
   EXPECT_NE(gen::test::read_text(plain_run / "motion_adapter" / weights), gen::test::read_text(adapter / weights));
+  // freeze_modules: the prompt travel trains alone, the modules keep their zero output.
+  const auto frozen_run = dir / "frozen";
+  Args frozen = with(train, {"-O", "prompt_travel=8", "-O", "freeze_modules=true"});
+  std::replace(frozen.begin(), frozen.end(), run.string(), frozen_run.string());
+  run_ok(frozen);
+  const auto proj_out = "down_blocks.0.motion_modules.0.proj_out.weight";
+  EXPECT_EQ(gen::load_safetensors(frozen_run / "motion_adapter" / weights).at(proj_out).abs().max().item<double>(), 0.0);
+  EXPECT_GT(gen::load_safetensors(adapter / weights).at(proj_out).abs().max().item<double>(), 0.0);
   Args generate = video_args(dir / "clip.safetensors");
   generate[2] = adapter.string();
   run_ok(with(generate, {"--frames", "4"}));

@@ -8,9 +8,9 @@
 namespace video_temporal {
 namespace {
 
-bool is_motion_parameter(const std::string& name) {
-  return name.find("motion_modules.") != std::string::npos || name.rfind("prompt_travel.", 0) == 0;
-}
+bool is_module_parameter(const std::string& name) { return name.find("motion_modules.") != std::string::npos; }
+bool is_travel_parameter(const std::string& name) { return name.rfind("prompt_travel.", 0) == 0; }
+bool is_motion_parameter(const std::string& name) { return is_module_parameter(name) || is_travel_parameter(name); }
 
 int64_t uniform(int64_t n, at::Generator& generator) {
   return torch::randint(n, {1}, generator, torch::kLong).item<int64_t>();
@@ -48,10 +48,18 @@ void MotionTask::set_motion_text(gen::nn::ClipTextModel text, gen::nn::ClipToken
     motion_text_->eval();
 }
 
+void MotionTask::freeze_motion_modules() {
+  if (!model->prompt_travel) throw gen::UsageError("option freeze_modules=true needs prompt_travel > 0 (nothing would train)");
+  modules_frozen_ = true;
+  for (auto& p : model->named_parameters())
+    if (is_module_parameter(p.key())) p.value().set_requires_grad(false);
+}
+
 std::vector<std::pair<std::string, torch::Tensor>> MotionTask::parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
   for (const auto& p : model->named_parameters())
-    if (is_motion_parameter(p.key())) out.emplace_back(p.key(), p.value());
+    if (modules_frozen_ ? is_travel_parameter(p.key()) : is_motion_parameter(p.key()))
+      out.emplace_back(p.key(), p.value());
   if (motion_text_trainable_)
     for (const auto& p : motion_text_->named_parameters()) out.emplace_back("motion_text." + p.key(), p.value());
   return out;

@@ -31,6 +31,9 @@ class MotionTask : public gen::TrainingTask {
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
+  // Keeps the motion modules as they are (only the prompt travel trains): the check of
+  // what a learnt prompt travel alone does.
+  void freeze_motion_modules();
   // Adds `weight` x frame_change_loss (frame_change_loss.h) to the diffusion loss; 0: off.
   void set_frame_change_weight(double weight) { frame_change_weight_ = weight; }
   torch::Tensor auxiliary_loss(const gen::TrainingBatch& batch, const torch::Tensor& x0_estimate,
@@ -51,6 +54,7 @@ class MotionTask : public gen::TrainingTask {
   gen::nn::ClipTextModel motion_text_{nullptr};
   bool motion_text_trainable_ = false;
   double frame_change_weight_ = 0;
+  bool modules_frozen_ = false;
   std::optional<gen::nn::ClipTokenizer> motion_tokenizer_;
 };
 

@@ -137,6 +137,9 @@ std::vector<gen::TrainStage> train_stages() {
                           "Hidden width of a learnt prompt travel: a small net that offsets the frozen image "
                           "model's text states frame by frame from the caption and the frame's place in the clip, "
                           "so the image model's own placing and sizing words can carry the motion (0: none)"),
+      OptionSpec::boolean("freeze_modules", false,
+                          "Keep the motion modules at their start (output at zero: the image model frame by frame) "
+                          "and train only the prompt travel"),
       OptionSpec::boolean("text_attention", true, "Motion modules attend to the caption (gen's extension)"),
       OptionSpec::integer("text_width", 0, 0, 4096,
                           "Width of a text tower of the motion modules' own, trained with them on the clip captions "
@@ -181,6 +184,8 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
 
   gen::nn::StableDiffusionCheckpoint base(base_checkpoint(r));
   const auto adapter = adapter_config(r, base.unet_config(), own_text_width(r));
+  if (gen::parse_bool("freeze_modules", option(r, "freeze_modules", "false")) && adapter.motion_prompt_travel_dim == 0)
+    throw gen::UsageError("option freeze_modules=true needs prompt_travel > 0 (nothing would train)");
   if (frames > adapter.motion_max_seq_length)
     throw gen::UsageError("option frames=" + std::to_string(frames) + " exceeds positions=" +
                           std::to_string(adapter.motion_max_seq_length));
@@ -208,6 +213,7 @@ void train_motion(const gen::TrainRequest& r, const gen::ProgressCallback& progr
   MotionTask task(model, std::move(clips), base.load_text_encoder(), gen::nn::ClipTokenizer::from_folder(base.tokenizer_dir("")),
                   base.sd_version(), batch, frames);
   task.set_frame_change_weight(frame_change_weight);
+  if (gen::parse_bool("freeze_modules", option(r, "freeze_modules", "false"))) task.freeze_motion_modules();
   const fs::path out(r.output);
   const auto text_tokenizer = out / "motion_text_tokenizer";
   if (auto tower = own_text_tower(r, captions, text_tokenizer); !tower.model.is_empty()) {
