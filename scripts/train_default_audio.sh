@@ -27,6 +27,9 @@ VAE_STEPS=${VAE_STEPS:-3000}
 TEXT_STEPS=${TEXT_STEPS:-3000}
 VOCODER_STEPS=${VOCODER_STEPS:-2500}
 UNET_STEPS=${UNET_STEPS:-4000}
+# Version 4's UNet: per-token text states, the caption's note as a pitch code, each latent
+# column's pitch as input channels, peak rate 8e-4 (docs/model-zoo.md). Override whole.
+UNET_OPTIONS=(${UNET_OPTIONS:--O text_states=true -O note_slots=1 -O frequency_code=16 -O lr=8e-4})
 COMMON=(-s 1 --threads 2)
 # Where the unet stage takes the VAE and the text tower from: this run's stages, or any
 # folder holding vae/ (text_encoder/ + tokenizer/), such as an assembled model.
@@ -48,7 +51,7 @@ for stage in $STAGES; do
       vocoder=()
       [ "$WITH_VOCODER" = 1 ] && vocoder=(-O vocoder="$RUN/vocoder")
       "$GEN" train audio_spectrogram -m unet -o "$RUN/unet" -O data="$RUN/data" -O vae="$VAE_RUN" \
-           -O text_encoder="$TEXT_RUN" "${vocoder[@]}" -O steps="$UNET_STEPS" -O batch=8 -O lr=3e-4 \
+           -O text_encoder="$TEXT_RUN" "${vocoder[@]}" -O steps="$UNET_STEPS" -O batch=8 "${UNET_OPTIONS[@]}" \
            -O warmup=200 -O checkpoint_every=500 -O prediction=v_prediction -O min_snr_gamma=5 \
            "${COMMON[@]}" "${EXTRA[@]}" ;;
     assemble)

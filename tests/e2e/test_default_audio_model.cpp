@@ -3,14 +3,16 @@
 // model's own sampler at 25 steps, one thread (bit-reproducible); the shipped judges
 // (assets/judge-audio, trained on real renders only and checked on fresh real ones in
 // test_sound_judges_shipped.cpp) read the class, the pitch and the timing back.
-// Version 3 (version 2's token states, plus the caption's note as a pitch code and each
-// latent column's pitch as input channels; 2026-12-07) measured with these settings: class
-// 0.875, pitch 0.714 (5 of the 7 captions naming a note), register 1.000 (4 of 4 captions
-// giving a register word) on training captions; class 0.708, pitch 0.357 (5 of 14),
-// register 0.800 (8 of 10) held out; real clips 1.00 (docs/audio.md: which pitch a clip is
-// held to, since session 36). Version 2 read 0.875, 0.571, 1.000; 0.583, 0.214, 0.700. The
-// bounds sit two or three clips under version 3; the targets (0.90 / 0.70 class and
-// pitch) are docs/model-zoo.md's business until a version earns them.
+// Version 4 (version 3's recipe with the UNet at lr 8e-4; 2026-12-07) measured with these
+// settings: class 0.750 (18 of 24), pitch 0.857 (6 of the 7 captions naming a note),
+// register 1.000 (4 of 4 captions giving a register word) on training captions; class
+// 0.792 (19 of 24), pitch 0.571 (8 of 14), register 0.800 (8 of 10) held out; real clips
+// 1.00 (docs/audio.md: which pitch a clip is held to, since session 36). Version 3 read
+// 0.875, 0.714, 1.000; 0.708, 0.357, 0.800 — version 4 trades training captions' class
+// for held-out combinations' (on 64 + 64 captions of two sets too: docs/model-zoo.md), so
+// its training-class bound is lower than version 3's and the held-out bounds higher. The
+// bounds sit two clips under version 4; the targets (0.90 / 0.70 class and pitch)
+// are docs/model-zoo.md's business until a version earns them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -46,8 +48,8 @@ TEST(DefaultAudioModel, MakesThePromptedSounds) {
   ASSERT_EQ(runs.size(), 2u);
   const auto& real = runs[0];
   const auto& model = runs[1];
-  EXPECT_GE(accuracy(model, "class"), 0.75) << model.dump();  // chance: 1 in 12
-  EXPECT_GE(accuracy(model, "pitch"), 0.4) << model.dump();   // 3 of 7
+  EXPECT_GE(accuracy(model, "class"), 0.66) << model.dump();  // 16 of 24; chance: 1 in 12
+  EXPECT_GE(accuracy(model, "pitch"), 0.55) << model.dump();  // 4 of 7
   EXPECT_GE(accuracy(model, "register"), 0.5) << model.dump();
   EXPECT_GE(accuracy(real, "class"), 0.95) << "the judges misread real renders: " << real.dump();
 }
@@ -57,8 +59,8 @@ TEST(DefaultAudioModel, DoesHeldOutCombinations) {
   const auto runs = evaluate_audio("heldout");
   ASSERT_EQ(runs.size(), 2u);
   const auto& model = runs[1];
-  EXPECT_GE(accuracy(model, "class"), 0.55) << model.dump();   // 14 of 24
-  EXPECT_GE(accuracy(model, "pitch"), 0.2) << model.dump();    // 3 of 14
+  EXPECT_GE(accuracy(model, "class"), 0.70) << model.dump();   // 17 of 24
+  EXPECT_GE(accuracy(model, "pitch"), 0.42) << model.dump();   // 6 of 14
   EXPECT_GE(accuracy(model, "register"), 0.5) << model.dump();
 }
 
