@@ -161,6 +161,7 @@ void UNetMotionConfig::validate() const {
                      ") is not supported");
   if (!unet.cross_attention_dims.empty())
     throw ModelError("motion UNet: a UNet whose blocks attend to contexts of different widths is not supported");
+  if (motion_prompt_travel_dim < 0) throw ModelError("motion UNet: motion_prompt_travel_dim must be >= 0");
   const size_t n = unet.block_out_channels.size();
   for (size_t i = 0; i < n; ++i) {
     check_temporal_options(down_motion(i), "motion UNet down block " + std::to_string(i));
