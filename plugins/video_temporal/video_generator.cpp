@@ -144,6 +144,25 @@ gen::nn::PromptEncoding VideoGenerator::encode_prompt(const gen::Request& r, con
   return out;
 }
 
+gen::nn::PromptEncoding VideoGenerator::travel_prompt(const gen::Request& r, const Plan& p, const std::string& end,
+                                                       const gen::nn::PromptEncoding& start) {
+  // Each frame reads its own states, so the whole clip must be one motion window.
+  if (p.frames > p.window)
+    throw gen::UsageError("option prompt_end needs the clip in one context window: --frames " +
+                          std::to_string(p.frames) + " exceeds context_frames " + std::to_string(p.window));
+  gen::Request to = r;
+  to.prompt = end;
+  const auto last = encode_prompt(to, p, false);
+  if (last.cond.sizes() != start.cond.sizes())
+    throw gen::UsageError("option prompt_end must fill as many 77-token chunks as the prompt (" +
+                          std::to_string(last.tokens) + " tokens against " + std::to_string(start.tokens) + ")");
+  const auto t = torch::linspace(0.0, 1.0, p.frames, start.cond.options()).view({-1, 1, 1});
+  gen::nn::PromptEncoding out = start;
+  out.cond = start.cond * (1 - t) + last.cond * t;  // [F, M, D]: frame f's text
+  if (start.uncond.defined()) out.uncond = start.uncond.repeat({p.frames, 1, 1});
+  return out;
+}
+
 gen::nn::PromptEncoding VideoGenerator::encode_motion_prompt(const gen::Request& r, const Plan& p, bool low_memory) {
   if (files_.motion_text.empty()) return {};
   if (!motion_tokenizer_)
@@ -190,7 +209,8 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
                           "generated");
   auto p = plan(r, o, start);
 
-  const auto prompt = encode_prompt(r, p, o.low_memory);
+  auto prompt = encode_prompt(r, p, o.low_memory);
+  if (!o.prompt_end.empty()) prompt = travel_prompt(r, p, o.prompt_end, prompt);
   const auto motion_prompt = encode_motion_prompt(r, p, o.low_memory);
   const int64_t factor = checkpoint_->vae_factor(), channels = checkpoint_->latent_channels();
   const int64_t h = p.height / factor, w = p.width / factor;
@@ -281,6 +301,7 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   m["context_overlap"] = p.overlap;
   m["shared_noise"] = p.shared_noise;
   if (p.strength) m["strength"] = *p.strength;
+  if (!o.prompt_end.empty()) m["prompt_end"] = o.prompt_end;
   return sample;
 }
 

@@ -28,6 +28,10 @@ class VideoGenerator : public gen::Generator {
   gen::nn::PromptEncoding encode_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
   // Through the adapter's own text tower; empty when the modules read the base's text.
   gen::nn::PromptEncoding encode_motion_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
+  // Prompt travel: frame f of the clip reads start's states moved f/(F-1) of the way to
+  // `end`'s ([F, M, D]; the negative text repeated per frame).
+  gen::nn::PromptEncoding travel_prompt(const gen::Request& r, const Plan& plan, const std::string& end,
+                                        const gen::nn::PromptEncoding& start);
   void check_motion_text() const;
   torch::Tensor encode_frames(const torch::Tensor& frames, int64_t chunk);  // [F, 3, H, W] -> [1, C, F, h, w]
   torch::Tensor decode_frames(const torch::Tensor& latents, int64_t chunk);  // [1, C, F, h, w] -> [F, 3, H, W]

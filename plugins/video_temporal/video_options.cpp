@@ -26,6 +26,9 @@ std::vector<gen::OptionSpec> option_specs() {
       OptionSpec::number("motion_cfg_scale", -1, -1, 100,
                          "Guidance scale of the text the motion modules read, on top of the frames' text "
                          "(a third network pass; -1 = the CFG scale, i.e. plain CFG; default: the model's)"),
+      OptionSpec::text("prompt_end", "",
+                       "Prompt travel: the text the frames read moves from -p (first frame) to this prompt "
+                       "(last frame), interpolated frame by frame; the motion modules keep reading -p"),
       OptionSpec::path("tokenizer", "Folder with the CLIP vocab.json and merges.txt (default: <base>/tokenizer)"),
   };
 }
@@ -45,6 +48,9 @@ VideoOptions parse_options(const gen::Request& r) {
   o.low_memory = v.boolean("low_memory");
   o.composite = v.boolean("composite");
   o.tokenizer = v.text("tokenizer");
+  o.prompt_end = v.text("prompt_end");
+  if (!o.prompt_end.empty() && o.low_memory)
+    throw gen::UsageError("option prompt_end does not run with low_memory=true (one clip at a time reads one text)");
   o.shared_noise = v.number("shared_noise");
   o.motion_cfg_scale = v.number("motion_cfg_scale");
   o.preview_every = r.video.preview_every > 0 ? r.video.preview_every : static_cast<int>(v.integer("preview_every"));

@@ -36,6 +36,7 @@ struct VideoOptions {
   double shared_noise = -1;    // PYoCo's alpha for the starting noise; < 0 = the model's
   double motion_cfg_scale = -1;  // guidance of the motion modules' own text; < 0 = the model's
   std::string tokenizer;
+  std::string prompt_end;      // prompt travel: the frames' text goes from -p to this over the clip
 };
 std::vector<gen::OptionSpec> option_specs();
 std::vector<std::string> request_inputs();

@@ -136,6 +136,23 @@ TEST(VideoTemporal, SidecarRecordsEveryParameterAndTheSeed) {
   EXPECT_NE(j["base_model"].get<std::string>().find("tiny-sd"), std::string::npos);
 }
 
+// -O prompt_end: the frames' text travels from -p to another prompt over the clip.
+TEST(VideoTemporal, PromptTravelGivesTheFramesTextFromPromptToPromptEnd) {
+  TempDir dir;
+  run_ok(video_args(dir / "plain.safetensors"));
+  run_ok(with(video_args(dir / "travel.safetensors"), {"-O", "prompt_end=a blue square moving down"}));
+  EXPECT_FALSE(torch::equal(tensor_file(dir / "plain.safetensors"), tensor_file(dir / "travel.safetensors")));
+  EXPECT_EQ(sidecar(dir / "travel.safetensors")["prompt_end"], "a blue square moving down");
+  EXPECT_FALSE(sidecar(dir / "plain.safetensors").contains("prompt_end"));
+  gen::test::expect_one_error_line(
+      run_gen(with(video_args(dir / "long.safetensors"), {"-O", "prompt_end=a blue square", "-O", "context_frames=4", "-O", "context_overlap=1"})),
+      gen::kExitUsage, "one context window");
+  gen::test::expect_one_error_line(
+      run_gen(with(video_args(dir / "low.safetensors"), {"-O", "prompt_end=a blue square", "-O", "low_memory=true"})),
+      gen::kExitUsage, "low_memory");
+  EXPECT_FALSE(fs::exists(dir / "long.safetensors"));
+}
+
 TEST(VideoTemporal, SameSeedSameBytesOtherSeedOtherClip) {
   TempDir dir;
   run_ok(video_args(dir / "a.mp4"));
