@@ -4,8 +4,8 @@
 # each, the BVH reader and the audio reader 1/6 each, the PLY reader and the other 3D
 # readers (OBJ, OFF, STL, glTF/GLB, PCD, XYZ) 1/12 each, and the four dataset JSONL
 # readers (the shapes world's clips.jsonl, the humans world's motions.jsonl, the sounds
-# world's sounds.jsonl and the audio training stages' reader of it) the rest, a quarter
-# each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The
+# world's sounds.jsonl and the audio training stages' reader of it) and the prompt-travel
+# rules reader the rest, a fifth each. Exits non-zero when any finds a crash; reproducers are left in build-fuzz/. The
 # jsonl fuzzers link their worlds from the gen build ($GEN_BUILD_DIR, default build/), so
 # build gen first. GEN_FUZZ_JOBS compilers run at once (default: one per core).
 # Usage: scripts/fuzz.sh [seconds]
@@ -112,7 +112,7 @@ unity shape3d "${shape3d_sources[@]}"
 core_tu=$out/unity/core.cpp video_tu=$out/unity/video.cpp motion_tu=$out/unity/motion.cpp audio_tu=$out/unity/audio.cpp
 shape3d_tu=$out/unity/shape3d.cpp
 jsonl_sources=("$shapes"/src/clip_record.cpp "$humans"/src/motion_record.cpp "$sounds"/src/sound_dataset.cpp
-               plugins/audio_spectrogram/train/sound_entries.cpp)
+               plugins/audio_spectrogram/train/sound_entries.cpp core/src/travel_rules.cpp)
 compile_objects fuzz/*.cpp "$core_tu" "$video_tu" "$motion_tu" "$audio_tu" "$shape3d_tu" "${jsonl_sources[@]}"
 
 # Safetensors: seeds are small valid files in every dtype plus the corner cases, made
@@ -186,7 +186,7 @@ rm -rf "$out/clip_data"
 split -l 1 "$out/clip_data/train/clips.jsonl" "$out/clip_corpus/train-"
 split -l 1 "$out/clip_data/heldout/clips.jsonl" "$out/clip_corpus/heldout-"
 jsonl_seconds=$((seconds - 2 * (seconds / 4) - 2 * (seconds / 6) - 2 * (seconds / 12)))
-fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 4)) 4096
+fuzz clip_jsonl "$out/clip_jsonl_fuzz" "$out/clip_corpus" $((jsonl_seconds / 5)) 4096
 
 # Humans motion dataset records (motions.jsonl): the same arrangement, over the humans
 # world's libgen_humans; seeds are records `gen data motion` writes.
@@ -201,7 +201,7 @@ rm -rf "$out/motion_data"
 "$build_dir/bin/gen" data motion -o "$out/motion_data" --train 16 --heldout 6 -q > /dev/null
 split -l 1 "$out/motion_data/train/motions.jsonl" "$out/motion_corpus/train-"
 split -l 1 "$out/motion_data/heldout/motions.jsonl" "$out/motion_corpus/heldout-"
-fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds / 4)) 4096
+fuzz motion_jsonl "$out/motion_jsonl_fuzz" "$out/motion_corpus" $((jsonl_seconds / 5)) 4096
 
 # Sounds dataset records (sounds.jsonl): the line parser with the sanitizers over the
 # build's libgen_sounds; seeds are records `gen data audio` writes.
@@ -215,13 +215,25 @@ mkdir -p "$out/sounds_corpus"
 rm -rf "$out/sounds_data"
 "$build_dir/bin/gen" data audio -o "$out/sounds_data" --train 12 --heldout 4 --seconds 1 -q > /dev/null
 split -l 1 "$out/sounds_data/sounds.jsonl" "$out/sounds_corpus/clip-"
-fuzz sounds_jsonl "$out/sounds_jsonl_fuzz" "$out/sounds_corpus" $((jsonl_seconds / 4)) 4096
+fuzz sounds_jsonl "$out/sounds_jsonl_fuzz" "$out/sounds_corpus" $((jsonl_seconds / 5)) 4096
 
 # The audio training stages' own reader of the same file (they do not link the sounds
 # world): the parser alone with the sanitizers, on the same seeds.
 link "$out/training_sounds_jsonl_fuzz" fuzzer fuzz/training_sounds_jsonl_fuzz.cpp \
   plugins/audio_spectrogram/train/sound_entries.cpp -- -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_core
 fuzz training_sounds_jsonl "$out/training_sounds_jsonl_fuzz" "$out/sounds_corpus" \
-  $((jsonl_seconds - 3 * (jsonl_seconds / 4))) 4096
+  $((jsonl_seconds / 5)) 4096
+
+# Prompt-travel rules (prompt_travel.json, shipped beside a model's weights): the parser
+# and the matcher with the sanitizers over the build's libgen_core; seeds are the rules
+# `gen data video` writes and a few small hand-written files.
+link "$out/travel_rules_fuzz" fuzzer fuzz/travel_rules_fuzz.cpp core/src/travel_rules.cpp -- \
+  -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_core
+mkdir -p "$out/travel_corpus"
+cp "$out/clip_data/prompt_travel.json" "$out/travel_corpus/world.json"
+echo '{"rules": [{"match": [["a", ""], "*", ["b c", ","]], "keyframes": [{"at": 0, "prompt": "{1} x {3}"}, {"at": 1, "prompt": "y"}]}]}' \
+  > "$out/travel_corpus/slots.json"
+echo '{"rules": []}' > "$out/travel_corpus/empty.json"
+fuzz travel_rules "$out/travel_rules_fuzz" "$out/travel_corpus" $((jsonl_seconds - 4 * (jsonl_seconds / 5))) 4096
 
 exit "$failed"

@@ -34,6 +34,7 @@ for stage in $STAGES; do
         if [ -d "$RUN/motion/motion_adapter/$part" ]; then cp -r "$RUN/motion/motion_adapter/$part" "$dst/"; fi
       done
       cp configs/generation/default-video.json "$dst/generation_defaults.json"
+      cp "$RUN/data/prompt_travel.json" "$dst/"  # the world's caption -> keyframe rules (docs/video.md)
       du -sh "$dst" ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
   esac

@@ -144,21 +144,35 @@ gen::nn::PromptEncoding VideoGenerator::encode_prompt(const gen::Request& r, con
   return out;
 }
 
-gen::nn::PromptEncoding VideoGenerator::travel_prompt(const gen::Request& r, const Plan& p, const std::string& end,
+std::vector<gen::TravelKeyframe> VideoGenerator::travel_plan(const gen::Request& r, const VideoOptions& o) {
+  if (!o.prompt_end.empty()) return {{0.0, r.prompt}, {1.0, o.prompt_end}};
+  if (!o.auto_travel) return {};
+  const std::filesystem::path file = o.travel_rules.empty() ? files_.travel_rules : std::filesystem::path(o.travel_rules);
+  if (file.empty()) return {};
+  if (file != travel_rules_file_) {
+    travel_rules_ = gen::TravelRules::load(file);
+    travel_rules_file_ = file;
+  }
+  return travel_rules_.keyframes_for(r.prompt);
+}
+
+gen::nn::PromptEncoding VideoGenerator::travel_prompt(const gen::Request& r, const Plan& p,
+                                                       const std::vector<gen::TravelKeyframe>& keyframes,
                                                        const gen::nn::PromptEncoding& start) {
-  // Each frame reads its own states, so the whole clip must be one motion window.
-  if (p.frames > p.window)
-    throw gen::UsageError("option prompt_end needs the clip in one context window: --frames " +
-                          std::to_string(p.frames) + " exceeds context_frames " + std::to_string(p.window));
-  gen::Request to = r;
-  to.prompt = end;
-  const auto last = encode_prompt(to, p, false);
-  if (last.cond.sizes() != start.cond.sizes())
-    throw gen::UsageError("option prompt_end must fill as many 77-token chunks as the prompt (" +
-                          std::to_string(last.tokens) + " tokens against " + std::to_string(start.tokens) + ")");
-  const auto t = torch::linspace(0.0, 1.0, p.frames, start.cond.options()).view({-1, 1, 1});
+  std::vector<torch::Tensor> states;
+  for (const auto& k : keyframes) {
+    gen::Request at = r;
+    at.prompt = k.prompt;
+    const auto e = k.prompt == r.prompt ? start : encode_prompt(at, p, false);
+    if (e.cond.sizes() != start.cond.sizes())
+      throw gen::UsageError("prompt travel: \"" + k.prompt + "\" fills " + std::to_string(e.cond.size(1) / 77) +
+                            " 77-token chunks but the prompt " + std::to_string(start.cond.size(1) / 77) +
+                            "; travel prompts must be as long");
+    states.push_back(e.cond[0]);
+  }
+  const auto w = gen::keyframe_weights(keyframes, p.frames).to(start.cond.options());  // [F, K]
   gen::nn::PromptEncoding out = start;
-  out.cond = start.cond * (1 - t) + last.cond * t;  // [F, M, D]: frame f's text
+  out.cond = torch::einsum("fk,kmd->fmd", {w, torch::stack(states)});  // [F, M, D]: frame f's text
   if (start.uncond.defined()) out.uncond = start.uncond.repeat({p.frames, 1, 1});
   return out;
 }
@@ -209,8 +223,10 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
                           "generated");
   auto p = plan(r, o, start);
 
-  auto prompt = encode_prompt(r, p, o.low_memory);
-  if (!o.prompt_end.empty()) prompt = travel_prompt(r, p, o.prompt_end, prompt);
+  const auto keyframes = travel_plan(r, o);
+  auto prompt = encode_prompt(r, p, o.low_memory && keyframes.empty());
+  if (!keyframes.empty()) prompt = travel_prompt(r, p, keyframes, prompt);
+  if (o.low_memory) release(true, false, false);
   const auto motion_prompt = encode_motion_prompt(r, p, o.low_memory);
   const int64_t factor = checkpoint_->vae_factor(), channels = checkpoint_->latent_channels();
   const int64_t h = p.height / factor, w = p.width / factor;
@@ -302,6 +318,10 @@ gen::Sample VideoGenerator::generate(const gen::Request& r, const gen::ProgressC
   m["shared_noise"] = p.shared_noise;
   if (p.strength) m["strength"] = *p.strength;
   if (!o.prompt_end.empty()) m["prompt_end"] = o.prompt_end;
+  if (!keyframes.empty()) {
+    m["prompt_travel"] = nlohmann::json::array();
+    for (const auto& k : keyframes) m["prompt_travel"].push_back({{"at", k.at}, {"prompt", k.prompt}});
+  }
   return sample;
 }
 

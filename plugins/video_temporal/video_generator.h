@@ -11,6 +11,7 @@
 #include <gen/nn/clip_tokenizer.h>
 #include <gen/nn/prompt_encoding.h>
 #include <gen/plugin.h>
+#include <gen/travel_rules.h>
 
 #include "video_temporal.h"
 
@@ -28,9 +29,13 @@ class VideoGenerator : public gen::Generator {
   gen::nn::PromptEncoding encode_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
   // Through the adapter's own text tower; empty when the modules read the base's text.
   gen::nn::PromptEncoding encode_motion_prompt(const gen::Request& r, const Plan& plan, bool low_memory);
-  // Prompt travel: frame f of the clip reads start's states moved f/(F-1) of the way to
-  // `end`'s ([F, M, D]; the negative text repeated per frame).
-  gen::nn::PromptEncoding travel_prompt(const gen::Request& r, const Plan& plan, const std::string& end,
+  // The keyframe prompts the frames travel through: -p to prompt_end, or what the travel
+  // rules make of -p; empty for no travel.
+  std::vector<gen::TravelKeyframe> travel_plan(const gen::Request& r, const VideoOptions& o);
+  // Frame f reads the keyframes' text states blended by keyframe_weights ([F, M, D]; the
+  // negative text repeated per frame). `start` is -p's encoding.
+  gen::nn::PromptEncoding travel_prompt(const gen::Request& r, const Plan& plan,
+                                        const std::vector<gen::TravelKeyframe>& keyframes,
                                         const gen::nn::PromptEncoding& start);
   void check_motion_text() const;
   torch::Tensor encode_frames(const torch::Tensor& frames, int64_t chunk);  // [F, 3, H, W] -> [1, C, F, h, w]
@@ -45,6 +50,8 @@ class VideoGenerator : public gen::Generator {
   gen::nn::MotionAdapter adapter_{nullptr};
   gen::nn::ClipTextModel text_encoder_{nullptr}, motion_text_encoder_{nullptr};
   std::unique_ptr<gen::nn::ClipTokenizer> motion_tokenizer_;
+  std::filesystem::path travel_rules_file_;
+  gen::TravelRules travel_rules_;
   gen::nn::AutoencoderKL vae_{nullptr};
   gen::nn::UNetMotionModel unet_{nullptr};
 };

@@ -72,6 +72,11 @@ fs::path own_text_tower(const fs::path& adapter) {
   return fs::is_regular_file(adapter / "text_encoder" / "config.json", ec) ? adapter : fs::path();
 }
 
+fs::path travel_rules_of(const fs::path& adapter) {
+  std::error_code ec;
+  return fs::is_regular_file(adapter / "prompt_travel.json", ec) ? adapter / "prompt_travel.json" : fs::path();
+}
+
 std::string stem_name(fs::path p) {
   if (p.filename().empty()) p = p.parent_path();
   return fs::is_directory(p) ? p.filename().string() : p.stem().string();
@@ -101,6 +106,7 @@ VideoModelFiles locate_model(const std::string& model) {
     files.name = kDefaultModelName;
     files.defaults = read_defaults(files.adapter);
     files.motion_text = own_text_tower(files.adapter);
+    files.travel_rules = travel_rules_of(files.adapter);
     return files;
   }
   std::error_code ec;
@@ -119,6 +125,7 @@ VideoModelFiles locate_model(const std::string& model) {
   if (fs::is_directory(files.adapter, ec)) {
     files.defaults = read_defaults(files.adapter);
     files.motion_text = own_text_tower(files.adapter);
+    files.travel_rules = travel_rules_of(files.adapter);
   }
   return files;
 }

@@ -29,6 +29,11 @@ std::vector<gen::OptionSpec> option_specs() {
       OptionSpec::text("prompt_end", "",
                        "Prompt travel: the text the frames read moves from -p (first frame) to this prompt "
                        "(last frame), interpolated frame by frame; the motion modules keep reading -p"),
+      OptionSpec::boolean("auto_travel", true,
+                          "When the model ships prompt_travel.json (or travel_rules is given), rewrite a motion "
+                          "prompt into keyframe prompts its image model knows and travel between them"),
+      OptionSpec::path("travel_rules", "Prompt-travel rules file (JSON, see docs/video.md) used instead of the "
+                                       "model's prompt_travel.json"),
       OptionSpec::path("tokenizer", "Folder with the CLIP vocab.json and merges.txt (default: <base>/tokenizer)"),
   };
 }
@@ -49,8 +54,10 @@ VideoOptions parse_options(const gen::Request& r) {
   o.composite = v.boolean("composite");
   o.tokenizer = v.text("tokenizer");
   o.prompt_end = v.text("prompt_end");
-  if (!o.prompt_end.empty() && o.low_memory)
-    throw gen::UsageError("option prompt_end does not run with low_memory=true (one clip at a time reads one text)");
+  o.auto_travel = v.boolean("auto_travel");
+  o.travel_rules = v.text("travel_rules");
+  if (!o.travel_rules.empty() && !o.auto_travel)
+    throw gen::UsageError("option travel_rules has no effect with auto_travel=false");
   o.shared_noise = v.number("shared_noise");
   o.motion_cfg_scale = v.number("motion_cfg_scale");
   o.preview_every = r.video.preview_every > 0 ? r.video.preview_every : static_cast<int>(v.integer("preview_every"));

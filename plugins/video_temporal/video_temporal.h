@@ -37,6 +37,8 @@ struct VideoOptions {
   double motion_cfg_scale = -1;  // guidance of the motion modules' own text; < 0 = the model's
   std::string tokenizer;
   std::string prompt_end;      // prompt travel: the frames' text goes from -p to this over the clip
+  bool auto_travel = true;     // apply the model's prompt_travel.json (or travel_rules) to -p
+  std::string travel_rules;    // a user's own rules file, instead of the model's
 };
 std::vector<gen::OptionSpec> option_specs();
 std::vector<std::string> request_inputs();
@@ -61,6 +63,7 @@ struct VideoModelFiles {
   // An adapter folder holding text_encoder/ + tokenizer/: the motion modules' own text
   // tower (gen's extension); empty: they read the base's text states.
   std::filesystem::path motion_text;
+  std::filesystem::path travel_rules;  // the adapter folder's prompt_travel.json; empty when it has none
   std::string name;
   ModelDefaults defaults;
 };

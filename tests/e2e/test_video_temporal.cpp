@@ -136,21 +136,82 @@ TEST(VideoTemporal, SidecarRecordsEveryParameterAndTheSeed) {
   EXPECT_NE(j["base_model"].get<std::string>().find("tiny-sd"), std::string::npos);
 }
 
-// -O prompt_end: the frames' text travels from -p to another prompt over the clip.
+// -O prompt_end: the frames' text travels from -p to another prompt over the clip, in
+// one window or across several, with low_memory the same clip as without.
 TEST(VideoTemporal, PromptTravelGivesTheFramesTextFromPromptToPromptEnd) {
   TempDir dir;
+  const Args end{"-O", "prompt_end=a blue square moving down"};
+  const Args windows{"-O", "context_frames=4", "-O", "context_overlap=1"};
   run_ok(video_args(dir / "plain.safetensors"));
-  run_ok(with(video_args(dir / "travel.safetensors"), {"-O", "prompt_end=a blue square moving down"}));
+  run_ok(with(video_args(dir / "travel.safetensors"), end));
   EXPECT_FALSE(torch::equal(tensor_file(dir / "plain.safetensors"), tensor_file(dir / "travel.safetensors")));
-  EXPECT_EQ(sidecar(dir / "travel.safetensors")["prompt_end"], "a blue square moving down");
+  const auto j = sidecar(dir / "travel.safetensors");
+  EXPECT_EQ(j["prompt_end"], "a blue square moving down");
+  EXPECT_EQ(j["prompt_travel"], json::parse(R"([{"at": 0.0, "prompt": "a red circle moving up"},
+                                                 {"at": 1.0, "prompt": "a blue square moving down"}])"));
   EXPECT_FALSE(sidecar(dir / "plain.safetensors").contains("prompt_end"));
+  EXPECT_FALSE(sidecar(dir / "plain.safetensors").contains("prompt_travel"));
+  run_ok(with(video_args(dir / "long-plain.safetensors"), windows));
+  run_ok(with(with(video_args(dir / "long.safetensors"), windows), end));
+  EXPECT_FALSE(torch::equal(tensor_file(dir / "long-plain.safetensors"), tensor_file(dir / "long.safetensors")));
+  run_ok(with(with(video_args(dir / "low.safetensors"), end), {"-O", "low_memory=true"}));
+  EXPECT_TRUE(torch::allclose(tensor_file(dir / "travel.safetensors").to(torch::kInt32),
+                              tensor_file(dir / "low.safetensors").to(torch::kInt32), 0, 1));
+  std::string longer;
+  for (int i = 0; i < 100; ++i) longer += "red ";
   gen::test::expect_one_error_line(
-      run_gen(with(video_args(dir / "long.safetensors"), {"-O", "prompt_end=a blue square", "-O", "context_frames=4", "-O", "context_overlap=1"})),
-      gen::kExitUsage, "one context window");
+      run_gen(with(video_args(dir / "chunks.safetensors"), {"-O", "prompt_end=" + longer})),
+      gen::kExitUsage, "77-token chunks");
+  EXPECT_FALSE(fs::exists(dir / "chunks.safetensors"));
+}
+
+// Travel rules: a model folder's prompt_travel.json (or -O travel_rules) rewrites a
+// motion prompt into keyframe prompts; the clip is the one the same keyframes give by hand.
+TEST(VideoTemporal, TravelRulesTurnAMotionPromptIntoKeyframes) {
+  TempDir dir;
+  const auto rules = json::parse(R"({"rules": [{"match": [["that", ""], ["moving up", "rising"]],
+      "keyframes": [{"at": 0, "prompt": "at the bottom"}, {"at": 1, "prompt": "at the top"}]}]})");
+  gen::test::write_text(dir / "rules.json", rules.dump());
+  run_ok(with(video_args(dir / "ruled.safetensors"), {"-O", "travel_rules=" + (dir / "rules.json").string()}));
+  const auto j = sidecar(dir / "ruled.safetensors");
+  ASSERT_TRUE(j.contains("prompt_travel"));
+  EXPECT_EQ(j["prompt_travel"][0]["prompt"], "a red circle at the bottom");
+  EXPECT_EQ(j["prompt_travel"][1]["prompt"], "a red circle at the top");
+  // The same text by hand (these modules do not read text, so -p itself does not matter).
+  auto by_hand = video_args(dir / "hand.safetensors");
+  std::replace(by_hand.begin(), by_hand.end(), std::string("a red circle moving up"), std::string("a red circle at the bottom"));
+  run_ok(with(by_hand, {"-O", "prompt_end=a red circle at the top"}));
+  EXPECT_TRUE(torch::equal(tensor_file(dir / "ruled.safetensors"), tensor_file(dir / "hand.safetensors")));
+
+  // Shipped in the model folder: used unless auto_travel=false; a prompt no rule matches runs plain.
+  const auto model = dir / "model";
+  fs::copy(video_models().adapter, model, fs::copy_options::recursive);
+  gen::test::write_text(model / "prompt_travel.json", rules.dump());
+  auto args = video_args(dir / "shipped.safetensors");
+  args[2] = model.string();
+  run_ok(args);
+  EXPECT_TRUE(torch::equal(tensor_file(dir / "ruled.safetensors"), tensor_file(dir / "shipped.safetensors")));
+  run_ok(with(video_args(dir / "off.safetensors"), {"-O", "auto_travel=false"}));
+  auto off = video_args(dir / "off2.safetensors");
+  off[2] = model.string();
+  run_ok(with(off, {"-O", "auto_travel=false"}));
+  EXPECT_FALSE(sidecar(dir / "off2.safetensors").contains("prompt_travel"));
+  EXPECT_TRUE(torch::equal(tensor_file(dir / "off.safetensors"), tensor_file(dir / "off2.safetensors")));
+  auto other = video_args(dir / "other.safetensors");
+  other[2] = model.string();
+  std::replace(other.begin(), other.end(), std::string("a red circle moving up"), std::string("a red circle"));
+  run_ok(other);
+  EXPECT_FALSE(sidecar(dir / "other.safetensors").contains("prompt_travel"));
+
+  // A broken rules file is one line, exit 3, and no clip.
+  gen::test::write_text(dir / "broken.json", R"({"rules": [{"match": [["up"]], "keyframes": [{"at": 1, "prompt": "x"}]}]})");
   gen::test::expect_one_error_line(
-      run_gen(with(video_args(dir / "low.safetensors"), {"-O", "prompt_end=a blue square", "-O", "low_memory=true"})),
-      gen::kExitUsage, "low_memory");
-  EXPECT_FALSE(fs::exists(dir / "long.safetensors"));
+      run_gen(with(video_args(dir / "broken.safetensors"), {"-O", "travel_rules=" + (dir / "broken.json").string()})),
+      gen::kExitBadInput, "broken.json");
+  EXPECT_FALSE(fs::exists(dir / "broken.safetensors"));
+  gen::test::expect_one_error_line(
+      run_gen(with(video_args(dir / "x.safetensors"), {"-O", "auto_travel=false", "-O", "travel_rules=" + (dir / "rules.json").string()})),
+      gen::kExitUsage, "auto_travel");
 }
 
 TEST(VideoTemporal, SameSeedSameBytesOtherSeedOtherClip) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include <gen/shapes/motion_clips.h>
 #include <gen/shapes/motion_dataset.h>
 #include <gen/shapes/shapes_dataset.h>
+#include <gen/travel_rules.h>
 
 #include "test_util.h"
 
@@ -172,6 +174,50 @@ TEST(MotionClips, CaptionsNameColourShapeMotionAndBackground) {
     }
     EXPECT_EQ(captions.size(), gen::shapes::motion_names().size());
   }
+}
+
+// The world's prompt-travel rules turn every caption of every motion, in every phrasing,
+// into keyframe captions without motion words that place or size the object as the
+// motion runs, in the still dataset's words.
+TEST(MotionClips, TravelRulesRewriteEveryCaptionIntoStillCaptions) {
+  const auto rules = gen::TravelRules::parse(gen::shapes::clip_travel_rules().dump(), "world rules");
+  const auto where = [](const std::string& position) { return gen::shapes::position_phrase(position); };
+  const std::map<std::string, std::pair<std::string, std::string>> ends{
+      {"right", {where("left"), where("right")}},  {"left", {where("right"), where("left")}},
+      {"up", {where("bottom"), where("top")}},     {"down", {where("top"), where("bottom")}},
+      {"growing", {"a small ", "a large "}},        {"shrinking", {"a large ", "a small "}},
+      {"bouncing", {where("top"), where("bottom")}}};
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 400; ++i) {
+    const auto clip = gen::shapes::random_clip(rng, i % 4 == 0);
+    for (int p = 0; p < gen::shapes::clip_caption_phrasings(); ++p) {
+      const auto caption = gen::shapes::caption_clip(clip, p);
+      const auto keys = rules.keyframes_for(caption);
+      ASSERT_GE(keys.size(), 2u) << caption;
+      EXPECT_EQ(keys.front().at, 0.0) << caption;
+      EXPECT_EQ(keys.back().at, 1.0) << caption;
+      for (const auto& k : keys) {
+        for (const auto& motion : gen::shapes::motion_names())
+          for (const auto& words : gen::shapes::motion_phrases(motion))
+            EXPECT_EQ((" " + k.prompt + " ").find(" " + words + " "), std::string::npos) << caption << " -> " << k.prompt;
+        EXPECT_NE(k.prompt.find(clip.background + " background"), std::string::npos) << k.prompt;
+        EXPECT_EQ(k.prompt.find("  "), std::string::npos) << k.prompt;
+      }
+      if (clip.motion == "appearing") {
+        EXPECT_EQ(keys.front().prompt, "a " + clip.background + " background") << caption;
+        EXPECT_NE(keys.back().prompt.find(clip.color + " " + clip.shape), std::string::npos) << keys.back().prompt;
+        continue;
+      }
+      const auto& [first, last] = ends.at(clip.motion);
+      EXPECT_NE(keys.front().prompt.find(first), std::string::npos) << caption << " -> " << keys.front().prompt;
+      EXPECT_NE(keys.back().prompt.find(last), std::string::npos) << caption << " -> " << keys.back().prompt;
+      EXPECT_NE(keys.back().prompt.find(clip.color + " " + clip.shape), std::string::npos) << keys.back().prompt;
+    }
+  }
+  auto still = red_circle_moving_right();
+  EXPECT_EQ(rules.keyframes_for(gen::shapes::caption_clip(still, 0)).front().prompt,
+            "a red circle on the left on a blue background");
+  EXPECT_TRUE(rules.keyframes_for("a red circle on the left on a blue background").empty());
 }
 
 gen::shapes::MotionDatasetOptions small_dataset() {

@@ -182,9 +182,9 @@ video::Video render_clip(const ShapeClip& clip, int frames, int size) {
 
 int clip_caption_phrasings() { return 4; }
 
-std::string caption_clip(const ShapeClip& c, int phrasing) {
+const std::vector<std::string>& motion_phrases(const std::string& motion) {
   // The motion in each phrasing's words, in motion_names() order.
-  static const std::map<std::string, std::array<const char*, 4>> kWords{
+  static const std::map<std::string, std::vector<std::string>> kWords{
       {"right", {"moving to the right", "moves right", "moves to the right", "sliding right"}},
       {"left", {"moving to the left", "moves left", "moves to the left", "sliding left"}},
       {"up", {"moving up", "moves up", "moves upwards", "rising"}},
@@ -193,10 +193,14 @@ std::string caption_clip(const ShapeClip& c, int phrasing) {
       {"shrinking", {"shrinking", "shrinks", "gets smaller", "getting smaller"}},
       {"bouncing", {"bouncing", "bounces", "bounces off the bottom", "bouncing up and down"}},
       {"appearing", {"appearing", "appears", "fades in", "fading in"}}};
-  auto it = kWords.find(c.motion);
-  if (it == kWords.end()) throw UsageError("unknown motion '" + c.motion + "'");
+  auto it = kWords.find(motion);
+  if (it == kWords.end()) throw UsageError("unknown motion '" + motion + "'");
+  return it->second;
+}
+
+std::string caption_clip(const ShapeClip& c, int phrasing) {
   const int p = ((phrasing % clip_caption_phrasings()) + clip_caption_phrasings()) % clip_caption_phrasings();
-  const char* words = it->second[static_cast<size_t>(p)];
+  const std::string& words = motion_phrases(c.motion)[static_cast<size_t>(p)];
   // "an orange", "an" before no other colour or size: the article follows the next word's sound.
   auto with_article = [](const std::string& next) {
     return (std::string("aeiou").find(next[0]) != std::string::npos ? "an " : "a ") + next;

@@ -73,6 +73,8 @@ void write_motion_dataset(const fs::path& dir, const MotionDatasetOptions& o, co
                       {"shapes", shape_names()},     {"colors", shape_colors()},
                       {"backgrounds", background_colors()}, {"motions", motion_names()},
                       {"heldout_pairs", heldout}};
+  // The rules a video model trained on these clips can ship (scripts/train_default_video.sh).
+  write_file_atomic(out / "prompt_travel.json", clip_travel_rules().dump(2) + "\n");
   write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");
   out.commit();
 }

@@ -216,18 +216,24 @@ image::Image render_scene(const ShapeScene& scene, int size, int supersample) {
 
 int caption_phrasings() { return 4; }
 
-std::string caption_scene(const ShapeScene& s, int phrasing) {
-  static const char* kCounts[] = {"", "a", "two", "three"};
+const std::string& position_phrase(const std::string& position) {
   static const std::map<std::string, std::string> kWhere{{"centre", "in the centre"},
                                                         {"left", "on the left"},
                                                         {"right", "on the right"},
                                                         {"top", "at the top"},
                                                         {"bottom", "at the bottom"}};
+  auto it = kWhere.find(position);
+  if (it == kWhere.end()) throw UsageError("unknown position '" + position + "'");
+  return it->second;
+}
+
+std::string caption_scene(const ShapeScene& s, int phrasing) {
+  static const char* kCounts[] = {"", "a", "two", "three"};
   const std::string noun = s.count == 1 ? s.shape : s.shape == "cross" ? "crosses" : s.shape + "s";
   // "an orange", "an orange", but "a red": the article follows the next word's sound.
   const std::string next = phrasing % caption_phrasings() == 0 || phrasing % caption_phrasings() == 2 ? s.size : s.color;
   const std::string count = s.count == 1 && std::string("aeiou").find(next[0]) != std::string::npos ? "an" : kCounts[s.count];
-  const std::string where = kWhere.at(s.position);
+  const std::string& where = position_phrase(s.position);
   switch (phrasing % caption_phrasings()) {
     case 0: return count + " " + s.size + " " + s.color + " " + noun + " " + where + " on a " + s.background + " background";
     case 1: return count + " " + s.color + " " + noun + " " + where + ", " + s.background + " background";

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <gen/export.h>
 #include <gen/video/video.h>
 
@@ -58,5 +60,14 @@ constexpr int kClipFps = 8;
 // the others word the motion differently ("moves right", "getting bigger", "fading in").
 GEN_API std::string caption_clip(const ShapeClip& clip, int phrasing);
 GEN_API int clip_caption_phrasings();
+// The words of a motion, one per phrasing (clip_caption_phrasings() of them).
+GEN_API const std::vector<std::string>& motion_phrases(const std::string& motion);
+
+// Prompt-travel rules (gen/travel_rules.h) that rewrite each motion caption into
+// keyframe captions the still image dataset's words describe: "moving to the right" into
+// "on the left" -> "on the right", "growing" into "a small ..." -> "a large ...", a bounce
+// into top -> bottom -> centre -> bottom, appearing into the bare background -> the object.
+// `gen data video` writes them beside the clips (prompt_travel.json).
+GEN_API nlohmann::json clip_travel_rules();
 
 }  // namespace gen::shapes

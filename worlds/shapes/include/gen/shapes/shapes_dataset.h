@@ -31,6 +31,8 @@ GEN_API const std::vector<std::string>& shape_names();
 GEN_API const std::vector<std::string>& shape_colors();
 GEN_API const std::vector<std::string>& background_colors();
 GEN_API const std::vector<std::string>& shape_positions();
+// How captions place an object: "centre" -> "in the centre", "left" -> "on the left", ...
+GEN_API const std::string& position_phrase(const std::string& position);
 // The RGB value (0..255) of a shape or background colour name; throws UsageError.
 GEN_API std::array<float, 3> color_rgb(const std::string& name);
 // The centre of a named position region, in [0, 1]^2 (x right, y down).
