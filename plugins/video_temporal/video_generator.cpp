@@ -1,5 +1,7 @@
 #include "video_generator.h"
 
+#include <map>
+
 #include <spdlog/spdlog.h>
 
 #include <gen/error.h>
@@ -159,16 +161,20 @@ std::vector<gen::TravelKeyframe> VideoGenerator::travel_plan(const gen::Request&
 gen::nn::PromptEncoding VideoGenerator::travel_prompt(const gen::Request& r, const Plan& p,
                                                        const std::vector<gen::TravelKeyframe>& keyframes,
                                                        const gen::nn::PromptEncoding& start) {
+  std::map<std::string, torch::Tensor> encoded{{r.prompt, start.cond}};  // a held keyframe repeats its prompt
   std::vector<torch::Tensor> states;
   for (const auto& k : keyframes) {
-    gen::Request at = r;
-    at.prompt = k.prompt;
-    const auto e = k.prompt == r.prompt ? start : encode_prompt(at, p, false);
-    if (e.cond.sizes() != start.cond.sizes())
-      throw gen::UsageError("prompt travel: \"" + k.prompt + "\" fills " + std::to_string(e.cond.size(1) / 77) +
+    auto& cond = encoded[k.prompt];
+    if (!cond.defined()) {
+      gen::Request at = r;
+      at.prompt = k.prompt;
+      cond = encode_prompt(at, p, false).cond;
+    }
+    if (cond.sizes() != start.cond.sizes())
+      throw gen::UsageError("prompt travel: \"" + k.prompt + "\" fills " + std::to_string(cond.size(1) / 77) +
                             " 77-token chunks but the prompt " + std::to_string(start.cond.size(1) / 77) +
                             "; travel prompts must be as long");
-    states.push_back(e.cond[0]);
+    states.push_back(cond[0]);
   }
   const auto w = gen::keyframe_weights(keyframes, p.frames).to(start.cond.options());  // [F, K]
   gen::nn::PromptEncoding out = start;
