@@ -4,6 +4,7 @@
 #include <gen/travel_rules.h>
 
 #include <cctype>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -108,15 +109,23 @@ Rule::Slot read_slot(const nlohmann::json& j, const std::string& where) {
   return slot;
 }
 
+// The slot number of a "{k}" at text[i] (1 to 3 digits) and the index of its '}'; 0 when
+// text[i] starts no such reference.
+std::pair<size_t, size_t> slot_reference(const std::string& text, size_t i) {
+  if (text[i] != '{') return {0, 0};
+  const size_t close = text.find('}', i);
+  if (close == std::string::npos || close == i + 1 || close - i - 1 > 3) return {0, 0};
+  const auto inside = text.substr(i + 1, close - i - 1);
+  if (inside.find_first_not_of("0123456789") != std::string::npos) return {0, 0};
+  return {std::stoul(inside), close};
+}
+
 // Checks that every {k} in a keyframe prompt names a slot.
 void check_template(const std::string& text, size_t slots, const std::string& where) {
-  for (size_t i = text.find('{'); i != std::string::npos; i = text.find('{', i + 1)) {
-    const size_t close = text.find('}', i);
-    if (close == std::string::npos || close == i + 1) continue;
-    const auto inside = text.substr(i + 1, close - i - 1);
-    if (inside.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (inside.size() > 3 || std::stoul(inside) < 1 || std::stoul(inside) > slots)
-      throw InputError(where + ": {" + inside + "} names no slot (the match has " + std::to_string(slots) + ")");
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto [k, close] = slot_reference(text, i);
+    if (close != 0 && (k < 1 || k > slots))
+      throw InputError(where + ": {" + std::to_string(k) + "} names no slot (the match has " + std::to_string(slots) + ")");
   }
 }
 
@@ -143,17 +152,13 @@ Rule read_rule(const nlohmann::json& j, const std::string& where) {
 std::string fill(const std::string& text, const std::vector<std::string>& captures) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    const size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
-    if (close != std::string::npos && close > i + 1 && close - i - 1 <= 3 &&
-        text.substr(i + 1, close - i - 1).find_first_not_of("0123456789") == std::string::npos) {
-      const auto k = std::stoul(text.substr(i + 1, close - i - 1));
-      if (k >= 1 && k <= captures.size()) {
-        out += captures[k - 1];
-        i = close;
-        continue;
-      }
+    const auto [k, close] = slot_reference(text, i);
+    if (close != 0 && k >= 1 && k <= captures.size()) {
+      out += captures[k - 1];
+      i = close;
+    } else {
+      out += text[i];
     }
-    out += text[i];
   }
   return out;
 }
