@@ -3,7 +3,9 @@
 # the humans world's motions (`gen data motion`), a `gen train motion_mdm -m text` stage
 # (a small CLIP text tower taught contrastively which motion a caption describes), then
 # `-m mdm` on that tower kept fixed, as MDM keeps CLIP (x0 prediction, MDM's geometric
-# losses, caption dropout for CFG; the frames also attend to the tower's token states),
+# losses, caption dropout for CFG; the frames also attend to the tower's token states,
+# and a sequence's frames read their own action's caption, split by the data folder's
+# prompt_travel.json, which the model then ships),
 # then copies the model folder into assets/. Deterministic for this seed and thread
 # count. Wall times on the project's 2-core machine: docs/model-zoo.md.
 #   scripts/train_default_motion.sh                     # everything (~1 h)
@@ -17,6 +19,7 @@ STAGES=${STAGES:-"data text mdm assemble"}
 EXTRA=(${EXTRA:-})
 STEPS=${STEPS:-3900}
 TEXT_STEPS=${TEXT_STEPS:-800}
+SEGMENT_TEXT=${SEGMENT_TEXT:-0.8}
 
 for stage in $STAGES; do
   echo "== $stage ($(date -u +%H:%M:%S))"
@@ -26,7 +29,7 @@ for stage in $STAGES; do
     text) "$GEN" train motion_mdm -m text -o "$RUN/text" -O data="$RUN/data" -O steps="$TEXT_STEPS" -s 1 --threads 2 \
            "${EXTRA[@]}" ;;
     mdm) "$GEN" train motion_mdm -m mdm -o "$RUN/mdm" -O data="$RUN/data6k" -O text_encoder="$RUN/text" -O freeze_text=true \
-           -O cond_every_frame=true -O text_tokens=true -O length_window=512 -O batch=32 -O steps="$STEPS" -O lr=6e-4 -O warmup=300 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
+           -O cond_every_frame=true -O text_tokens=true -O segment_text="$SEGMENT_TEXT" -O length_window=512 -O batch=32 -O steps="$STEPS" -O lr=6e-4 -O warmup=300 -O checkpoint_every=500 -s 1 --threads 2 "${EXTRA[@]}" ;;
     assemble)
       dst=${ASSETS_DIR:-assets/default-motion}
       rm -rf "$dst" && cp -r "$RUN/mdm/model" "$dst"  # the trainer writes F16 weights

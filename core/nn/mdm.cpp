@@ -75,6 +75,20 @@ torch::Tensor MdmTransformerImpl::progress(const torch::Tensor& frame_mask, int6
   return embed_progress_(torch::cat({angle.sin(), angle.cos()}, -1));
 }
 
+torch::Tensor MdmTransformerImpl::frame_condition(const torch::Tensor& emb, const torch::Tensor& time,
+                                                  const torch::Tensor& frame_text, const torch::Tensor& uncond,
+                                                  int64_t frames) {
+  if (!frame_text.defined()) return emb.unsqueeze(1);
+  const int64_t batch = emb.size(0);
+  if (frame_text.dim() != 3 || frame_text.size(0) != batch || frame_text.size(1) != frames ||
+      frame_text.size(2) != config_.clip_dim)
+    throw UsageError("MDM frame text must be [" + std::to_string(batch) + ", " + std::to_string(frames) + ", " +
+                     std::to_string(config_.clip_dim) + "], got " + shape_text(frame_text));
+  auto text = frame_text.to(emb.device(), emb.scalar_type());
+  if (uncond.defined()) text = text.masked_fill(uncond.reshape({-1, 1, 1}).to(text.device(), torch::kBool), 0.0);
+  return embed_text_(text) + time.unsqueeze(1);
+}
+
 torch::Tensor MdmTransformerImpl::embed_timestep(const torch::Tensor& timesteps) {
   return embed_timestep_(timesteps);
 }
@@ -112,12 +126,15 @@ std::pair<torch::Tensor, torch::Tensor> MdmTransformerImpl::text_tokens(const to
 torch::Tensor MdmTransformerImpl::forward(const torch::Tensor& x, const torch::Tensor& timesteps,
                                           const torch::Tensor& text_embed, const torch::Tensor& frame_mask,
                                           const torch::Tensor& uncond, const torch::Tensor& text_states,
-                                          const torch::Tensor& text_mask) {
+                                          const torch::Tensor& text_mask, const torch::Tensor& frame_text) {
   check_inputs(x, text_embed);
+  if (frame_text.defined() && !config_.cond_every_frame)
+    throw UsageError("this MDM reads one caption for all frames (cond_every_frame off): it cannot take per-frame text");
   const int64_t B = x.size(0), F = x.size(3);
-  const auto emb = embed_text(text_embed, uncond) + embed_timestep(broadcast_timesteps(timesteps, B));
+  const auto time = embed_timestep(broadcast_timesteps(timesteps, B));
+  const auto emb = embed_text(text_embed, uncond) + time;
   auto frames = input_process(x);
-  if (config_.cond_every_frame) frames = frames + emb.unsqueeze(1);
+  if (config_.cond_every_frame) frames = frames + frame_condition(emb, time, frame_text, uncond, F);
   if (config_.frame_progress) frames = frames + progress(frame_mask, B, F);
   auto seq = sequence_pos_encoder_(torch::cat({emb.unsqueeze(1), frames}, 1));  // [B, 1+F, d]
   auto padding = config_.mask_frames && frame_mask.defined() ? key_padding(frame_mask, B, F) : torch::Tensor();

@@ -60,6 +60,7 @@ std::string tidy(const std::string& s) {
 struct TravelRules::Rule {
   struct Slot {
     bool any = false;                              // "*": one word
+    bool span = false;                             // "**": one or more tokens, as many as fit
     std::vector<std::vector<std::string>> phrases;  // lower-cased words; empty = optional
   };
   std::vector<Slot> slots;
@@ -79,6 +80,11 @@ struct TravelRules::Rule {
       if (p < n && words[p].word && tries(p + 1)) cell = static_cast<int64_t>(p + 1);
       return cell;
     }
+    if (slot.span) {
+      for (size_t end = n; end > p; --end)
+        if (tries(end)) return cell = static_cast<int64_t>(end);
+      return cell;
+    }
     for (const auto& phrase : slot.phrases) {
       if (p + phrase.size() > n) continue;
       bool same = true;
@@ -96,11 +102,13 @@ using Rule = TravelRules::Rule;
 Rule::Slot read_slot(const nlohmann::json& j, const std::string& where) {
   Rule::Slot slot;
   if (j.is_string()) {
-    if (j.get<std::string>() != "*") throw InputError(where + ": a slot is \"*\" or a list of phrases");
-    slot.any = true;
+    const auto s = j.get<std::string>();
+    if (s != "*" && s != "**") throw InputError(where + ": a slot is \"*\", \"**\" or a list of phrases");
+    (s == "*" ? slot.any : slot.span) = true;
     return slot;
   }
-  if (!j.is_array() || j.empty()) throw InputError(where + ": a slot is \"*\" or a non-empty list of phrases");
+  if (!j.is_array() || j.empty())
+    throw InputError(where + ": a slot is \"*\", \"**\" or a non-empty list of phrases");
   for (const auto& p : j) {
     std::vector<std::string> words;
     for (const auto& t : tokenize(p.get<std::string>())) words.push_back(t.lower);
@@ -194,7 +202,12 @@ std::vector<TravelKeyframe> TravelRules::keyframes_for(const std::string& prompt
       size_t p = start;
       for (size_t i = 0; i < rule->slots.size(); ++i) {
         const auto end = static_cast<size_t>(rule->step(words, i, p, memo));
-        captures.push_back(end > p ? prompt.substr(words[p].begin, words[end - 1].end - words[p].begin) : "");
+        size_t first = p, last = end;
+        if (rule->slots[i].span) {  // its marks at the edges ("runs," before "then") are not its words
+          while (first < last && !words[first].word) ++first;
+          while (last > first && !words[last - 1].word) --last;
+        }
+        captures.push_back(last > first ? prompt.substr(words[first].begin, words[last - 1].end - words[first].begin) : "");
         p = end;
       }
       if (p == start) continue;  // an all-optional match of no words changes nothing

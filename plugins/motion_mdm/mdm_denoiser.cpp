@@ -20,7 +20,7 @@ torch::Tensor MdmDenoiser::predict(const torch::Tensor& x_t, const torch::Tensor
   if (network_->config().text_tokens_dim > 0 && !cond.context.defined())
     throw gen::ModelError("this MDM reads the text tower's token states (Conditioning::context)");
   return network_->forward(x_t.unsqueeze(2), t, rows(cond.pooled), extra("frame_mask"), {}, rows(cond.context),
-                           extra("text_mask"))
+                           extra("text_mask"), extra("frame_text"))
       .squeeze(2);
 }
 

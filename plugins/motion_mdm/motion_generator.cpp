@@ -1,6 +1,9 @@
 #include "motion_generator.h"
 
 #include <cmath>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -21,6 +24,7 @@ struct MotionGenerator::Plan {
   int steps = 0;
   double cfg_scale = 0;
   std::unique_ptr<gen::Sampler> sampler;
+  std::vector<gen::TravelKeyframe> keyframes;  // prompt travel; empty = -p on every frame
 };
 
 MotionModel& MotionGenerator::model(const MotionOptions& o) {
@@ -32,6 +36,22 @@ MotionModel& MotionGenerator::model(const MotionOptions& o) {
     loaded_key_ = key;
   }
   return *model_;
+}
+
+std::vector<gen::TravelKeyframe> MotionGenerator::travel_plan(const gen::Request& r, const MotionOptions& o) {
+  if (!o.auto_travel) return {};
+  const auto file = o.travel_rules.empty() ? model_->travel_rules : std::filesystem::path(o.travel_rules);
+  if (file.empty()) return {};
+  if (!model_->network->config().cond_every_frame) {
+    if (o.travel_rules.empty()) return {};  // a model's own rules it cannot use: not the user's doing
+    throw gen::UsageError("this model reads one caption for all frames (its MDM has no cond_every_frame); "
+                          "option travel_rules needs a model trained with it");
+  }
+  if (file != travel_rules_file_) {
+    travel_rules_ = gen::TravelRules::load(file);
+    travel_rules_file_ = file;
+  }
+  return travel_rules_.keyframes_for(r.prompt);
 }
 
 MotionGenerator::Plan MotionGenerator::plan(const gen::Request& r, const MotionStart* start) const {
@@ -85,9 +105,23 @@ torch::Tensor MotionGenerator::sample_features(const gen::Request& r, const Plan
     return text_condition(*m.text_encoder, m.text_encoder->token_ids(*m.tokenizer, {text}), m.tokenizer->eos_id(),
                           tokens);
   };
-  const auto cond = caption(r.prompt);
+  auto cond = caption(r.prompt);
+  if (!p.keyframes.empty()) {
+    // Each part of the prompt conditions its own frames; the condition token and the
+    // text tokens still read the whole prompt.
+    std::map<std::string, torch::Tensor> encoded{{r.prompt, cond.pooled}};
+    std::vector<torch::Tensor> pooled;
+    for (const auto& k : p.keyframes) {
+      auto it = encoded.find(k.prompt);
+      if (it == encoded.end()) it = encoded.emplace(k.prompt, caption(k.prompt).pooled).first;
+      pooled.push_back(it->second[0]);
+    }
+    cond.extra["frame_text"] = frame_text_features(p.keyframes, torch::stack(pooled), p.frames).unsqueeze(0);
+  }
   // MDM's unconditional half zeroes the text feature; a negative prompt replaces it.
-  const auto uncond = r.negative_prompt.empty() ? null_text_condition(cond) : caption(r.negative_prompt);
+  auto uncond = r.negative_prompt.empty() ? null_text_condition(cond) : caption(r.negative_prompt);
+  if (cond.extra.count("frame_text") && !uncond.extra.count("frame_text"))
+    uncond.extra["frame_text"] = uncond.pooled.unsqueeze(1).expand({1, p.frames, uncond.pooled.size(1)}).contiguous();
   gen::SamplingOptions so;
   so.steps = p.steps;
   so.progress = progress;
@@ -148,7 +182,8 @@ gen::Sample MotionGenerator::generate(const gen::Request& r, const gen::Progress
   auto& m = model(o);
   std::optional<MotionStart> start;
   if (!r.motion.init.empty()) start = load_motion_start(r.motion.init, m.fps, m.normalizer);
-  const auto p = plan(r, start ? &*start : nullptr);
+  auto p = plan(r, start ? &*start : nullptr);
+  p.keyframes = travel_plan(r, o);
   auto features = sample_features(r, p, start ? &*start : nullptr, progress);
   gen::Sample sample;
   sample.data = to_positions(features, p, start ? &*start : nullptr);
@@ -163,6 +198,10 @@ gen::Sample MotionGenerator::generate(const gen::Request& r, const gen::Progress
   j["sampler"] = p.sampler->name();
   j["scheduler"] = r.scheduler;
   j["cfg_scale"] = p.cfg_scale;
+  if (!p.keyframes.empty()) {
+    j["prompt_travel"] = nlohmann::json::array();
+    for (const auto& k : p.keyframes) j["prompt_travel"].push_back({{"at", k.at}, {"prompt", k.prompt}});
+  }
   if (start) {
     j["keep_frames"] = {p.kept_frames.first, p.kept_frames.second};
     j["keep_joints"] = p.kept_joints;

@@ -19,6 +19,7 @@
 #include <gen/options.h>
 #include <gen/request.h>
 #include <gen/schedule.h>
+#include <gen/travel_rules.h>
 
 namespace motion_mdm {
 
@@ -32,6 +33,8 @@ struct MotionOptions {
   int train_timesteps = 0;     // the diffusion steps the model was trained with (0 = the model's)
   int heads = 0;               // attention heads of a bare MDM file (0 = MDM's 4)
   bool mask_frames = false;    // a bare MDM file trained with mask_frames
+  bool auto_travel = true;     // apply the model's prompt_travel.json (or travel_rules) to -p
+  std::string travel_rules;    // a user's own rules file, instead of the model's
 };
 std::vector<gen::OptionSpec> option_specs();
 std::vector<std::string> request_inputs();
@@ -57,6 +60,7 @@ struct MotionModel {
   gen::SchedulerConfig schedule;
   ModelDefaults defaults;
   double fps = 20;             // HumanML3D's rate
+  std::filesystem::path travel_rules;  // the folder's prompt_travel.json; empty when it has none
 };
 bool looks_like_motion_model(const std::string& model);
 // Loads everything -m names (with the options a bare MDM file needs). Throws
@@ -78,9 +82,15 @@ gen::Conditioning text_condition(gen::nn::ClipTextEmbedderImpl& tower, const tor
 // states and every token hidden.
 gen::Conditioning null_text_condition(const gen::Conditioning& cond);
 
+// [frames, clip_dim]: each frame's text feature, the keyframe prompts' pooled features
+// `pooled` [K, clip_dim] blended by gen::keyframe_weights.
+torch::Tensor frame_text_features(const std::vector<gen::TravelKeyframe>& keyframes, const torch::Tensor& pooled,
+                                  int64_t frames);
+
 // ---- mdm_denoiser.cpp: MDM through the core's Denoiser interface.
 // x_t [B, 263, F] (normalized features, MDM's nfeats axis dropped); cond.pooled [B, clip_dim];
-// for text tokens cond.context [B, L, text_tokens_dim] and cond.extra["text_mask"].
+// for text tokens cond.context [B, L, text_tokens_dim] and cond.extra["text_mask"]; per-frame
+// text (a sequence's parts over their frames) in cond.extra["frame_text"] [B, F, clip_dim].
 class MdmDenoiser : public gen::Denoiser {
  public:
   explicit MdmDenoiser(gen::nn::MdmTransformer network) : network_(std::move(network)) {}

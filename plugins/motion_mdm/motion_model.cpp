@@ -77,6 +77,7 @@ MotionModel load_folder(const fs::path& dir, const MotionOptions& o) {
                    : mdm_schedule(1000);
   if (o.train_timesteps > 0) m.schedule.num_train_timesteps = o.train_timesteps;
   m.defaults = read_generation_defaults(dir / "generation_defaults.json");
+  if (fs::is_regular_file(dir / "prompt_travel.json", ec)) m.travel_rules = dir / "prompt_travel.json";
   return m;
 }
 

@@ -20,6 +20,11 @@ std::vector<gen::OptionSpec> option_specs() {
                           "the 50-step MDMs: 50)"),
       OptionSpec::integer("heads", 0, 0, 64, "Attention heads of an MDM file without config.json (0 = MDM's 4)"),
       OptionSpec::boolean("mask_frames", false, "An MDM file trained with mask_frames (newer 50-step MDMs)"),
+      OptionSpec::boolean("auto_travel", true,
+                          "When the model ships prompt_travel.json (or travel_rules is given), let each part of a "
+                          "sequence prompt (\"... walks then sits down\") condition its own frames"),
+      OptionSpec::path("travel_rules", "Prompt-travel rules file (JSON, see docs/motion.md) used instead of the "
+                                       "model's prompt_travel.json"),
   };
 }
 
@@ -37,6 +42,10 @@ MotionOptions parse_options(const gen::Request& r) {
   o.train_timesteps = static_cast<int>(v.integer("train_timesteps"));
   o.heads = static_cast<int>(v.integer("heads"));
   o.mask_frames = v.boolean("mask_frames");
+  o.auto_travel = v.boolean("auto_travel");
+  o.travel_rules = v.text("travel_rules");
+  if (!o.travel_rules.empty() && !o.auto_travel)
+    throw gen::UsageError("option travel_rules has no effect with auto_travel=false");
   const auto& m = r.motion;
   if (m.duration > 0 && m.frames > 0) throw gen::UsageError("give --duration or --frames, not both");
   if (!m.skeleton.empty() && m.skeleton != "smpl22")

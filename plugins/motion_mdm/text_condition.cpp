@@ -31,7 +31,16 @@ gen::Conditioning null_text_condition(const gen::Conditioning& cond) {
     c.context = torch::zeros({1, cond.context.size(1), cond.context.size(2)});
     c.extra["text_mask"] = torch::zeros({1, cond.context.size(1)}, torch::kBool);  // every token hidden
   }
+  if (cond.extra.count("frame_text")) {
+    const auto& f = cond.extra.at("frame_text");
+    c.extra["frame_text"] = torch::zeros({1, f.size(1), f.size(2)});
+  }
   return c;
+}
+
+torch::Tensor frame_text_features(const std::vector<gen::TravelKeyframe>& keyframes, const torch::Tensor& pooled,
+                                  int64_t frames) {
+  return torch::matmul(gen::keyframe_weights(keyframes, frames).to(pooled.scalar_type()), pooled);
 }
 
 }  // namespace motion_mdm

@@ -147,6 +147,62 @@ TEST(MotionMdmTrain, TextTokensAndFrameProgressAreSavedAndGenerate) {
   EXPECT_NE(gen::test::read_text(a), gen::test::read_text(c));  // the caption's words reach the motion
 }
 
+// segment_text: the data folder's rules (written by `gen data motion`) split sequence
+// captions; the model ships them as prompt_travel.json, and `gen motion` lets each part
+// of a sequence prompt condition its own frames (recorded in the sidecar) unless
+// auto_travel=false. A model that reads one caption for all frames refuses a user's rules.
+TEST(MotionMdmTrain, SegmentTextShipsTheRulesAndSequencePromptsTravel) {
+  auto& run = shared_run();
+  ASSERT_TRUE(fs::exists(fs::path(run.data) / "prompt_travel.json"));
+  const auto mdm = run.dir / "mdm-segments";
+  auto args = kTinyMotionText;
+  args.resize(6);
+  args.insert(args.end(), {"-O", "cond_every_frame=true", "-O", "segment_text=1", "-O", "latent_dim=32", "-O",
+                           "layers=1", "-O", "ff_size=64", "-O", "steps=2", "-O", "batch=16", "-O",
+                           "checkpoint_every=0"});
+  auto r = run.train("mdm", mdm.string(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto model = mdm / "model";
+  EXPECT_EQ(gen::test::read_text(model / "prompt_travel.json"),
+            nlohmann::json::parse(gen::test::read_text(fs::path(run.data) / "prompt_travel.json")).dump(2) + "\n");
+  const auto travel = run.dir / "travel.json", plain = run.dir / "plain.json";
+  const std::vector<std::string> common = {"motion", "-m", model.string(), "-p", "a person walks forward then jumps",
+                                           "--steps", "2", "--duration", "1", "-s", "4", "-q", "-o"};
+  auto with = [&](const fs::path& out, std::vector<std::string> extra) {
+    auto a = common;
+    a.push_back(out.string());
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run_gen(a);
+  };
+  ASSERT_EQ(with(travel, {}).exit_code, 0);
+  ASSERT_EQ(with(plain, {"-O", "auto_travel=false"}).exit_code, 0);
+  const auto keys = gen::test::sidecar(travel).at("prompt_travel");
+  ASSERT_EQ(keys.size(), 4u) << keys.dump();
+  EXPECT_EQ(keys[0]["prompt"], "a person walks forward");
+  EXPECT_EQ(keys[3]["prompt"], "a person jumps");
+  EXPECT_FALSE(gen::test::sidecar(plain).contains("prompt_travel"));
+  EXPECT_NE(gen::test::read_text(travel), gen::test::read_text(plain));
+  // A single action matches no rule: no travel.
+  const auto single = run.dir / "single.json";
+  auto g = run_gen({"motion", "-m", model.string(), "-p", "a person walks forward", "--steps", "2", "--duration", "1",
+                    "-q", "-o", single.string()});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_FALSE(gen::test::sidecar(single).contains("prompt_travel"));
+  // The plain MDM of the frozen-tower test has no cond_every_frame.
+  const auto once = run.dir / "mdm-once";
+  auto text_args = kTinyMotionText;
+  text_args.resize(6);
+  text_args.insert(text_args.end(), {"-O", "latent_dim=32", "-O", "layers=1", "-O", "ff_size=64", "-O", "steps=1",
+                                     "-O", "batch=8", "-O", "checkpoint_every=0"});
+  ASSERT_EQ(run.train("mdm", once.string(), text_args).exit_code, 0);
+  gen::test::expect_one_error_line(
+      run_gen({"motion", "-m", (once / "model").string(), "-p", "a person walks then jumps", "--steps", "2",
+               "--duration", "1", "-O", "travel_rules=" + (model / "prompt_travel.json").string(), "-q", "-o",
+               (run.dir / "refused.json").string()}),
+      2, "cond_every_frame");
+  EXPECT_FALSE(fs::exists(run.dir / "refused.json"));
+}
+
 TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
   auto& run = shared_run();
   gen::test::expect_one_error_line(
@@ -160,6 +216,13 @@ TEST(MotionMdmTrain, WrongRunFoldersAndOptionsAreOneLine) {
                                    "length_window");
   gen::test::expect_one_error_line(run.train("mdm", (run.dir / "t").string(), {"-O", "later_action_weight=200"}), 2,
                                    "later_action_weight");
+  gen::test::expect_one_error_line(run.train("mdm", (run.dir / "s").string(), {"-O", "segment_text=0.5"}), 2,
+                                   "cond_every_frame");
+  gen::test::expect_one_error_line(
+      run.train("mdm", (run.dir / "r").string(),
+                {"-O", "segment_text=0.5", "-O", "cond_every_frame=true", "-O",
+                 "travel_rules=" + (run.dir / "no-rules.json").string()}),
+      3, "no-rules.json");
   gen::test::expect_one_error_line(
       run_gen({"train", "motion_mdm", "-m", "text", "-o", (run.dir / "v").string(), "-O",
                "data=" + (run.dir / "missing").string(), "-q"}),

@@ -19,6 +19,7 @@
 #include <gen/humans/motion_record.h>
 #include <gen/motion/motion_io.h>
 #include <gen/safetensors.h>
+#include <gen/travel_rules.h>
 
 #include "test_util.h"
 
@@ -73,6 +74,42 @@ TEST(HumansCaptions, EveryLabelIsWorded) {
       EXPECT_EQ(c.find("  "), std::string::npos) << c;
     }
   }
+}
+
+// The world's travel rules split every sequence caption it writes into one caption per
+// action, each with the subject, its action's verb and every label worded, and no
+// connective left; single actions match no rule.
+TEST(HumansCaptions, TravelRulesSplitEverySequenceIntoItsActions) {
+  const auto rules = gen::TravelRules::parse(sequence_travel_rules().dump(), "sequence rules");
+  int sequences = 0;
+  for (uint64_t seed = 0; seed < 400; ++seed) {
+    const auto spec = random_motion_spec(seed, seed % 3 == 0);
+    for (const auto& c : caption_motion(spec, seed, 5)) {
+      SCOPED_TRACE(c);
+      const auto keys = rules.keyframes_for(c);
+      if (spec.actions.size() == 1) {
+        EXPECT_TRUE(keys.empty());
+        continue;
+      }
+      ++sequences;
+      ASSERT_EQ(keys.size(), 4u);
+      EXPECT_EQ(keys.front().at, 0.0);
+      EXPECT_EQ(keys.back().at, 1.0);
+      const std::string parts[2] = {keys.front().prompt, keys.back().prompt};
+      EXPECT_EQ(keys[1].prompt, parts[0]);
+      EXPECT_EQ(keys[2].prompt, parts[1]);
+      for (int k = 0; k < 2; ++k) {
+        SCOPED_TRACE(parts[k]);
+        const auto& a = spec.actions[static_cast<size_t>(k)];
+        expect_worded(a, parts[k]);
+        const auto& verbs = kVerbs.at(a.action);
+        EXPECT_TRUE(std::any_of(verbs.begin(), verbs.end(), [&](const char* v) { return parts[k].find(v) != std::string::npos; }));
+        EXPECT_FALSE(mentions(parts[k], {" then", "after", "first ", ","}));
+        EXPECT_TRUE(mentions(parts[k], {"person", "someone", "man", "woman", "human", "figure"}));
+      }
+    }
+  }
+  EXPECT_GT(sequences, 300);
 }
 
 TEST(HumansCaptions, PhrasingsDifferAndTheSeedDecides) {

@@ -270,6 +270,31 @@ TEST(MdmTransformer, CondEveryFrameAddsTheConditionToEachFrameToken) {
   EXPECT_FALSE(torch::allclose(run(every, in), run(plain, in), 1e-3, 1e-3));
 }
 
+// Per-frame text: every frame reading the caption's own feature is the plain forward;
+// a frame that reads another feature changes the output; an unconditional row ignores
+// its frames' text; a model without cond_every_frame refuses it.
+TEST(MdmTransformer, FrameTextIsEachFramesOwnCondition) {
+  auto c = tiny_config();
+  c.cond_every_frame = true;
+  auto m = random_model(c);
+  const auto in = random_inputs(c, 2, 6);
+  torch::NoGradGuard no_grad;
+  const int64_t frames = in.x.size(3);
+  const auto same = in.text.unsqueeze(1).expand({2, frames, c.clip_dim}).contiguous();
+  const auto plain = m->forward(in.x, in.t, in.text);
+  EXPECT_TRUE(torch::allclose(m->forward(in.x, in.t, in.text, {}, {}, {}, {}, same), plain, 1e-5, 1e-5));
+  auto other = same.clone();
+  other.narrow(1, frames / 2, frames - frames / 2).copy_(torch::randn({2, frames - frames / 2, c.clip_dim}));
+  EXPECT_FALSE(torch::allclose(m->forward(in.x, in.t, in.text, {}, {}, {}, {}, other), plain, 1e-3, 1e-3));
+  const auto uncond = torch::tensor({true, true});
+  EXPECT_TRUE(torch::allclose(m->forward(in.x, in.t, in.text, {}, uncond, {}, {}, other),
+                              m->forward(in.x, in.t, in.text, {}, uncond), 1e-5, 1e-5));
+  EXPECT_THROW(m->forward(in.x, in.t, in.text, {}, {}, {}, {}, same.narrow(1, 0, frames - 1)), gen::UsageError);
+  c.cond_every_frame = false;
+  auto once = random_model(c);
+  EXPECT_THROW(once->forward(in.x, in.t, in.text, {}, {}, {}, {}, same), gen::UsageError);
+}
+
 // ---- text tokens (gen's own) -----------------------------------------------------------
 
 struct TokenInputs {

@@ -72,6 +72,26 @@ TEST(TravelRules, NoMatchGivesNoKeyframesAndTheFirstRuleWins) {
   EXPECT_TRUE(rules({growing_rule()}).keyframes_for("a red , growing").empty());
 }
 
+// "**" takes as many words and marks as let the rest of the match follow, so a sequence
+// splits at its connective and the last span runs to the prompt's end.
+TEST(TravelRules, SpansSplitASequenceAtItsConnective) {
+  const auto then_rule = json::parse(R"({"match": [["a person", "someone"], "**", [", then", "then"], "**"],
+      "keyframes": [{"at": 0, "prompt": "{1} {2}"}, {"at": 0.4, "prompt": "{1} {2}"},
+                    {"at": 0.6, "prompt": "{1} {4}"}, {"at": 1, "prompt": "{1} {4}"}]})");
+  const auto r = rules({then_rule});
+  EXPECT_EQ(prompts(r.keyframes_for("A person walks forward slowly then jumps twice")),
+            (std::vector<std::string>{"A person walks forward slowly", "A person walks forward slowly",
+                                      "A person jumps twice", "A person jumps twice"}));
+  // The greedy first span takes the comma, but a span's marks at its edges are not its words.
+  EXPECT_EQ(prompts(r.keyframes_for("someone runs, then sits down")).front(), "someone runs");
+  EXPECT_EQ(prompts(r.keyframes_for("someone runs, then sits down")).back(), "someone sits down");
+  // Spans hold at least one word: nothing between the subject and "then" is no match.
+  EXPECT_TRUE(r.keyframes_for("a person then jumps").empty());
+  EXPECT_TRUE(r.keyframes_for("a person walks then").empty());
+  // Text before the match is kept in every keyframe.
+  EXPECT_EQ(prompts(r.keyframes_for("first someone waves then claps")).back(), "first someone claps");
+}
+
 TEST(TravelRules, MalformedFilesAreOneInputError) {
   const auto bad = [](const std::string& text) {
     try {
@@ -99,7 +119,7 @@ TEST(TravelRules, MalformedFilesAreOneInputError) {
   r["keyframes"][0]["prompt"] = "a {5} thing";  // four slots
   EXPECT_TRUE(bad(one_rule(r).dump()));
   r = right_rule();
-  r["match"][0] = "?";  // a slot is "*" or a list
+  r["match"][0] = "?";  // a slot is "*", "**" or a list
   EXPECT_TRUE(bad(one_rule(r).dump()));
   r = right_rule();
   r["match"][0] = json::parse("[1, 2]");
@@ -123,6 +143,12 @@ TEST(TravelRules, HostileRulesMatchInPolynomialTime) {
   for (int i = 0; i < 1000; ++i) prompt += "a ";
   EXPECT_TRUE(r.keyframes_for(prompt + "c").empty());
   EXPECT_EQ(prompts(r.keyframes_for(prompt + "b")).back().substr(0, 2), "a ");
+  // Spans that could each end anywhere: still memoised, (slots x words^2) at worst.
+  json spans = json::parse(R"({"match": [], "keyframes": [{"at": 0, "prompt": "x"}, {"at": 1, "prompt": "y"}]})");
+  for (int i = 0; i < 16; ++i) spans["match"].push_back("**");
+  spans["match"].push_back(json::array({"b"}));
+  EXPECT_TRUE(rules({spans}).keyframes_for(prompt + "c").empty());
+  EXPECT_EQ(prompts(rules({spans}).keyframes_for(prompt + "b")).back(), "y");
 }
 
 TEST(TravelRules, KeyframeWeightsBlendNeighboursFrameByFrame) {

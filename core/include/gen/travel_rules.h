@@ -7,7 +7,9 @@
 //               "keyframes": [{"at": 0, "prompt": "{1} {2} on the left"},
 //                             {"at": 1, "prompt": "{1} {2} on the right"}]}]}
 // A match is a sequence of slots: a list of phrases (one must occur; "" makes the slot
-// optional) or "*" (any one word). Matching is by words, case-insensitive; the first rule
+// optional), "*" (any one word) or "**" (one or more words or marks, as many as let the
+// rest of the match follow; marks at its edges are left out of {k}: "a person", "**", ["then"], "**" splits "a person runs then
+// jumps" into "runs" and "jumps"). Matching is by words, case-insensitive; the first rule
 // that occurs anywhere in the prompt wins, and each keyframe prompt is the prompt with
 // the matched words replaced by the keyframe's text, {k} being what slot k matched.
 // Matching takes time polynomial in prompt and rule size, whatever the file holds.

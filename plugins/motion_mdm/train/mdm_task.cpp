@@ -4,6 +4,7 @@
 #include <gen/motion/humanml_features.h>
 
 #include "../motion_mdm.h"
+#include "training_clips.h"
 
 namespace motion_mdm {
 namespace {
@@ -30,7 +31,7 @@ const FeatureClips& nonempty(const FeatureClips& clips) {
 MdmTask::MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder,
                  gen::nn::ClipTokenizer tokenizer, gen::motion::FeatureNormalizer normalizer, FeatureClips clips,
                  int64_t batch, GeometricLossWeights weights, bool train_text, int64_t length_window,
-                 double later_action_weight)
+                 double later_action_weight, SegmentText segment_text)
     : network_(std::move(network)),
       text_encoder_(std::move(text_encoder)),
       tokenizer_(std::move(tokenizer)),
@@ -40,7 +41,12 @@ MdmTask::MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text
       batches_(nonempty(clips_).lengths, batch, length_window),
       weights_(weights),
       train_text_(train_text),
-      later_action_weight_(later_action_weight) {
+      later_action_weight_(later_action_weight),
+      segment_text_(std::move(segment_text)) {
+  if (segment_text_.probability > 0 && !network_->config().cond_every_frame)
+    throw gen::UsageError("segment_text needs cond_every_frame=true (each frame token reads its own text)");
+  if (segment_text_.probability > 0 && clips_.spans.size() != static_cast<size_t>(clips_.features.size(0)))
+    throw gen::ModelError("segment_text needs each clip's action spans");
   if (later_action_weight_ != 1.0 &&
       (!clips_.later_actions.defined() || clips_.later_actions.size(0) != clips_.features.size(0)))
     throw gen::ModelError("later_action_weight needs each clip's action spans");
@@ -70,9 +76,11 @@ gen::TrainingBatch MdmTask::next_batch(int64_t, at::Generator& g) {
   auto index = batches_.draw(g);
   auto pick = torch::rand({batch_}, g, torch::kFloat64);
   std::vector<torch::Tensor> ids;
+  std::vector<std::string> captions;
   for (int64_t b = 0; b < batch_; ++b) {
     const auto& phrasings = clips_.captions[index[b].item<int64_t>()];
     const auto k = std::min<size_t>(phrasings.size() - 1, static_cast<size_t>(pick[b].item<double>() * phrasings.size()));
+    captions.push_back(phrasings[k]);
     ids.push_back(caption_ids(phrasings[k]));
   }
   auto lengths = clips_.lengths.index_select(0, index);
@@ -91,14 +99,57 @@ gen::TrainingBatch MdmTask::next_batch(int64_t, at::Generator& g) {
   // With autograd on: the text tower learns through the diffusion loss.
   batch.cond = text_condition(*text_encoder_, torch::stack(ids), tokenizer_.eos_id(),
                               network_->config().text_tokens_dim > 0);
+  if (segment_text_.probability > 0)
+    if (auto per_frame = frame_text(index, captions, batch.cond.pooled, longest, g))
+      batch.cond.extra["frame_text"] = *per_frame;
   batch.null_cond = null_text_condition(batch.cond);
   batch.cond.extra["frame_mask"] = valid;
   return batch;
 }
 
+std::optional<torch::Tensor> MdmTask::frame_text(const torch::Tensor& index, const std::vector<std::string>& captions,
+                                                 const torch::Tensor& pooled, int64_t frames, at::Generator& g) {
+  const auto draw = torch::rand({batch_}, g, torch::kFloat64);
+  std::vector<std::pair<int64_t, torch::Tensor>> split;  // row, [frames, parts] weights
+  std::vector<torch::Tensor> part_ids;
+  for (int64_t b = 0; b < batch_; ++b) {
+    const auto& spans = clips_.spans[static_cast<size_t>(index[b].item<int64_t>())];
+    if (spans.size() < 2 || draw[b].item<double>() >= segment_text_.probability) continue;
+    std::vector<std::string> parts;  // the keyframes' distinct prompts, in order
+    double handover = 0;             // the keyframes' time between one part and the next
+    const auto keys = segment_text_.rules.keyframes_for(captions[static_cast<size_t>(b)]);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (!parts.empty() && parts.back() == keys[k].prompt) continue;
+      if (!parts.empty()) handover += keys[k].at - keys[k - 1].at;
+      parts.push_back(keys[k].prompt);
+    }
+    if (parts.size() != spans.size()) continue;
+    // Handovers as wide as generation's keyframes blend, centred where the action changes.
+    const auto length = static_cast<double>(clips_.lengths[index[b]].item<int64_t>());
+    split.emplace_back(b, span_weights(spans, frames, handover / static_cast<double>(parts.size() - 1) * length));
+    for (const auto& p : parts) part_ids.push_back(caption_ids(p));
+  }
+  if (split.empty()) return std::nullopt;
+  torch::Tensor parts_pooled;
+  {
+    torch::NoGradGuard no_grad;  // the parts only say when; the tower learns (if at all) from the whole captions
+    parts_pooled = text_encoder_->forward(torch::stack(part_ids));
+  }
+  std::vector<torch::Tensor> rows;
+  for (int64_t b = 0; b < batch_; ++b) rows.push_back(pooled[b].unsqueeze(0).expand({frames, pooled.size(1)}));
+  int64_t first = 0;
+  for (const auto& [b, weights] : split) {
+    rows[static_cast<size_t>(b)] = torch::matmul(weights, parts_pooled.narrow(0, first, weights.size(1)));
+    first += weights.size(1);
+  }
+  return torch::stack(rows);
+}
+
 torch::Tensor MdmTask::predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) {
   auto text_mask = cond.extra.count("text_mask") ? cond.extra.at("text_mask") : torch::Tensor();
-  return network_->forward(x_t.unsqueeze(2), t, cond.pooled, cond.extra.at("frame_mask"), {}, cond.context, text_mask)
+  auto frame_text = cond.extra.count("frame_text") ? cond.extra.at("frame_text") : torch::Tensor();
+  return network_->forward(x_t.unsqueeze(2), t, cond.pooled, cond.extra.at("frame_mask"), {}, cond.context, text_mask,
+                           frame_text)
       .squeeze(2);
 }
 

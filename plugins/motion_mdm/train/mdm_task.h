@@ -4,15 +4,18 @@
 // and MDM's geometric losses on the x0 estimate; a sequence's later actions may weigh
 // more than its first.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <gen/humans/animator.h>
 #include <gen/length_batches.h>
 #include <gen/motion/feature_normalizer.h>
 #include <gen/nn/clip_text_embedder.h>
 #include <gen/nn/clip_tokenizer.h>
 #include <gen/nn/mdm.h>
 #include <gen/trainer.h>
+#include <gen/travel_rules.h>
 
 namespace motion_mdm {
 
@@ -21,6 +24,15 @@ struct FeatureClips {
   torch::Tensor lengths;                          // [N] int64 feature frames
   std::vector<std::vector<std::string>> captions; // every phrasing of each clip
   torch::Tensor later_actions;                    // [N, F] 1 on the frames of each clip's second and later actions
+  std::vector<std::vector<gen::humans::ActionSpan>> spans;  // each clip's actions, in order (may be empty)
+};
+
+// A sequence's frames reading their own action's caption (gen's own, with cond_every_frame):
+// with probability `probability` a clip of several actions whose drawn caption the rules
+// split into as many parts conditions each action's frames on its part.
+struct SegmentText {
+  double probability = 0;
+  gen::TravelRules rules;
 };
 
 struct GeometricLossWeights {
@@ -33,7 +45,8 @@ class MdmTask : public gen::TrainingTask {
  public:
   MdmTask(gen::nn::MdmTransformer network, gen::nn::ClipTextEmbedder text_encoder, gen::nn::ClipTokenizer tokenizer,
           gen::motion::FeatureNormalizer normalizer, FeatureClips clips, int64_t batch, GeometricLossWeights weights,
-          bool train_text = true, int64_t length_window = 0, double later_action_weight = 1.0);
+          bool train_text = true, int64_t length_window = 0, double later_action_weight = 1.0,
+          SegmentText segment_text = {});
   std::vector<std::pair<std::string, torch::Tensor>> parameters() override;
   gen::TrainingBatch next_batch(int64_t step, at::Generator& generator) override;
   torch::Tensor predict(const torch::Tensor& x_t, const torch::Tensor& t, const gen::Conditioning& cond) override;
@@ -42,6 +55,10 @@ class MdmTask : public gen::TrainingTask {
 
  private:
   torch::Tensor caption_ids(const std::string& caption);
+  // [B, F, clip_dim]: each row's frames' text feature (its pooled caption, or its actions'
+  // parts over their spans); nullopt when no row is split.
+  std::optional<torch::Tensor> frame_text(const torch::Tensor& index, const std::vector<std::string>& captions,
+                                          const torch::Tensor& pooled, int64_t frames, at::Generator& g);
   gen::nn::MdmTransformer network_;
   gen::nn::ClipTextEmbedder text_encoder_;
   gen::nn::ClipTokenizer tokenizer_;
@@ -52,6 +69,7 @@ class MdmTask : public gen::TrainingTask {
   GeometricLossWeights weights_;
   bool train_text_;  // false: the text tower is fixed (not among the trained parameters)
   double later_action_weight_;  // every loss's weight on a sequence's later actions' frames (1: as any frame)
+  SegmentText segment_text_;
   std::map<std::string, torch::Tensor> ids_;  // tokenized captions, cached
 };
 

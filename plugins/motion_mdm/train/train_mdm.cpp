@@ -4,6 +4,7 @@
 
 #include <gen/atomic_file.h>
 #include <gen/error.h>
+#include <gen/json_file.h>
 #include <gen/motion/humanml_features.h>
 #include <gen/nn/clip_vocabulary.h>
 #include <gen/option_values.h>
@@ -90,6 +91,11 @@ std::vector<gen::TrainStage> train_stages() {
       OptionSpec::number("foot_loss", 1.0, 0, 1e3, "Weight of the foot contact loss"),
       OptionSpec::number("later_action_weight", 1.0, 0, 100, "Loss weight of the frames of a sequence's second and "
                                                              "later actions (1 = as every other frame)"),
+      OptionSpec::number("segment_text", 0, 0, 1, "Share of sequence motions whose frames read their own action's "
+                                                  "caption (split by the travel rules; needs cond_every_frame). The "
+                                                  "model then ships the rules as prompt_travel.json"),
+      OptionSpec::path("travel_rules", "Rules that split a caption into its actions' captions (default: the data "
+                                       "folder's prompt_travel.json)"),
       OptionSpec::integer("max_clips", 0, 0, 10000000, "Use at most this many training motions (0 = all)"),
       OptionSpec::integer("length_window", 0, 0, 10000000, "Draw each batch among this many motions of neighbouring "
                                                            "length (less padding, faster steps; 0 = among all)"),
@@ -122,6 +128,14 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   GeometricLossWeights weights{number(r, "position_loss", 1.0, 0, 1e3), number(r, "velocity_loss", 1.0, 0, 1e3),
                                number(r, "foot_loss", 1.0, 0, 1e3)};
   const double later_action_weight = number(r, "later_action_weight", 1.0, 0, 100);
+  SegmentText segment_text;
+  segment_text.probability = number(r, "segment_text", 0, 0, 1);
+  fs::path rules_file;
+  if (segment_text.probability > 0) {
+    if (!flag(r, "cond_every_frame", false)) throw gen::UsageError("segment_text needs -O cond_every_frame=true");
+    rules_file = option(r, "travel_rules", (fs::path(data) / "prompt_travel.json").string());
+    segment_text.rules = gen::TravelRules::load(rules_file);
+  }
 
   auto clips = load_training_clips(data, "train", max_clips, progress);
   auto normalizer = gen::motion::FeatureNormalizer::fit(clips.raw_rows, gen::motion::humanml_feature_slices(),
@@ -144,13 +158,17 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
                max_frames, tower.tokenizer.vocab_size(), text_run.empty() ? "from scratch" : text_run,
                freeze_text ? " (frozen)" : "");
   MdmTask task(network, text, tower.tokenizer, normalizer, std::move(features), batch, weights, !freeze_text,
-               length_window, later_action_weight);
+               length_window, later_action_weight, std::move(segment_text));
   gen::Trainer trainer(task, config, torch::tensor(gen::make_alphas_cumprod(mdm_schedule(1000))));
   trainer.run(progress);
   gen::load_ema_weights(trainer, task.parameters());
   network->eval();
   text->eval();
   write_model(out / "model", network, text, out / "tokenizer", normalizer, max_frames);
+  // The model learnt to read the parts these rules make: it ships them.
+  if (!rules_file.empty())
+    gen::write_file_atomic(out / "model" / "prompt_travel.json",
+                           gen::read_json_file(rules_file, "prompt travel rules").dump(2) + "\n");
   spdlog::info("motion model written to {}", (out / "model").string());
 }
 

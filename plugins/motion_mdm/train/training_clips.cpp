@@ -53,6 +53,26 @@ torch::Tensor later_action_frames(const std::vector<gen::humans::ActionSpan>& sp
   return marked;
 }
 
+torch::Tensor span_weights(const std::vector<gen::humans::ActionSpan>& spans, int64_t frames, double handover) {
+  if (spans.empty()) throw gen::ModelError("span_weights needs at least one action span");
+  const auto n = static_cast<int64_t>(spans.size());
+  // after[k][f]: how far frame f has handed over from action k to k + 1 (0 before the
+  // boundary's window, 1 after it; frame f stands at f + 0.5).
+  auto after = torch::zeros({n + 1, frames}, torch::kFloat64);
+  after[0].fill_(1);
+  const auto centres = torch::arange(frames, torch::kFloat64) + 0.5;
+  for (int64_t k = 0; k + 1 < n; ++k) {
+    const double end = static_cast<double>(spans[static_cast<size_t>(k)].end);
+    const double next = static_cast<double>(spans[static_cast<size_t>(k + 1)].start);
+    const double centre = 0.5 * (end + next), width = std::max(next - end, handover);
+    after[k + 1] = width > 0 ? ((centres - (centre - 0.5 * width)) / width).clamp(0, 1)
+                             : (centres > centre).to(torch::kFloat64);
+  }
+  // Action k holds what frame f has handed to it minus what it has handed on.
+  auto w = (after.narrow(0, 0, n) - after.narrow(0, 1, n)).clamp_min(0).transpose(0, 1);
+  return (w / w.sum(1, true).clamp_min(1e-12)).to(torch::kFloat32).contiguous();
+}
+
 FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNormalizer& normalizer) {
   int64_t longest = 0;
   for (const auto& f : clips.features) longest = std::max(longest, f.size(0));
@@ -69,6 +89,7 @@ FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNo
       out.later_actions[i].copy_(later_action_frames(clips.spans[static_cast<size_t>(i)], longest));
   }
   out.captions = clips.captions;
+  out.spans = clips.spans;
   return out;
 }
 

@@ -26,6 +26,11 @@ RawClips load_training_clips(const std::filesystem::path& dir, const std::string
 // [frames] float: 1 on the feature frames of a clip's second and later actions, 0 on the
 // first action's and on the idle frames around them.
 torch::Tensor later_action_frames(const std::vector<gen::humans::ActionSpan>& spans, int64_t frames);
+// [frames, actions]: how much each feature frame belongs to each action — 1 inside its
+// span, the idle frames before the first and after the last to those, and each handover
+// blended linearly over the gap between two spans or `handover` frames centred on their
+// boundary, whichever is longer (0: a hard switch where they touch). Rows sum to 1.
+torch::Tensor span_weights(const std::vector<gen::humans::ActionSpan>& spans, int64_t frames, double handover = 0);
 // Normalized and padded to the longest clip: [N, 263, F].
 FeatureClips normalize_clips(const RawClips& clips, const gen::motion::FeatureNormalizer& normalizer);
 // The distinct words of the captions (lowercase), for the tokenizer's vocabulary.

@@ -45,3 +45,28 @@ TEST(NormalizeClips, CarriesEachClipsLaterActionsPaddedWithZeros) {
   EXPECT_EQ(values(clips.later_actions[0]), (std::vector<float>(8, 0.f)));
   EXPECT_EQ(values(clips.later_actions[1]), (std::vector<float>{0, 0, 0, 0, 1, 1, 1, 0}));
 }
+
+// Which action each frame's text belongs to (segment_text): its own span's, the idle
+// frames before the first and after the last to those, a gap blended across.
+TEST(SpanWeights, EachFrameReadsItsActionAndGapsBlend) {
+  const auto w = span_weights({{2, 5, 1}, {5, 8, 1}}, 10);
+  ASSERT_EQ(w.sizes(), (torch::IntArrayRef{10, 2}));
+  EXPECT_EQ(values(w.select(1, 0)), (std::vector<float>{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}));
+  EXPECT_TRUE(torch::allclose(w.sum(1), torch::ones({10})));
+  const auto gap = span_weights({{0, 4, 1}, {7, 10, 1}}, 10);  // frames 4, 5, 6 lie between the actions
+  EXPECT_EQ(values(gap.select(1, 0)).front(), 1.f);
+  for (int64_t f = 4; f < 7; ++f) {
+    EXPECT_GT(gap[f][0].item<float>(), 0.f) << f;
+    EXPECT_GT(gap[f][1].item<float>(), gap[f - 1][1].item<float>()) << f;  // handing over frame by frame
+  }
+  EXPECT_EQ(gap[7][1].item<float>(), 1.f);
+  EXPECT_TRUE(torch::allclose(gap.sum(1), torch::ones({10})));
+  EXPECT_EQ(values(span_weights({{3, 6, 1}}, 4)), (std::vector<float>(4, 1.f)));  // one action: all its
+  // A handover window centred on the boundary, as generation's keyframes blend.
+  const auto soft = span_weights({{0, 5, 1}, {5, 10, 1}}, 10, 4);  // frames 3..6 hand over
+  EXPECT_EQ(values(soft.select(1, 1)), (std::vector<float>{0, 0, 0, 0.125, 0.375, 0.625, 0.875, 1, 1, 1}));
+  const auto three = span_weights({{0, 4, 1}, {4, 8, 1}, {8, 12, 1}}, 12, 2);
+  EXPECT_TRUE(torch::allclose(three.sum(1), torch::ones({12})));
+  EXPECT_EQ(values(three.select(1, 1)), (std::vector<float>{0, 0, 0, 0.25, 0.75, 1, 1, 0.75, 0.25, 0, 0, 0}));
+  EXPECT_THROW(span_weights({}, 4), gen::ModelError);
+}

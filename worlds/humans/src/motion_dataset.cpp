@@ -184,6 +184,7 @@ void write_motion_dataset(const fs::path& dir, const MotionDatasetOptions& o, co
                       {"skeleton", skeleton_json()}, {"splits", splits}};
   meta.update(vocabulary_json());
   write_file_atomic(out / "dataset.json", meta.dump(2) + "\n");
+  write_file_atomic(out / "prompt_travel.json", sequence_travel_rules().dump(2) + "\n");
   out.commit();
 }
 

@@ -4,7 +4,8 @@
 // name for name. The forward pass, batch-first:
 //   emb  = embed_text(uncond ? 0 : text) + embed_timestep(t)          the condition token [B, 1, d]
 //   seq  = [emb, input_process(x)] + pe[0 : F+1]                        token 0 = condition, f+1 = frame f
-//          (cond_every_frame, gen's own option: [emb, input_process(x) + emb] + pe)
+//          (cond_every_frame, gen's own option: [emb, input_process(x) + emb] + pe; with
+//           frame_text each frame adds embed_text(its own text feature) + embed_timestep(t))
 //          (text_tokens_dim, gen's own option: the text tower's per-token states, projected by
 //           embed_text_tokens, appended after the frames without positions: [..., tokens])
 //          (frame_progress, gen's own option: each frame token also gets embed_progress of
@@ -93,10 +94,14 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
   // half, and condition dropout in training) and hide its text tokens. With
   // text_tokens_dim: text_states [B, L, text_tokens_dim] (required) and text_mask [B, L],
   // true = a real token (absent: all real); the tokens after the last real one in any
-  // row are dropped before the encoder. Returns [B, njoints, nfeats, F].
+  // row are dropped before the encoder. frame_text [B, F, clip_dim] (cond_every_frame
+  // only): the text feature each frame adds instead of text_embed's — the parts of a
+  // sequence caption over the frames each should happen in; the condition token still
+  // reads text_embed. Returns [B, njoints, nfeats, F].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& timesteps, const torch::Tensor& text_embed,
                         const torch::Tensor& frame_mask = {}, const torch::Tensor& uncond = {},
-                        const torch::Tensor& text_states = {}, const torch::Tensor& text_mask = {});
+                        const torch::Tensor& text_states = {}, const torch::Tensor& text_mask = {},
+                        const torch::Tensor& frame_text = {});
 
   // The pieces, batch-first (MDM's own intermediates are sequence-first: transpose(0, 1)).
   torch::Tensor embed_timestep(const torch::Tensor& timesteps);  // [B] -> [B, d]
@@ -121,6 +126,9 @@ class GEN_API MdmTransformerImpl : public torch::nn::Module {
 
  private:
   void check_inputs(const torch::Tensor& x, const torch::Tensor& text_embed) const;
+  // What each frame token adds with cond_every_frame: [B, F, d].
+  torch::Tensor frame_condition(const torch::Tensor& emb, const torch::Tensor& time, const torch::Tensor& frame_text,
+                                const torch::Tensor& uncond, int64_t frames);
   torch::Tensor key_padding(const torch::Tensor& frame_mask, int64_t batch, int64_t frames) const;
   // embed_progress of each frame's place in its clip [B, F, d].
   torch::Tensor progress(const torch::Tensor& frame_mask, int64_t batch, int64_t frames);
