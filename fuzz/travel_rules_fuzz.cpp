@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       "a red circle moving to the right on a blue background",
       "an orange ring that gets bigger, black background",
       "gray background with a large white star fading in",
+      "a person walks forward slowly, then sits down",
       "",
       "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a b , . {1} {2}",
   };

@@ -226,13 +226,16 @@ fuzz training_sounds_jsonl "$out/training_sounds_jsonl_fuzz" "$out/sounds_corpus
 
 # Prompt-travel rules (prompt_travel.json, shipped beside a model's weights): the parser
 # and the matcher with the sanitizers over the build's libgen_core; seeds are the rules
-# `gen data video` writes and a few small hand-written files.
+# `gen data video` and `gen data motion` write and a few small hand-written files.
 link "$out/travel_rules_fuzz" fuzzer fuzz/travel_rules_fuzz.cpp core/src/travel_rules.cpp -- \
   -L"$lib" -Wl,-rpath,"$(cd "$lib" && pwd)" -lgen_core
 mkdir -p "$out/travel_corpus"
 cp "$out/clip_data/prompt_travel.json" "$out/travel_corpus/world.json"
+cp "$out/motion_data/prompt_travel.json" "$out/travel_corpus/humans.json"
 echo '{"rules": [{"match": [["a", ""], "*", ["b c", ","]], "keyframes": [{"at": 0, "prompt": "{1} x {3}"}, {"at": 1, "prompt": "y"}]}]}' \
   > "$out/travel_corpus/slots.json"
+echo '{"rules": [{"match": ["**", [", then", "then"], "**"], "keyframes": [{"at": 0, "prompt": "{1}"}, {"at": 1, "prompt": "{3}"}]}]}' \
+  > "$out/travel_corpus/spans.json"
 echo '{"rules": []}' > "$out/travel_corpus/empty.json"
 fuzz travel_rules "$out/travel_rules_fuzz" "$out/travel_corpus" $((jsonl_seconds - 4 * (jsonl_seconds / 5))) 4096
 
