@@ -130,11 +130,12 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   const double later_action_weight = number(r, "later_action_weight", 1.0, 0, 100);
   SegmentText segment_text;
   segment_text.probability = number(r, "segment_text", 0, 0, 1);
-  fs::path rules_file;
+  nlohmann::json rules;  // read once: the model ships exactly the rules it trained with
   if (segment_text.probability > 0) {
     if (!flag(r, "cond_every_frame", false)) throw gen::UsageError("segment_text needs -O cond_every_frame=true");
-    rules_file = option(r, "travel_rules", (fs::path(data) / "prompt_travel.json").string());
-    segment_text.rules = gen::TravelRules::load(rules_file);
+    const auto rules_file = option(r, "travel_rules", (fs::path(data) / "prompt_travel.json").string());
+    rules = gen::read_json_file(rules_file, "prompt travel rules");
+    segment_text.rules = gen::TravelRules::parse(rules.dump(), rules_file);
   }
 
   auto clips = load_training_clips(data, "train", max_clips, progress);
@@ -166,9 +167,7 @@ void train_mdm(const gen::TrainRequest& r, const gen::ProgressCallback& progress
   text->eval();
   write_model(out / "model", network, text, out / "tokenizer", normalizer, max_frames);
   // The model learnt to read the parts these rules make: it ships them.
-  if (!rules_file.empty())
-    gen::write_file_atomic(out / "model" / "prompt_travel.json",
-                           gen::read_json_file(rules_file, "prompt travel rules").dump(2) + "\n");
+  if (!rules.is_null()) gen::write_file_atomic(out / "model" / "prompt_travel.json", rules.dump(2) + "\n");
   spdlog::info("motion model written to {}", (out / "model").string());
 }
 
